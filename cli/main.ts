@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { OpsPipelineError } from '../core/errors.ts';
+import { rootLogger } from '../core/log.ts';
+import { registerCommands } from './commands.ts';
+
+const program = new Command('ops-pipeline')
+  .description('News-driven trading signals on Kafka: RSS + market candles -> sentiment -> signals -> PostgreSQL')
+  .option('-c, --config <file>', 'YAML config file (env OPS_PIPELINE_CONFIG)')
+  .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (env KAFKA_BROKERS)')
+  .option('--registry-url <url>', 'schema registry base URL (env SCHEMA_REGISTRY_URL)')
+  .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL)')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode;
+  } else if (err instanceof OpsPipelineError) {
+    rootLogger.error({ err: { type: err.name, message: err.message } }, err.message);
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    rootLogger.error({ err }, 'unexpected failure');
+    process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

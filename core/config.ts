@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+// Configuration comes from three places, later ones winning: an optional YAML file
+// (`--config` or OPS_PIPELINE_CONFIG), environment variables, then command-line flags.
+// Every section is a zod schema with documented defaults; unknown keys are errors so a
+// typo never silently falls back to a default.
+
+export const KafkaConfig = z
+  .object({
+    /** Bootstrap brokers, host:port. Env KAFKA_BROKERS (comma-separated). */
+    brokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port')).min(1).default(['127.0.0.1:9092']),
+    /** Client id prefix sent to the broker; shows up in broker logs and quotas. */
+    clientId: z.string().min(1).default('ops-pipeline'),
+  })
+  .strict();
+
+export const RegistryConfig = z
+  .object({
+    /**
+     * Base URL of the Confluent-compatible schema registry API. Env SCHEMA_REGISTRY_URL.
+     * Apicurio (local services) serves it under /apis/ccompat/v7; Redpanda at its root.
+     */
+    url: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
+  })
+  .strict();
+
+export const DatabaseConfig = z
+  .object({
+    /** PostgreSQL connection URL. Env DATABASE_URL. */
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+      .default('postgres://postgres@127.0.0.1:5432/ops_pipeline'),
+  })
+  .strict();
+
+export const ConnectionsConfig = z
+  .object({
+    kafka: KafkaConfig.default(KafkaConfig.parse({})),
+    registry: RegistryConfig.default(RegistryConfig.parse({})),
+    database: DatabaseConfig.default(DatabaseConfig.parse({})),
+  })
+  .strict();
+export type ConnectionsConfig = z.infer<typeof ConnectionsConfig>;
+
+export interface ConfigSources {
+  /** Path of a YAML config file; falls back to env OPS_PIPELINE_CONFIG. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values from flags, as a partial config tree; they win over file and env. */
+  overrides?: Record<string, unknown>;
+}
+
+type Tree = Record<string, unknown>;
+
+function isTree(v: unknown): v is Tree {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function deepMerge(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const prev = out[k];
+    out[k] = isTree(prev) && isTree(v) ? deepMerge(prev, v) : v;
+  }
+  return out;
+}
+
+const fileCache = new Map<string, Tree>();
+
+function readConfigFile(path: string): Tree {
+  const cached = fileCache.get(path);
+  if (cached) return cached;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text) ?? {};
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (!isTree(parsed)) throw new ConfigError(`config file ${path} must hold a mapping at its top level`);
+  fileCache.set(path, parsed);
+  return parsed;
+}
+
+/** Env variables that map onto the connection sections. */
+function connectionsFromEnv(env: NodeJS.ProcessEnv): Tree {
+  const tree: Tree = {};
+  if (env.KAFKA_BROKERS !== undefined) {
+    tree.kafka = { brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) };
+  }
+  if (env.SCHEMA_REGISTRY_URL !== undefined) tree.registry = { url: env.SCHEMA_REGISTRY_URL };
+  if (env.DATABASE_URL !== undefined) tree.database = { url: env.DATABASE_URL };
+  return tree;
+}
+
+function formatIssues(error: z.ZodError, prefix: string[], source: string): ConfigError {
+  const first = error.issues[0]!;
+  let path = [...prefix, ...first.path.map(String)];
+  let message = first.message;
+  if (first.code === 'unrecognized_keys') {
+    path = [...path, first.keys[0]!];
+    message = 'unknown key';
+  }
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
+  return new ConfigError(`${message}${more} [${source}]`, path.join('.') || '(root)');
+}
+
+function sourceLabel(sources: ConfigSources): string {
+  const file = sources.file ?? sources.env?.OPS_PIPELINE_CONFIG;
+  return file ? `file ${file}, env, flags` : 'env, flags';
+}
+
+function rawTree(sources: ConfigSources): Tree {
+  const env = sources.env ?? process.env;
+  const file = sources.file ?? env.OPS_PIPELINE_CONFIG;
+  const fromFile = file ? readConfigFile(file) : {};
+  return deepMerge(deepMerge(fromFile, connectionsFromEnv(env)), sources.overrides ?? {});
+}
+
+/** The connection settings (Kafka, registry, database) every command needs. */
+export function loadConnections(sources: ConfigSources = {}): ConnectionsConfig {
+  const tree = rawTree(sources);
+  const picked: Tree = {};
+  for (const key of ['kafka', 'registry', 'database'] as const) if (key in tree) picked[key] = tree[key];
+  const result = ConnectionsConfig.safeParse(picked);
+  if (!result.success) throw formatIssues(result.error, [], sourceLabel(sources));
+  return result.data;
+}
+
+/**
+ * One component's section (e.g. `rss`, `sink`) validated against its spec.
+ * Top-level keys of the file that no component knows are reported by `checkTopLevelKeys`.
+ */
+export function loadSection<S extends z.ZodType>(section: string, spec: S, sources: ConfigSources = {}): z.infer<S> {
+  const tree = rawTree(sources);
+  const result = spec.safeParse(tree[section] ?? {});
+  if (!result.success) throw formatIssues(result.error, [section], sourceLabel(sources));
+  return result.data;
+}
+
+/** Sections a config file may hold; anything else is a typo and stops start-up. */
+export const KNOWN_SECTIONS = ['kafka', 'registry', 'database', 'topics', 'rss', 'candles', 'sink', 'classify', 'signals', 'executor', 'metrics'];
+
+export function checkTopLevelKeys(sources: ConfigSources = {}): void {
+  const env = sources.env ?? process.env;
+  const file = sources.file ?? env.OPS_PIPELINE_CONFIG;
+  if (!file) return;
+  for (const key of Object.keys(readConfigFile(file))) {
+    if (!KNOWN_SECTIONS.includes(key)) {
+      throw new ConfigError(`unknown section in ${file} (known: ${KNOWN_SECTIONS.join(', ')})`, key);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` is pure logic (no services); `integration` talks to the real
+// Kafka broker, schema registry and PostgreSQL started by `ops-pipeline services up`.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: ['**/*.it.test.ts', 'node_modules/**', '.services/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['**/*.it.test.ts'],
+          exclude: ['node_modules/**', '.services/**'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // One broker, one registry, one database server: files run one at a time so
+          // that tests do not race for topics, consumer groups or CPU on a 2-core machine.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
