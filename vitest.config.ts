@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Kafka broker, schema registry and PostgreSQL started by `ops-pipeline services up`.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         test: {
@@ -17,6 +18,7 @@ export default defineConfig({
           name: 'integration',
           include: ['**/*.it.test.ts'],
           exclude: ['node_modules/**', '.services/**'],
+          globalSetup: ['test/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // One broker, one registry, one database server: files run one at a time so
