@@ -1,0 +1,59 @@
+import { createServer, type Server } from 'node:http';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { logger } from './log.ts';
+
+// One Prometheus registry per process. Components declare their metrics with the helpers
+// below so names share the `ops_pipeline_` prefix and a `component` label.
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'ops_pipeline_process_' });
+
+const PREFIX = 'ops_pipeline_';
+
+function existing<T>(name: string): T | undefined {
+  return metricsRegistry.getSingleMetric(PREFIX + name) as T | undefined;
+}
+
+export function counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+  return existing<Counter<L>>(name) ?? new Counter({ name: PREFIX + name, help, labelNames, registers: [metricsRegistry] });
+}
+
+export function gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+  return existing<Gauge<L>>(name) ?? new Gauge({ name: PREFIX + name, help, labelNames, registers: [metricsRegistry] });
+}
+
+export function histogram<L extends string>(
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+  buckets: number[] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+): Histogram<L> {
+  return existing<Histogram<L>>(name) ?? new Histogram({ name: PREFIX + name, help, labelNames, buckets, registers: [metricsRegistry] });
+}
+
+/**
+ * Serves /metrics (and /healthz) when METRICS_PORT (or the given port) is set; 0 or unset
+ * serves nothing, so one-shot commands and tests do not bind ports.
+ */
+export async function serveMetrics(port = Number(process.env.METRICS_PORT ?? 0)): Promise<Server | undefined> {
+  if (!port) return undefined;
+  const server = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    metricsRegistry
+      .metrics()
+      .then((body) => res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(body))
+      .catch((err: Error) => res.writeHead(500).end(err.message));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', resolve);
+  });
+  logger('metrics').info({ port }, 'serving Prometheus metrics on /metrics');
+  return server;
+}
