@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerServicesCommand } from './services.ts';
 
 // Every subcommand lives beside the code it drives; this list is the CLI's table of contents.
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerServicesCommand(program);
+}

@@ -20,7 +20,6 @@ try {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
   } else if (err instanceof OpsPipelineError) {
-    rootLogger.error({ err: { type: err.name, message: err.message } }, err.message);
     process.stderr.write(`error: ${err.message}\n`);
     process.exitCode = err.exitCode;
   } else {
