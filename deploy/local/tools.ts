@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { ServiceStartError } from '../../core/errors.ts';
 import { POM } from './layout.ts';
 import { runToCompletion } from './process.ts';
@@ -29,7 +30,7 @@ export function maven(args: string[], what: string): string {
     throw new ServiceStartError('maven', 'mvn not found; install Maven (apt-get install maven): it fetches the service jars from Maven Central');
   }
   if (r.status !== 0) {
-    const lines = r.output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => /ERROR|Could not|not found|refused|transfer/i.test(l)).slice(0, 6);
+    const lines = stripVTControlCharacters(r.output).split('\n').filter((l) => /ERROR|Could not|not found|refused|transfer/i.test(l)).slice(0, 6);
     throw new ServiceStartError('maven', `download of ${what} from Maven Central failed:\n${lines.join('\n') || r.output.slice(-2000)}`);
   }
   return r.output;
@@ -43,9 +44,9 @@ export function mavenGetFile(coordinates: string, what: string): string {
   const repo = maven(
     ['org.apache.maven.plugins:maven-help-plugin:3.4.0:evaluate', '-Dexpression=settings.localRepository', '-DforceStdout'],
     'the local repository location',
-  ).replace(/\x1b\[[0-9;]*m/g, '').trim();
+  );
   const [group, artifact, version, type, classifier] = coordinates.split(':') as [string, string, string, string, string?];
-  const file = join(repo, ...group.split('.'), artifact, version, `${artifact}-${version}${classifier ? `-${classifier}` : ''}.${type}`);
+  const file = join(stripVTControlCharacters(repo).trim(), ...group.split('.'), artifact, version, `${artifact}-${version}${classifier ? `-${classifier}` : ''}.${type}`);
   if (!existsSync(file)) throw new ServiceStartError('maven', `Maven reported ${what} resolved, but ${file} is missing`);
   return file;
 }
