@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerMigrateCommand } from './migrate.ts';
 import { registerServicesCommand } from './services.ts';
 
 // Every subcommand lives beside the code it drives; this list is the CLI's table of contents.
 export function registerCommands(program: Command): void {
   registerServicesCommand(program);
+  registerMigrateCommand(program);
 }

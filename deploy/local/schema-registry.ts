@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
+import { ensureDatabase } from '../../core/db.ts';
 import { ServiceStartError } from '../../core/errors.ts';
 import { servicePaths, VERSIONS } from './layout.ts';
 import { runningPid, runToCompletion, spawnDetached, stopProcess } from './process.ts';
@@ -24,25 +24,6 @@ export interface SchemaRegistryOptions {
 }
 
 export const CCOMPAT_PATH = '/apis/ccompat/v7';
-
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const dbName = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-  } catch (err) {
-    throw new ServiceStartError('registry', `PostgreSQL for registry storage is not reachable at ${target.host}: ${(err as Error).message}`);
-  }
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${dbName.replace(/"/g, '""')}"`);
-  } finally {
-    await client.end();
-  }
-}
 
 export function schemaRegistry(opts: SchemaRegistryOptions = {}): LocalService {
   const o = {
@@ -81,7 +62,9 @@ export function schemaRegistry(opts: SchemaRegistryOptions = {}): LocalService {
       const java = checkJava();
       const storage: string[] = [];
       if (o.storage === 'sql') {
-        await ensureDatabase(o.databaseUrl);
+        await ensureDatabase(o.databaseUrl).catch((err: Error) => {
+          throw new ServiceStartError('registry', `PostgreSQL for registry storage: ${err.message}`);
+        });
         const u = new URL(o.databaseUrl);
         storage.push(
           '-Dapicurio.storage.kind=sql',

@@ -1,0 +1,68 @@
+import pg from 'pg';
+import { ServiceUnreachableError } from './errors.ts';
+
+// PostgreSQL helpers shared by the CLI, the sink and tests.
+
+/** Host and database of a URL, for messages; never the password. */
+export function describeDatabase(url: string): string {
+  const u = new URL(url);
+  return `${u.host}${u.pathname}`;
+}
+
+export function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1));
+}
+
+/** The same server, another database (e.g. `postgres` for CREATE DATABASE). */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${encodeURIComponent(name)}`;
+  return u.toString();
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Connects a client, turning a refused or timed-out connection into ServiceUnreachableError. */
+export async function connectClient(url: string, timeoutMs = 5000): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw new ServiceUnreachableError('PostgreSQL', describeDatabase(url), { cause: err });
+  }
+  return client;
+}
+
+export function createPool(url: string, max = 4): pg.Pool {
+  return new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
+}
+
+/** Creates the URL's database when it does not exist yet; returns whether it did. */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const name = databaseName(url);
+  const admin = await connectClient(withDatabase(url, 'postgres'));
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return false;
+    await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    return true;
+  } catch (err) {
+    // Two processes racing to create it: the loser finds it there.
+    if ((err as { code?: string }).code === '42P04') return false;
+    throw err;
+  } finally {
+    await admin.end();
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const admin = await connectClient(withDatabase(url, 'postgres'));
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName(url))} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
