@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerServicesCommand } from './services.ts';
+import { registerTopicsCommand } from './topics.ts';
 
 // Every subcommand lives beside the code it drives; this list is the CLI's table of contents.
 export function registerCommands(program: Command): void {
   registerServicesCommand(program);
   registerMigrateCommand(program);
+  registerTopicsCommand(program);
 }

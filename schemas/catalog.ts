@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+// The topic contracts in one place: name, key, cleanup, partitions, schema and table of
+// every topic. Everything that creates, produces to or reads a topic goes through here.
+
+const AVRO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'avro');
+
+export type TopicId = 'newsRaw' | 'feedsState' | 'newsClassified' | 'marketCandles' | 'signals';
+
+export interface TopicSpec {
+  id: TopicId;
+  /** Base name; the configured prefix goes in front. */
+  base: string;
+  /** Which field of the value is the message key. */
+  keyField: string;
+  cleanup: 'delete' | 'compact';
+  partitions: number;
+  /** Retention in ms for delete topics; -1 keeps forever. */
+  retentionMs: number;
+  /** The table the sink fills. */
+  table: string;
+}
+
+const DAY = 24 * 3600 * 1000;
+
+export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = {
+  newsRaw: { id: 'newsRaw', base: 'news.raw', keyField: 'event_uid', cleanup: 'delete', partitions: 3, retentionMs: -1, table: 'inbound_events_raw' },
+  feedsState: { id: 'feedsState', base: 'feeds.state', keyField: 'feed_url', cleanup: 'compact', partitions: 1, retentionMs: -1, table: 'feed_state' },
+  newsClassified: {
+    id: 'newsClassified',
+    base: 'news.classified',
+    keyField: 'event_uid',
+    cleanup: 'delete',
+    partitions: 3,
+    retentionMs: -1,
+    table: 'inbound_events_classified',
+  },
+  marketCandles: { id: 'marketCandles', base: 'market.candles', keyField: 'ticker', cleanup: 'delete', partitions: 6, retentionMs: -1, table: 'lane_telemetry' },
+  signals: { id: 'signals', base: 'signals', keyField: 'ticker', cleanup: 'delete', partitions: 3, retentionMs: -1, table: 'dispatch_recommendations' },
+};
+
+/** DLQ topics keep poison records for a month: long enough to inspect and replay them. */
+export const DLQ_RETENTION_MS = 30 * DAY;
+
+export const TopicsConfig = z
+  .object({
+    /** Prepended to every topic name (e.g. `staging.`), so runs and tests can isolate themselves. */
+    prefix: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
+  })
+  .strict();
+export type TopicsConfig = z.infer<typeof TopicsConfig>;
+
+export function topicName(id: TopicId, prefix = ''): string {
+  return `${prefix}${TOPICS[id].base}`;
+}
+
+export function dlqTopicName(id: TopicId, prefix = ''): string {
+  return `${topicName(id, prefix)}.dlq`;
+}
+
+/** Subject of the value schema (TopicNameStrategy). */
+export function valueSubject(topic: string): string {
+  return `${topic}-value`;
+}
+
+export function schemaPath(id: TopicId): string {
+  return join(AVRO_DIR, `${TOPICS[id].base}.avsc`);
+}
+
+const schemaCache = new Map<TopicId, AvroRecordSchema>();
+
+export interface AvroField {
+  name: string;
+  type: unknown;
+  doc?: string;
+  default?: unknown;
+}
+
+export interface AvroRecordSchema {
+  type: 'record';
+  name: string;
+  namespace: string;
+  doc?: string;
+  fields: AvroField[];
+}
+
+export function valueSchema(id: TopicId): AvroRecordSchema {
+  let schema = schemaCache.get(id);
+  if (!schema) {
+    schema = JSON.parse(readFileSync(schemaPath(id), 'utf8')) as AvroRecordSchema;
+    schemaCache.set(id, schema);
+  }
+  return schema;
+}
+
+export const TOPIC_IDS = Object.keys(TOPICS) as TopicId[];

@@ -1,0 +1,72 @@
+// TypeScript shapes of the topic values, as @kafkajs/confluent-schema-registry (avsc)
+// encodes and decodes them: timestamp-millis fields are epoch milliseconds (numbers).
+
+export interface NewsRaw {
+  event_uid: string;
+  published_at: number | null;
+  source: string | null;
+  title: string;
+  link: string | null;
+  summary: string | null;
+  fetched_at: number;
+}
+
+export interface FeedState {
+  feed_url: string;
+  etag: string | null;
+  last_modified: string | null;
+  last_seen_published: number | null;
+  updated_at: number;
+  seen_event_uids: string[];
+}
+
+export interface NewsClassified {
+  event_uid: string;
+  event_time: number;
+  published_at: number | null;
+  fetched_at: number;
+  title: string;
+  source: string | null;
+  link: string | null;
+  tickers: string[];
+  sentiment_label: string;
+  sentiment_score: number;
+  event_type: string | null;
+  urgency: string | null;
+  model_version: string;
+  classified_at: number;
+}
+
+export interface Candle {
+  ticker: string;
+  ts: number;
+  interval: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  adjclose: number | null;
+  volume: number | null;
+  source: string;
+}
+
+export interface Signal {
+  signal_id: string;
+  ts: number;
+  ticker: string;
+  action: 'BUY' | 'SELL';
+  confidence: number;
+  reason: string;
+  status: 'PENDING' | 'EXECUTED' | 'CANCELLED';
+  executed_at: number | null;
+  filled_price: number | null;
+  shares: number | null;
+}
+
+export interface TopicRecords {
+  newsRaw: NewsRaw;
+  feedsState: FeedState;
+  newsClassified: NewsClassified;
+  marketCandles: Candle;
+  signals: Signal;
+}
