@@ -1,0 +1,9 @@
+// The runnable pipeline components (`ops-pipeline run <name>`): the single list that the
+// CLI, docker-compose.yml and the docs follow. A compose test keeps them in step.
+
+export interface Component {
+  name: string;
+  description: string;
+}
+
+export const COMPONENTS: readonly Component[] = [];
