@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerMigrateCommand } from './migrate.ts';
+import { registerRunCommand } from './run.ts';
 import { registerServicesCommand } from './services.ts';
 import { registerTopicsCommand } from './topics.ts';
 
@@ -8,4 +9,5 @@ export function registerCommands(program: Command): void {
   registerServicesCommand(program);
   registerMigrateCommand(program);
   registerTopicsCommand(program);
+  registerRunCommand(program);
 }

@@ -6,4 +6,6 @@ export interface Component {
   description: string;
 }
 
-export const COMPONENTS: readonly Component[] = [];
+export const COMPONENTS: readonly Component[] = [
+  { name: 'sink', description: 'every topic into its PostgreSQL table' },
+];

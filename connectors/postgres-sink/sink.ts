@@ -1,0 +1,210 @@
+import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type pg from 'pg';
+import { AvroCodec } from '../../core/avro-codec.ts';
+import type { ConnectionsConfig } from '../../core/config.ts';
+import { connectClient } from '../../core/db.ts';
+import { sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
+import { BadRecordError } from '../../core/errors.ts';
+import { createKafka } from '../../core/kafka.ts';
+import { logger } from '../../core/log.ts';
+import { counter, gauge, histogram } from '../../core/metrics.ts';
+import { createRegistry } from '../../core/registry.ts';
+import { topicName, type TopicId } from '../../schemas/catalog.ts';
+import type { TopicRecords } from '../../schemas/records.ts';
+import { BatchWriter } from './batch-writer.ts';
+import type { SinkConfig } from './config.ts';
+import { lastPerKey } from './last-per-key.ts';
+import { mappingFor, rowProblem } from './mappings.ts';
+
+// The PostgreSQL sink: one consumer group over all topics. Each fetched partition batch
+// is decoded, checked, reduced to the last record per key, and written in one database
+// transaction; its offsets are committed only after that transaction commits. A crash at
+// any point replays at most the uncommitted batch, which the upserts absorb.
+
+const log = logger('sink');
+const recordsIn = counter('sink_records_in_total', 'Records the sink read', ['topic']);
+const rowsUpserted = counter('sink_rows_upserted_total', 'Rows upserted into PostgreSQL', ['table']);
+const batchSeconds = histogram('sink_batch_seconds', 'Time to write one micro-batch, decode to commit', ['table']);
+const lagRecords = gauge('sink_consumer_lag_records', 'High watermark minus committed offset after the last batch', ['topic', 'partition']);
+
+interface Decoded<K extends TopicId> {
+  record: TopicRecords[K];
+  message: EachBatchPayload['batch']['messages'][number];
+}
+
+export interface SinkOptions {
+  connections: ConnectionsConfig;
+  config: SinkConfig;
+  prefix: string;
+  /** Drain until caught up, then stop. */
+  once?: boolean;
+}
+
+export interface SinkHandle {
+  /** Resolves when the sink stopped (after `stop()`, or when caught up with `once`). */
+  done: Promise<SinkSummary>;
+  stop(): Promise<void>;
+}
+
+export interface SinkSummary {
+  records: number;
+  rows: number;
+  dlq: number;
+}
+
+export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
+  const { connections, config, prefix } = opts;
+  const idByTopic = new Map<string, TopicId>(config.topics.map((id) => [topicName(id as TopicId, prefix), id as TopicId]));
+  const kafka = createKafka(connections.kafka, 'sink');
+  const codec = new AvroCodec(createRegistry(connections.registry));
+  let client: pg.Client = await connectClient(connections.database.url);
+  let writer = new BatchWriter(client);
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const consumer: Consumer = kafka.consumer({
+    groupId: config.groupId,
+    maxBytesPerPartition: config.maxBytesPerPartition,
+    maxBytes: config.maxBytesPerPartition * 4,
+    maxWaitTimeInMs: config.maxWaitTimeMs,
+    readUncommitted: false,
+  });
+  const summary: SinkSummary = { records: 0, rows: 0, dlq: 0 };
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...idByTopic.keys()], fromBeginning: config.fromBeginning });
+
+  // --once: the offsets each partition must reach, read before consuming starts.
+  const remaining = new Map<string, bigint>();
+  if (opts.once) {
+    const admin = kafka.admin();
+    await admin.connect();
+    for (const topic of idByTopic.keys()) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId: config.groupId, topics: [topic] });
+      for (const p of ends) {
+        const end = BigInt(p.high);
+        const low = BigInt(p.low);
+        const done = BigInt(committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1');
+        const start = done >= 0n ? done : config.fromBeginning ? low : end;
+        if (start < end) remaining.set(`${topic}:${p.partition}`, end);
+      }
+    }
+    await admin.disconnect();
+  }
+  let lastActivity = Date.now();
+  let resolveDone!: (s: SinkSummary) => void;
+  let rejectDone!: (e: unknown) => void;
+  const done = new Promise<SinkSummary>((res, rej) => ((resolveDone = res), (rejectDone = rej)));
+  let stopping = false;
+
+  async function stop(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    await consumer.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    await client.end().catch(() => {});
+    log.info(summary, 'sink stopped');
+    resolveDone(summary);
+  }
+
+  async function reconnectDatabase(): Promise<void> {
+    await client.end().catch(() => {});
+    client = await connectClient(connections.database.url);
+    writer = new BatchWriter(client);
+  }
+
+  async function handleBatch<K extends TopicId>(id: K, payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const mapping = mappingFor(id);
+    const started = process.hrtime.bigint();
+    const poison: PoisonRecord[] = [];
+    const good: Array<Decoded<K>> = [];
+    const toPoison = (message: Decoded<K>['message'], error: Error): PoisonRecord => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      timestamp: message.timestamp,
+      key: message.key,
+      value: message.value,
+      error,
+      stage: 'sink',
+    });
+    for (const message of batch.messages) {
+      try {
+        const record = await codec.decode<TopicRecords[K]>(message.value);
+        const problem = rowProblem(mapping, record);
+        if (problem) throw new BadRecordError(problem);
+        good.push({ record, message });
+      } catch (err) {
+        if (!(err instanceof BadRecordError)) throw err;
+        poison.push(toPoison(message, err));
+      }
+    }
+    const rows = lastPerKey(good, (d) => mapping.key(d.record));
+    let rejected;
+    try {
+      rejected = await writer.writeBatch(mapping, rows, (d) => d.record);
+    } catch (err) {
+      // Connection-level failure: reconnect and let kafkajs retry the batch (offsets untouched).
+      log.warn({ err: (err as Error).message, table: mapping.table }, 'database write failed; reconnecting, batch will be retried');
+      await reconnectDatabase().catch(() => {});
+      throw err;
+    }
+    for (const r of rejected) poison.push(toPoison(r.item.message, r.error));
+    await sendToDlq(producer, poison);
+
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+    payload.resolveOffset(batch.lastOffset());
+    await payload.heartbeat();
+
+    const written = rows.length - rejected.length;
+    summary.records += batch.messages.length;
+    summary.rows += written;
+    summary.dlq += poison.length;
+    recordsIn.inc({ topic: batch.topic }, batch.messages.length);
+    rowsUpserted.inc({ table: mapping.table }, written);
+    batchSeconds.observe({ table: mapping.table }, Number(process.hrtime.bigint() - started) / 1e9);
+    lagRecords.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(next)));
+    if (poison.length) log.warn({ topic: batch.topic, partition: batch.partition, dlq: poison.length, first: poison[0]!.error.message }, 'records sent to DLQ');
+  }
+
+  function markProgress(topic: string, partition: number, lastOffset: string): void {
+    lastActivity = Date.now();
+    const key = `${topic}:${partition}`;
+    const end = remaining.get(key);
+    if (end !== undefined && BigInt(lastOffset) + 1n >= end) remaining.delete(key);
+  }
+
+  if (opts.once) {
+    // Batches of only transaction markers are resolved by kafkajs itself; count them too.
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => markProgress(e.payload.topic, e.payload.partition, e.payload.lastOffset));
+    const timer = setInterval(() => {
+      if (stopping) return clearInterval(timer);
+      if (remaining.size === 0 || Date.now() - lastActivity > config.idleExitMs) {
+        clearInterval(timer);
+        if (remaining.size) log.info({ partitions: [...remaining.keys()] }, 'idle: stopping before these partitions reached their end offsets (transaction markers or compaction)');
+        void stop();
+      }
+    }, 100);
+  }
+
+  consumer.on(consumer.events.CRASH, (e) => {
+    if (!e.payload.restart) {
+      log.error({ err: e.payload.error?.message }, 'sink consumer crashed and will not restart');
+      rejectDone(e.payload.error);
+    }
+  });
+
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async (payload) => {
+      const id = idByTopic.get(payload.batch.topic);
+      if (!id) return;
+      await handleBatch(id, payload);
+    },
+  });
+  log.info({ topics: [...idByTopic.keys()], groupId: config.groupId }, 'sink running');
+  return { done, stop };
+}

@@ -1,0 +1,62 @@
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import avro from 'avsc';
+import { BadRecordError } from './errors.ts';
+
+// Confluent wire format (magic byte 0, 4-byte schema id, Avro body) with avsc types cached
+// by schema id: one registry lookup per schema, then plain avsc decoding on the hot path.
+
+const MAGIC = 0;
+
+export class AvroCodec {
+  private readonly types = new Map<number, Promise<avro.Type>>();
+
+  constructor(private readonly registry: SchemaRegistry) {}
+
+  private type(schemaId: number): Promise<avro.Type> {
+    let type = this.types.get(schemaId);
+    if (!type) {
+      type = this.registry.getSchema(schemaId).then((schema) => avro.Type.forSchema(schema as avro.Schema));
+      // A failed lookup (unknown id, registry down) must not stay cached.
+      type.catch(() => this.types.delete(schemaId));
+      this.types.set(schemaId, type);
+    }
+    return type;
+  }
+
+  /** Decodes one value; a record that is not valid wire-format Avro throws BadRecordError. */
+  async decode<T>(buffer: Buffer | null): Promise<T> {
+    if (!buffer || buffer.length < 5) throw new BadRecordError(`value too short for the Confluent wire format (${buffer?.length ?? 0} bytes)`);
+    if (buffer[0] !== MAGIC) throw new BadRecordError(`unknown magic byte ${buffer[0]} (not Confluent wire format)`);
+    const schemaId = buffer.readInt32BE(1);
+    let type: avro.Type;
+    try {
+      type = await this.type(schemaId);
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      if (status === 404 || /not found/i.test(String((err as Error).message))) {
+        throw new BadRecordError(`schema id ${schemaId} is not in the registry`, undefined, { cause: err });
+      }
+      throw err; // the registry itself failed: not the record's fault
+    }
+    try {
+      return type.fromBuffer(buffer.subarray(5)) as T;
+    } catch (err) {
+      throw new BadRecordError(`Avro body does not match schema ${schemaId}: ${(err as Error).message}`, undefined, { cause: err });
+    }
+  }
+
+  /** Encodes with a known schema id; validation errors name the bad field. */
+  async encode(schemaId: number, value: unknown): Promise<Buffer> {
+    const type = await this.type(schemaId);
+    const paths: string[] = [];
+    if (!type.isValid(value, { errorHook: (path) => paths.push(path.join('.')) })) {
+      throw new BadRecordError(`record does not match schema ${schemaId}; bad field(s): ${paths.join(', ')}`);
+    }
+    const body = type.toBuffer(value);
+    const out = Buffer.allocUnsafe(5 + body.length);
+    out[0] = MAGIC;
+    out.writeInt32BE(schemaId, 1);
+    body.copy(out, 5);
+    return out;
+  }
+}
