@@ -9,13 +9,19 @@ const MAGIC = 0;
 
 export class AvroCodec {
   private readonly types = new Map<number, Promise<avro.Type>>();
+  /** Types already resolved: the hot path decodes without awaiting anything. */
+  private readonly ready = new Map<number, avro.Type>();
 
   constructor(private readonly registry: SchemaRegistry) {}
 
   private type(schemaId: number): Promise<avro.Type> {
     let type = this.types.get(schemaId);
     if (!type) {
-      type = this.registry.getSchema(schemaId).then((schema) => avro.Type.forSchema(schema as avro.Schema));
+      type = this.registry.getSchema(schemaId).then((schema) => {
+        const t = avro.Type.forSchema(schema as avro.Schema);
+        this.ready.set(schemaId, t);
+        return t;
+      });
       // A failed lookup (unknown id, registry down) must not stay cached.
       type.catch(() => this.types.delete(schemaId));
       this.types.set(schemaId, type);
@@ -25,9 +31,33 @@ export class AvroCodec {
 
   /** Decodes one value; a record that is not valid wire-format Avro throws BadRecordError. */
   async decode<T>(buffer: Buffer | null): Promise<T> {
+    const schemaId = this.schemaIdOf(buffer);
+    const known = this.ready.get(schemaId);
+    return known ? this.decodeWith<T>(known, schemaId, buffer!) : this.decodeSlow<T>(schemaId, buffer!);
+  }
+
+  /** Synchronous decode when the schema is already known, else undefined (call `decode`). */
+  decodeIfKnown<T>(buffer: Buffer | null): T | undefined {
+    const schemaId = this.schemaIdOf(buffer);
+    const known = this.ready.get(schemaId);
+    return known ? this.decodeWith<T>(known, schemaId, buffer!) : undefined;
+  }
+
+  private schemaIdOf(buffer: Buffer | null): number {
     if (!buffer || buffer.length < 5) throw new BadRecordError(`value too short for the Confluent wire format (${buffer?.length ?? 0} bytes)`);
     if (buffer[0] !== MAGIC) throw new BadRecordError(`unknown magic byte ${buffer[0]} (not Confluent wire format)`);
-    const schemaId = buffer.readInt32BE(1);
+    return buffer.readInt32BE(1);
+  }
+
+  private decodeWith<T>(type: avro.Type, schemaId: number, buffer: Buffer): T {
+    try {
+      return type.fromBuffer(buffer.subarray(5)) as T;
+    } catch (err) {
+      throw new BadRecordError(`Avro body does not match schema ${schemaId}: ${(err as Error).message}`, undefined, { cause: err });
+    }
+  }
+
+  private async decodeSlow<T>(schemaId: number, buffer: Buffer): Promise<T> {
     let type: avro.Type;
     try {
       type = await this.type(schemaId);
@@ -38,11 +68,7 @@ export class AvroCodec {
       }
       throw err; // the registry itself failed: not the record's fault
     }
-    try {
-      return type.fromBuffer(buffer.subarray(5)) as T;
-    } catch (err) {
-      throw new BadRecordError(`Avro body does not match schema ${schemaId}: ${(err as Error).message}`, undefined, { cause: err });
-    }
+    return this.decodeWith<T>(type, schemaId, buffer);
   }
 
   /** Encodes with a known schema id; validation errors name the bad field. */

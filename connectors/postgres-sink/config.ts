@@ -12,6 +12,8 @@ export const SinkConfig = z
     maxBytesPerPartition: z.number().int().min(64 * 1024).default(8 * 1024 * 1024),
     /** How long the broker may wait to fill a fetch; bounds latency when traffic is low. */
     maxWaitTimeMs: z.number().int().min(0).max(30_000).default(250),
+    /** Partition batches written at once, each on its own database connection. */
+    concurrency: z.number().int().min(1).max(16).default(2),
     /** Start from the earliest offset when the group has none (tables are rebuilt from topics). */
     fromBeginning: z.boolean().default(true),
     /** --once: stop after this long without new records even if a partition never reached its end offset. */

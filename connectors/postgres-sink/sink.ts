@@ -1,8 +1,6 @@
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
-import type pg from 'pg';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
-import { connectClient } from '../../core/db.ts';
 import { sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
 import { createKafka } from '../../core/kafka.ts';
@@ -11,10 +9,10 @@ import { counter, gauge, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { topicName, type TopicId } from '../../schemas/catalog.ts';
 import type { TopicRecords } from '../../schemas/records.ts';
-import { BatchWriter } from './batch-writer.ts';
 import type { SinkConfig } from './config.ts';
 import { lastPerKey } from './last-per-key.ts';
 import { mappingFor, rowProblem } from './mappings.ts';
+import { WriterPool } from './writer-pool.ts';
 
 // The PostgreSQL sink: one consumer group over all topics. Each fetched partition batch
 // is decoded, checked, reduced to the last record per key, and written in one database
@@ -52,13 +50,16 @@ export interface SinkSummary {
   dlq: number;
 }
 
+function sortedByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
+  return items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.item);
+}
+
 export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
   const { connections, config, prefix } = opts;
   const idByTopic = new Map<string, TopicId>(config.topics.map((id) => [topicName(id as TopicId, prefix), id as TopicId]));
   const kafka = createKafka(connections.kafka, 'sink');
   const codec = new AvroCodec(createRegistry(connections.registry));
-  let client: pg.Client = await connectClient(connections.database.url);
-  let writer = new BatchWriter(client);
+  const writers = await WriterPool.open(connections.database.url, config.concurrency);
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const consumer: Consumer = kafka.consumer({
     groupId: config.groupId,
@@ -101,15 +102,9 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     stopping = true;
     await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});
-    await client.end().catch(() => {});
+    await writers.close();
     log.info(summary, 'sink stopped');
     resolveDone(summary);
-  }
-
-  async function reconnectDatabase(): Promise<void> {
-    await client.end().catch(() => {});
-    client = await connectClient(connections.database.url);
-    writer = new BatchWriter(client);
   }
 
   async function handleBatch<K extends TopicId>(id: K, payload: EachBatchPayload): Promise<void> {
@@ -130,7 +125,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     });
     for (const message of batch.messages) {
       try {
-        const record = await codec.decode<TopicRecords[K]>(message.value);
+        const record = codec.decodeIfKnown<TopicRecords[K]>(message.value) ?? (await codec.decode<TopicRecords[K]>(message.value));
         const problem = rowProblem(mapping, record);
         if (problem) throw new BadRecordError(problem);
         good.push({ record, message });
@@ -139,14 +134,14 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
         poison.push(toPoison(message, err));
       }
     }
-    const rows = lastPerKey(good, (d) => mapping.key(d.record));
+    // Keys in a stable order: concurrent transactions then take row locks in the same order.
+    const rows = sortedByKey(lastPerKey(good, (d) => mapping.key(d.record)), (d) => mapping.key(d.record));
     let rejected;
     try {
-      rejected = await writer.writeBatch(mapping, rows, (d) => d.record);
+      rejected = await writers.use((writer) => writer.writeBatch(mapping, rows, (d) => d.record));
     } catch (err) {
-      // Connection-level failure: reconnect and let kafkajs retry the batch (offsets untouched).
-      log.warn({ err: (err as Error).message, table: mapping.table }, 'database write failed; reconnecting, batch will be retried');
-      await reconnectDatabase().catch(() => {});
+      // Not the data's fault (connection lost, deadlock, …): kafkajs retries the batch; offsets are untouched.
+      log.warn({ err: (err as Error).message, table: mapping.table }, 'database write failed; the batch will be retried');
       throw err;
     }
     for (const r of rejected) poison.push(toPoison(r.item.message, r.error));
@@ -177,10 +172,25 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
 
   if (opts.once) {
     // Batches of only transaction markers are resolved by kafkajs itself; count them too.
-    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => markProgress(e.payload.topic, e.payload.partition, e.payload.lastOffset));
+    // Busy is not idle: a batch in progress keeps the sink alive however long it takes.
+    let inFlight = 0;
+    consumer.on(consumer.events.START_BATCH_PROCESS, () => {
+      inFlight++;
+      lastActivity = Date.now();
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+      inFlight = Math.max(0, inFlight - 1);
+      markProgress(e.payload.topic, e.payload.partition, e.payload.lastOffset);
+    });
+    // Idle time counts from the moment the group is joined: joining is not idleness.
+    let joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      joined = true;
+      lastActivity = Date.now();
+    });
     const timer = setInterval(() => {
       if (stopping) return clearInterval(timer);
-      if (remaining.size === 0 || Date.now() - lastActivity > config.idleExitMs) {
+      if (inFlight === 0 && (remaining.size === 0 || (joined && Date.now() - lastActivity > config.idleExitMs))) {
         clearInterval(timer);
         if (remaining.size) log.info({ partitions: [...remaining.keys()] }, 'idle: stopping before these partitions reached their end offsets (transaction markers or compaction)');
         void stop();
@@ -198,7 +208,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
+    partitionsConsumedConcurrently: config.concurrency,
     eachBatch: async (payload) => {
       const id = idByTopic.get(payload.batch.topic);
       if (!id) return;

@@ -1,0 +1,23 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// `npm run bench [name…]`: runs every bench/*.bench.ts (or the named ones) in turn. Benches
+// print their own figures and ratios against baselines measured in the same run.
+
+const here = dirname(fileURLToPath(import.meta.url));
+const wanted = process.argv.slice(2);
+const benches = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => !wanted.length || wanted.some((w) => f.startsWith(w)))
+  .sort();
+
+if (!benches.length) {
+  console.error(`no bench matches ${wanted.join(', ')}; have: ${readdirSync(here).filter((f) => f.endsWith('.bench.ts')).join(', ')}`);
+  process.exit(2);
+}
+for (const file of benches) {
+  console.log(`\n=== ${file}`);
+  const mod = (await import(join(here, file))) as { default: () => Promise<void> };
+  await mod.default();
+}

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { SingleBar } from 'cli-progress';
+import { AvroCodec } from '../core/avro-codec.ts';
+import { loadConnections } from '../core/config.ts';
+import { dropDatabase, withDatabase } from '../core/db.ts';
+import { createKafka } from '../core/kafka.ts';
+import { createRegistry } from '../core/registry.ts';
+import { SinkConfig } from '../connectors/postgres-sink/config.ts';
+import { copyCell } from '../connectors/postgres-sink/copy-text.ts';
+import { MAPPINGS } from '../connectors/postgres-sink/mappings.ts';
+import { startSink } from '../connectors/postgres-sink/sink.ts';
+import { migrateDatabase } from '../migrations/migrate.ts';
+import { applyTopics } from '../schemas/apply.ts';
+import { topicName, valueSubject } from '../schemas/catalog.ts';
+import type { Candle } from '../schemas/records.ts';
+
+// market.candles -> lane_telemetry, Kafka to rows committed, in one run:
+//   per-record  one INSERT … ON CONFLICT per record (autocommit), time-boxed sample
+//   multi-row   INSERT … VALUES (…),(…) ON CONFLICT per 500 rows, one transaction per fetch (the JDBC-sink pattern)
+//   sink        ops-pipeline's sink: COPY into a stage + one upsert per batch
+//   ceiling     bare COPY of the same rows into the table, no Kafka (the upper bound)
+
+const N = Number(process.env.BENCH_SINK_RECORDS ?? 300_000);
+const PER_RECORD_SECONDS = Number(process.env.BENCH_PER_RECORD_SECONDS ?? 15);
+const TICKERS = Array.from({ length: 200 }, (_, i) => `T${String(i).padStart(3, '0')}`);
+const T0 = Date.UTC(2024, 0, 2, 14, 30);
+
+function candleAt(i: number): Candle {
+  const ticker = TICKERS[i % TICKERS.length]!;
+  const minute = Math.floor(i / TICKERS.length);
+  const close = 100 + (i % 97) / 10;
+  return { ticker, ts: T0 + minute * 60_000, interval: '1m', open: close - 0.1, high: close + 0.2, low: close - 0.3, close, adjclose: null, volume: 1000 + (i % 500), source: 'bench' };
+}
+
+function rate(rows: number, seconds: number): number {
+  return rows / seconds;
+}
+
+async function produceCandles(kafka: Kafka, topic: string, codec: AvroCodec, schemaId: number): Promise<void> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const bar = new SingleBar({ format: '  producing {bar} {value}/{total} records' });
+  bar.start(N, 0);
+  const CHUNK = 10_000;
+  for (let i = 0; i < N; i += CHUNK) {
+    const messages = [];
+    for (let j = i; j < Math.min(i + CHUNK, N); j++) {
+      const c = candleAt(j);
+      messages.push({ key: c.ticker, value: await codec.encode(schemaId, c) });
+    }
+    await producer.send({ topic, acks: -1, messages });
+    bar.update(Math.min(i + CHUNK, N));
+  }
+  bar.stop();
+  await producer.disconnect();
+}
+
+async function countRows(client: pg.Client): Promise<number> {
+  return (await client.query('SELECT count(*)::int AS n FROM lane_telemetry')).rows[0].n;
+}
+
+/** Consumes the topic with a fresh group; `handle` writes rows; stops at `target` rows or the deadline. */
+async function consumeWith(
+  kafka: Kafka,
+  topic: string,
+  codec: AvroCodec,
+  target: number,
+  deadlineSeconds: number,
+  handle: (candles: Candle[]) => Promise<void>,
+  perMessage: boolean,
+): Promise<{ rows: number; seconds: number }> {
+  const consumer = kafka.consumer({ groupId: `bench-${randomBytes(4).toString('hex')}`, maxBytesPerPartition: 8 * 1024 * 1024, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let rows = 0;
+  const started = process.hrtime.bigint();
+  const deadline = Date.now() + deadlineSeconds * 1000;
+  await new Promise<void>((resolve) => {
+    const check = () => {
+      if (rows >= target || Date.now() > deadline) resolve();
+    };
+    void consumer.run({
+      autoCommit: true,
+      ...(perMessage
+        ? {
+            eachMessage: async ({ message }) => {
+              if (rows >= target || Date.now() > deadline) return check();
+              await handle([await codec.decode<Candle>(message.value)]);
+              rows++;
+              check();
+            },
+          }
+        : {
+            eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+              if (rows >= target || Date.now() > deadline) return check();
+              const candles = [];
+              for (const m of batch.messages) candles.push(await codec.decode<Candle>(m.value));
+              await handle(candles);
+              resolveOffset(batch.lastOffset());
+              await heartbeat();
+              rows += candles.length;
+              check();
+            },
+          }),
+    });
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await consumer.disconnect();
+  return { rows, seconds };
+}
+
+const COLS = ['ticker', 'ts', 'open', 'high', 'low', 'close', 'volume'];
+
+function multiRowInsert(candles: Candle[]): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const tuples = candles.map((c) => {
+    const base = values.length;
+    values.push(c.ticker, new Date(c.ts), c.open, c.high, c.low, c.close, c.volume);
+    return `(${COLS.map((_, k) => `$${base + k + 1}`).join(',')})`;
+  });
+  return {
+    text: `INSERT INTO lane_telemetry (${COLS.join(',')}) VALUES ${tuples.join(',')} ON CONFLICT (ticker, ts) DO UPDATE SET open=EXCLUDED.open, high=EXCLUDED.high, low=EXCLUDED.low, close=EXCLUDED.close, volume=EXCLUDED.volume`,
+    values,
+  };
+}
+
+function dedupe(candles: Candle[]): Candle[] {
+  const m = new Map<string, Candle>();
+  for (const c of candles) m.set(`${c.ticker}|${c.ts}`, c);
+  return [...m.values()];
+}
+
+export default async function sinkBench(): Promise<void> {
+  const conn = loadConnections({});
+  const dbUrl = withDatabase(conn.database.url, `opsp_bench_${randomBytes(4).toString('hex')}`);
+  const prefix = `bench-${randomBytes(4).toString('hex')}.`;
+  const kafka = createKafka(conn.kafka, 'bench');
+  const admin = kafka.admin();
+  const registry = createRegistry(conn.registry);
+  const codec = new AvroCodec(registry);
+  await admin.connect();
+  await migrateDatabase(dbUrl);
+  await applyTopics(admin, registry, prefix);
+  const topic = topicName('marketCandles', prefix);
+  const schemaId = await registry.getLatestSchemaId(valueSubject(topic));
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  let peakRss = process.memoryUsage().rss;
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  try {
+    console.log(`  ${N.toLocaleString()} candle records, ${TICKERS.length} tickers, topic ${topic} (6 partitions)`);
+    await produceCandles(kafka, topic, codec, schemaId);
+    const results: Record<string, { rows: number; seconds: number; note?: string }> = {};
+
+    // Ceiling: bare COPY of the same rows, no Kafka.
+    await client.query('TRUNCATE lane_telemetry');
+    {
+      const mapping = MAPPINGS.marketCandles;
+      const started = process.hrtime.bigint();
+      let i = 0;
+      const source = new Readable({
+        read() {
+          if (i >= N) return void this.push(null);
+          let chunk = '';
+          for (const end = Math.min(i + 5000, N); i < end; i++) {
+            const c = candleAt(i);
+            chunk += `${mapping.columns.map((col) => copyCell(col.type, col.value(c))).join('\t')}\n`;
+          }
+          this.push(chunk);
+        },
+      });
+      await pipeline(source, client.query(copyFrom(`COPY lane_telemetry (${COLS.join(',')}) FROM STDIN`)));
+      results.ceiling = { rows: N, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+    }
+
+    // Baseline 1: one INSERT per record, time-boxed.
+    await client.query('TRUNCATE lane_telemetry');
+    results['per-record'] = {
+      ...(await consumeWith(kafka, topic, codec, N, PER_RECORD_SECONDS, async ([c]) => {
+        await client.query(
+          `INSERT INTO lane_telemetry (${COLS.join(',')}) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (ticker, ts) DO UPDATE SET open=EXCLUDED.open, high=EXCLUDED.high, low=EXCLUDED.low, close=EXCLUDED.close, volume=EXCLUDED.volume`,
+          [c!.ticker, new Date(c!.ts), c!.open, c!.high, c!.low, c!.close, c!.volume],
+        );
+      }, true)),
+      note: `time-boxed to ${PER_RECORD_SECONDS}s`,
+    };
+
+    // Baseline 2: multi-row INSERT … ON CONFLICT, 500 rows per statement, one transaction per fetched batch.
+    await client.query('TRUNCATE lane_telemetry');
+    results['multi-row'] = await consumeWith(kafka, topic, codec, N, 600, async (candles) => {
+      await client.query('BEGIN');
+      const rows = dedupe(candles);
+      for (let i = 0; i < rows.length; i += 500) {
+        const q = multiRowInsert(rows.slice(i, i + 500));
+        await client.query(q.text, q.values);
+      }
+      await client.query('COMMIT');
+    }, false);
+
+    // The sink.
+    await client.query('TRUNCATE lane_telemetry');
+    {
+      const started = process.hrtime.bigint();
+      const handle = await startSink({
+        connections: { ...conn, database: { url: dbUrl } },
+        config: SinkConfig.parse({ groupId: `${prefix}sink`, topics: ['marketCandles'], idleExitMs: 1500, maxWaitTimeMs: 100 }),
+        prefix,
+        once: true,
+      });
+      const summary = await handle.done;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const rows = await countRows(client);
+      if (rows !== N || summary.dlq) throw new Error(`sink landed ${rows} rows (expected ${N}), ${summary.dlq} to DLQ`);
+      // --once waits idleExitMs only when a partition never reports its end; subtract nothing: it reached the ends.
+      results.sink = { rows, seconds };
+    }
+
+    const r = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, rate(v.rows, v.seconds)]));
+    console.log('');
+    console.log('  path          rows        seconds    rows/s');
+    for (const [name, v] of Object.entries(results)) {
+      console.log(`  ${name.padEnd(12)} ${String(v.rows).padStart(8)} ${v.seconds.toFixed(2).padStart(12)} ${Math.round(r[name]!).toLocaleString().padStart(10)}${v.note ? `   (${v.note})` : ''}`);
+    }
+    const sink = r.sink!;
+    const check = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log('');
+    console.log(`  sink throughput        ${Math.round(sink).toLocaleString()} rows/s   target >= 60,000         ${check(sink >= 60_000)}`);
+    console.log(`  sink / per-record      ${(sink / r['per-record']!).toFixed(1)}x           target >= 15x            ${check(sink / r['per-record']! >= 15)}`);
+    console.log(`  sink / multi-row       ${(sink / r['multi-row']!).toFixed(2)}x          target >= 1.5x           ${check(sink / r['multi-row']! >= 1.5)}`);
+    console.log(`  sink / bare COPY       ${(sink / r.ceiling!).toFixed(2)}x          (the ceiling)`);
+    console.log(`  peak RSS               ${Math.round(peakRss / 1024 / 1024)} MiB`);
+  } finally {
+    clearInterval(rssTimer);
+    await client.end();
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    await admin.deleteTopics({ topics: mine }).catch(() => {});
+    await admin.disconnect();
+    await dropDatabase(dbUrl);
+  }
+}

@@ -1,0 +1,63 @@
+import type pg from 'pg';
+import { connectClient } from '../../core/db.ts';
+import { BatchWriter } from './batch-writer.ts';
+
+// One database connection per concurrently processed partition batch, so that decoding
+// the next batch in Node overlaps with PostgreSQL upserting the previous one.
+
+interface Slot {
+  client: pg.Client;
+  writer: BatchWriter;
+}
+
+export class WriterPool {
+  private readonly idle: Slot[] = [];
+  private readonly waiting: Array<(slot: Slot) => void> = [];
+  private readonly all: Slot[] = [];
+
+  private constructor(private readonly url: string) {}
+
+  static async open(url: string, size: number): Promise<WriterPool> {
+    const pool = new WriterPool(url);
+    for (let i = 0; i < size; i++) {
+      const slot = await pool.connect();
+      pool.all.push(slot);
+      pool.idle.push(slot);
+    }
+    return pool;
+  }
+
+  private async connect(): Promise<Slot> {
+    const client = await connectClient(this.url);
+    return { client, writer: new BatchWriter(client) };
+  }
+
+  /** Runs `fn` with a writer of its own; a connection-level failure replaces the connection. */
+  async use<T>(fn: (writer: BatchWriter) => Promise<T>): Promise<T> {
+    const slot = this.idle.pop() ?? (await new Promise<Slot>((resolve) => this.waiting.push(resolve)));
+    let healthy = true;
+    try {
+      return await fn(slot.writer);
+    } catch (err) {
+      healthy = false;
+      throw err;
+    } finally {
+      const next = healthy ? slot : await this.replace(slot);
+      const waiter = this.waiting.shift();
+      if (waiter) waiter(next);
+      else this.idle.push(next);
+    }
+  }
+
+  private async replace(slot: Slot): Promise<Slot> {
+    await slot.client.end().catch(() => {});
+    // If the database is still away, keep the dead slot: the next use fails and retries.
+    const fresh = await this.connect().catch(() => slot);
+    this.all[this.all.indexOf(slot)] = fresh;
+    return fresh;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((s) => s.client.end().catch(() => {})));
+  }
+}
