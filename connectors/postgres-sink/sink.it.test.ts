@@ -204,7 +204,7 @@ describe('postgres sink', () => {
     await produce('marketCandles', [candle('NVDA', 0, 500), candle('NVDA', 1, 501)]);
     await client.query('ALTER TABLE lane_telemetry RENAME TO lane_telemetry_away');
     try {
-      await sinkOnce(group);
+      await expect(sinkOnce(group)).rejects.toThrow(/lane_telemetry" does not exist/);
     } finally {
       await client.query('ALTER TABLE lane_telemetry_away RENAME TO lane_telemetry');
     }

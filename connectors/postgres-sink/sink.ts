@@ -92,19 +92,24 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     await admin.disconnect();
   }
   let lastActivity = Date.now();
+  // Busy is not idle: a batch in progress keeps the sink alive however long it takes.
+  let inFlight = 0;
+  // With --once, a stop while the last attempt failed is a failure, not "caught up".
+  let lastFailure: Error | undefined;
   let resolveDone!: (s: SinkSummary) => void;
   let rejectDone!: (e: unknown) => void;
   const done = new Promise<SinkSummary>((res, rej) => ((resolveDone = res), (rejectDone = rej)));
   let stopping = false;
 
-  async function stop(): Promise<void> {
+  async function stop(failure?: Error): Promise<void> {
     if (stopping) return;
     stopping = true;
     await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});
     await writers.close();
     log.info(summary, 'sink stopped');
-    resolveDone(summary);
+    if (failure) rejectDone(failure);
+    else resolveDone(summary);
   }
 
   async function handleBatch<K extends TopicId>(id: K, payload: EachBatchPayload): Promise<void> {
@@ -172,16 +177,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
 
   if (opts.once) {
     // Batches of only transaction markers are resolved by kafkajs itself; count them too.
-    // Busy is not idle: a batch in progress keeps the sink alive however long it takes.
-    let inFlight = 0;
-    consumer.on(consumer.events.START_BATCH_PROCESS, () => {
-      inFlight++;
-      lastActivity = Date.now();
-    });
-    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-      inFlight = Math.max(0, inFlight - 1);
-      markProgress(e.payload.topic, e.payload.partition, e.payload.lastOffset);
-    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => markProgress(e.payload.topic, e.payload.partition, e.payload.lastOffset));
     // Idle time counts from the moment the group is joined: joining is not idleness.
     let joined = false;
     consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -193,7 +189,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
       if (inFlight === 0 && (remaining.size === 0 || (joined && Date.now() - lastActivity > config.idleExitMs))) {
         clearInterval(timer);
         if (remaining.size) log.info({ partitions: [...remaining.keys()] }, 'idle: stopping before these partitions reached their end offsets (transaction markers or compaction)');
-        void stop();
+        void stop(lastFailure);
       }
     }, 100);
   }
@@ -212,9 +208,19 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     eachBatch: async (payload) => {
       const id = idByTopic.get(payload.batch.topic);
       if (!id) return;
-      await handleBatch(id, payload);
+      inFlight++;
+      try {
+        await handleBatch(id, payload);
+        lastActivity = Date.now();
+        lastFailure = undefined;
+      } catch (err) {
+        lastFailure = err as Error;
+        throw err;
+      } finally {
+        inFlight--;
+      }
     },
   });
   log.info({ topics: [...idByTopic.keys()], groupId: config.groupId }, 'sink running');
-  return { done, stop };
+  return { done, stop: () => stop() };
 }
