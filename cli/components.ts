@@ -7,5 +7,6 @@ export interface Component {
 }
 
 export const COMPONENTS: readonly Component[] = [
+  { name: 'rss', description: 'RSS/Atom feeds into news.raw and feeds.state' },
   { name: 'sink', description: 'every topic into its PostgreSQL table' },
 ];

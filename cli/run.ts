@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { registerSinkCommand } from '../connectors/postgres-sink/command.ts';
+import { registerRssCommand } from '../connectors/rss/command.ts';
 
 export function registerRunCommand(program: Command): void {
   const run = program
     .command('run')
     .description('run one pipeline component (see cli/components.ts); each serves Prometheus metrics on METRICS_PORT when set');
+  registerRssCommand(run);
   registerSinkCommand(run);
 }

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+// Serves a folder of feed files over HTTP on loopback, as a real publisher would: ETag and
+// Last-Modified on every 200, 304 for a matching conditional GET. The demo serves the
+// bundled samples with it (no internet needed); tests add fault routes.
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface FeedFileServer {
+  url(name: string): string;
+  names: string[];
+  hits: Map<string, number>;
+  close(): Promise<void>;
+}
+
+function contentType(name: string): string {
+  return name.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml';
+}
+
+export async function serveFeedFiles(dir: string, extraRoutes: Record<string, Route> = {}): Promise<FeedFileServer> {
+  const names = readdirSync(dir).filter((n) => /\.(rss|atom|xml)$/.test(n));
+  const files = new Map(
+    names.map((n) => {
+      const body = readFileSync(join(dir, n));
+      return [n, { body, etag: `"${createHash('sha1').update(body).digest('hex')}"`, lastModified: statSync(join(dir, n)).mtime.toUTCString() }];
+    }),
+  );
+  const hits = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const name = decodeURIComponent((req.url ?? '/').slice(1).split('?')[0]!);
+    hits.set(name, (hits.get(name) ?? 0) + 1);
+    const route = extraRoutes[name];
+    if (route) return route(req, res);
+    const file = files.get(name);
+    if (!file) return void res.writeHead(404).end('not found');
+    if (req.headers['if-none-match'] === file.etag || (!req.headers['if-none-match'] && req.headers['if-modified-since'] === file.lastModified)) {
+      return void res.writeHead(304, { etag: file.etag, 'last-modified': file.lastModified }).end();
+    }
+    res.writeHead(200, { 'content-type': contentType(name), etag: file.etag, 'last-modified': file.lastModified, 'content-length': file.body.length });
+    res.end(file.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    names,
+    hits,
+    url: (name) => `http://127.0.0.1:${port}/${encodeURIComponent(name)}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,61 @@
+import type { Kafka } from 'kafkajs';
+import type { AvroCodec } from '../../core/avro-codec.ts';
+import { logger } from '../../core/log.ts';
+import { readToEnd } from '../../core/topic-reader.ts';
+import type { FeedState } from '../../schemas/records.ts';
+
+// The RSS source's memory across restarts: the latest FeedState per feed, rebuilt from the
+// compacted feeds.state topic on start and updated as the source writes new states.
+
+export class FeedStateStore {
+  private readonly states = new Map<string, FeedState>();
+  private readonly seen = new Map<string, Set<string>>();
+
+  get(feedUrl: string): FeedState | undefined {
+    return this.states.get(feedUrl);
+  }
+
+  hasSeen(feedUrl: string, eventUid: string): boolean {
+    return this.seen.get(feedUrl)?.has(eventUid) ?? false;
+  }
+
+  put(state: FeedState): void {
+    this.states.set(state.feed_url, state);
+    this.seen.set(state.feed_url, new Set(state.seen_event_uids));
+  }
+
+  get size(): number {
+    return this.states.size;
+  }
+
+  static async load(kafka: Kafka, topic: string, codec: AvroCodec): Promise<FeedStateStore> {
+    const store = new FeedStateStore();
+    await readToEnd(kafka, topic, async (message) => {
+      if (!message.value) return; // a tombstone: the feed was forgotten
+      try {
+        store.put(await codec.decode<FeedState>(message.value));
+      } catch (err) {
+        logger('rss').warn({ offset: message.offset, err: (err as Error).message }, 'skipping unreadable feeds.state record');
+      }
+    });
+    return store;
+  }
+}
+
+/** The next state after producing `newUids` (newest first), bounded by the dedupe window. */
+export function nextFeedState(
+  prev: FeedState | undefined,
+  feedUrl: string,
+  change: { etag: string | null; lastModified: string | null; newUids: string[]; newestPublished: number | null; now: number; window: number },
+): FeedState {
+  const seen = [...change.newUids, ...(prev?.seen_event_uids ?? [])];
+  const latest = [prev?.last_seen_published ?? null, change.newestPublished].filter((v): v is number => v !== null);
+  return {
+    feed_url: feedUrl,
+    etag: change.etag,
+    last_modified: change.lastModified,
+    last_seen_published: latest.length ? Math.max(...latest) : null,
+    updated_at: change.now,
+    seen_event_uids: [...new Set(seen)].slice(0, change.window),
+  };
+}

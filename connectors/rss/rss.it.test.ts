@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AvroCodec } from '../../core/avro-codec.ts';
+import { createRegistry } from '../../core/registry.ts';
+import { readToEnd } from '../../core/topic-reader.ts';
+import { topicName } from '../../schemas/catalog.ts';
+import type { FeedState, NewsRaw } from '../../schemas/records.ts';
+import { REPO_ROOT } from '../../deploy/local/layout.ts';
+import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+import { RssConfig } from './config.ts';
+import { serveFeedFiles, type FeedFileServer } from './feed-file-server.ts';
+import { startRssSource } from './rss-source.ts';
+
+// The RSS source against real feeds (the rss-parser test corpus) served on loopback with
+// ETag / Last-Modified / 304, beside broken publishers, writing to the real topics.
+
+const conn = testConnections();
+let topics: TestTopics;
+let server: FeedFileServer;
+const codec = new AvroCodec(createRegistry(conn.registry));
+
+// Items per fixture feed, counted by hand from the files (items with a title).
+const EXPECTED: Record<string, number> = {
+  'content-encoded.rss': 7,
+  'craigslist.rss': 25,
+  'encoding.rss': 40,
+  'feedburner.atom': 25,
+  'guardian.rss': 55,
+  'heise.atom': 15,
+  'narro.rss': 1,
+  'reddit.rss': 24,
+  'rss-1.rss': 69,
+  'missing-fields.atom': 0,
+  'incomplete-fields.atom': 0,
+};
+const BROKEN: Record<string, string> = {
+  'slow.rss': 'timeout',
+  'error.rss': 'http',
+  'malformed.rss': 'malformed',
+  'huge.rss': 'too-large',
+  'laughs.rss': 'xml-entities',
+  'unrecognized.rss': 'not-a-feed',
+  'gone.rss': 'network',
+};
+
+async function readAll<T>(topic: string): Promise<T[]> {
+  const out: T[] = [];
+  await readToEnd(topics.kafka, topic, async (m) => void out.push(await codec.decode<T>(m.value)));
+  return out;
+}
+
+beforeAll(async () => {
+  topics = await testTopics('rss');
+  server = await serveFeedFiles(join(REPO_ROOT, 'samples', 'rss'), {
+    'slow.rss': (_req, res) => setTimeout(() => res.writeHead(200).end('<rss/>'), 3000).unref(),
+    'error.rss': (_req, res) => res.writeHead(500).end('boom'),
+    'malformed.rss': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end('<rss><channel><item><title>cut off'),
+    'huge.rss': (_req, res) => {
+      // A body that never ends: the cap must cut it off.
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const timer = setInterval(() => (res.writableEnded ? clearInterval(timer) : res.write(chunk)), 1);
+      res.on('close', () => clearInterval(timer));
+    },
+    'laughs.rss': (_req, res) =>
+      res.writeHead(200).end(`<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss><channel><item><title>&c;</title></item></channel></rss>`),
+    'gone.rss': (req) => req.socket.destroy(),
+    'no-validators.rss': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFileSync(join(REPO_ROOT, 'samples', 'rss', 'reddit.rss'))),
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await topics?.cleanup();
+});
+
+function config(feeds: string[]) {
+  return RssConfig.parse({ feeds, timeoutMs: 1000, maxBodyBytes: 512 * 1024, concurrency: 4 });
+}
+
+describe('rss source', () => {
+  const feedNames = () => [...Object.keys(EXPECTED), ...Object.keys(BROKEN)];
+
+  it('produces every item of the good feeds, and counts and backs off the broken ones', async () => {
+    const source = await startRssSource({ connections: conn, config: config(feedNames().map((n) => server.url(n))), prefix: topics.prefix, once: true });
+    const summary = await source.done;
+    const byFeed = Object.fromEntries(summary.outcomes.map((o) => [decodeURIComponent(o.feed.split('/').pop()!), o]));
+    for (const [name, n] of Object.entries(EXPECTED)) expect({ name, result: byFeed[name]!.result, produced: byFeed[name]!.produced }).toEqual({ name, result: 'items', produced: n });
+    for (const [name, kind] of Object.entries(BROKEN)) expect({ name, kind: byFeed[name]!.error?.kind }).toEqual({ name, kind });
+
+    const raw = await readAll<NewsRaw>(topicName('newsRaw', topics.prefix));
+    const total = Object.values(EXPECTED).reduce((a, b) => a + b, 0);
+    expect(raw).toHaveLength(total);
+    expect(new Set(raw.map((r) => r.event_uid)).size).toBe(total);
+    const portuguese = raw.find((r) => r.source?.endsWith('encoding.rss'));
+    expect(portuguese!.title).toMatch(/[ãçéíõú]/); // ISO-8859-1 decoded, not mojibake
+    expect(raw.every((r) => r.published_at === null || r.published_at > Date.UTC(2000, 0, 1))).toBe(true);
+
+    const states = await readAll<FeedState>(topicName('feedsState', topics.prefix));
+    const guardian = states.find((s) => s.feed_url.endsWith('guardian.rss'))!;
+    expect(guardian.etag).toMatch(/^"[0-9a-f]{40}"$/);
+    expect(guardian.last_modified).toMatch(/GMT$/);
+    expect(guardian.seen_event_uids).toHaveLength(55);
+  });
+
+  it('produces nothing on the next pass (304), nor after a restart with a fresh process state', async () => {
+    const good = Object.keys(EXPECTED).map((n) => server.url(n));
+    const before = (await readAll<NewsRaw>(topicName('newsRaw', topics.prefix))).length;
+    const hits304 = server.hits.get('guardian.rss');
+    // A new source instance: it knows the feeds only through the feeds.state topic.
+    const again = await startRssSource({ connections: conn, config: config(good), prefix: topics.prefix, once: true });
+    const summary = await again.done;
+    expect(summary.produced).toBe(0);
+    expect(summary.outcomes.filter((o) => o.result === 'not-modified').length).toBe(good.length);
+    expect(server.hits.get('guardian.rss')).toBe(hits304! + 1);
+    expect((await readAll<NewsRaw>(topicName('newsRaw', topics.prefix))).length).toBe(before);
+  });
+
+  it('does not produce an already-seen item again, across restarts, when the publisher ignores conditional GETs', async () => {
+    const url = server.url('no-validators.rss');
+    const first = await startRssSource({ connections: conn, config: config([url]), prefix: topics.prefix, once: true });
+    expect((await first.done).produced).toBe(24);
+    // A new instance: it only knows what it saw through the feeds.state topic.
+    const second = await startRssSource({ connections: conn, config: config([url]), prefix: topics.prefix, once: true });
+    const s = await second.done;
+    expect(s.outcomes[0]!.result).toBe('items');
+    expect(s.produced).toBe(0);
+  });
+});
