@@ -3,11 +3,12 @@ import { checkTopLevelKeys, loadConnections, type ConfigSources, type Connection
 
 /** The global flags every subcommand inherits, turned into config sources. */
 export function configSources(cmd: Command): ConfigSources {
-  const opts = cmd.optsWithGlobals<{ config?: string; brokers?: string; registryUrl?: string; databaseUrl?: string }>();
+  const opts = cmd.optsWithGlobals<{ config?: string; brokers?: string; registryUrl?: string; databaseUrl?: string; topicPrefix?: string }>();
   const overrides: Record<string, unknown> = {};
   if (opts.brokers) overrides.kafka = { brokers: opts.brokers.split(',').map((b) => b.trim()).filter(Boolean) };
   if (opts.registryUrl) overrides.registry = { url: opts.registryUrl };
   if (opts.databaseUrl) overrides.database = { url: opts.databaseUrl };
+  if (opts.topicPrefix !== undefined) overrides.topics = { prefix: opts.topicPrefix };
   return { file: opts.config, overrides };
 }
 

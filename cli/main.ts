@@ -9,6 +9,7 @@ const program = new Command('ops-pipeline')
   .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (env KAFKA_BROKERS)')
   .option('--registry-url <url>', 'schema registry base URL (env SCHEMA_REGISTRY_URL)')
   .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL)')
+  .option('--topic-prefix <prefix>', 'prefix of every topic name, to isolate a run (config topics.prefix)')
   .showHelpAfterError()
   .exitOverride();
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCandlesCommand } from '../connectors/candles/command.ts';
 import { registerSinkCommand } from '../connectors/postgres-sink/command.ts';
 import { registerRssCommand } from '../connectors/rss/command.ts';
 
@@ -7,5 +8,6 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('run one pipeline component (see cli/components.ts); each serves Prometheus metrics on METRICS_PORT when set');
   registerRssCommand(run);
+  registerCandlesCommand(run);
   registerSinkCommand(run);
 }

@@ -7,8 +7,7 @@ import { TopicsConfig } from '../schemas/catalog.ts';
 import { configSources, connections } from './context.ts';
 
 function prefixOf(cmd: Command): string {
-  const flag = cmd.opts<{ prefix?: string }>().prefix;
-  return loadSection('topics', TopicsConfig, { ...configSources(cmd), overrides: flag === undefined ? {} : { topics: { prefix: flag } } }).prefix;
+  return loadSection('topics', TopicsConfig, configSources(cmd)).prefix;
 }
 
 export function registerTopicsCommand(program: Command): void {
@@ -17,7 +16,6 @@ export function registerTopicsCommand(program: Command): void {
   topics
     .command('apply')
     .description('create missing topics (and <topic>.dlq) with their configs, register every value schema with BACKWARD compatibility; idempotent')
-    .option('--prefix <prefix>', 'topic name prefix (config topics.prefix)')
     .action(async (_opts, cmd: Command) => {
       const conn = connections(cmd);
       const prefix = prefixOf(cmd);
@@ -38,7 +36,6 @@ export function registerTopicsCommand(program: Command): void {
   topics
     .command('list')
     .description('show the planned topics with partitions and configs, and whether each exists')
-    .option('--prefix <prefix>', 'topic name prefix (config topics.prefix)')
     .action(async (_opts, cmd: Command) => {
       const conn = connections(cmd);
       const admin = createKafka(conn.kafka, 'topics').admin();

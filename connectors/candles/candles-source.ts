@@ -1,0 +1,153 @@
+import YahooFinance from 'yahoo-finance2';
+import type { Producer } from 'kafkajs';
+import { AvroCodec } from '../../core/avro-codec.ts';
+import { backoffMs } from '../../core/backoff.ts';
+import type { ConnectionsConfig } from '../../core/config.ts';
+import { createKafka } from '../../core/kafka.ts';
+import { logger } from '../../core/log.ts';
+import { counter } from '../../core/metrics.ts';
+import { createRegistry } from '../../core/registry.ts';
+import { topicName } from '../../schemas/catalog.ts';
+import { RecordEncoder } from '../../schemas/record-encoder.ts';
+import { chartToCandles, type ChartQuote } from './chart-to-candles.ts';
+import { INTERVAL_MS, type CandlesConfig } from './config.ts';
+import { lastCandleTimes, NewsTickers } from './ticker-state.ts';
+
+// The candles source: for every ticker of the watchlist (and of classified news) it asks
+// Yahoo's chart API for the bars after the last one it produced (a backfill window on the
+// first pass) and produces them to market.candles, keyed by ticker.
+
+const log = logger('candles');
+const candlesProduced = counter('candles_produced_total', 'Candles produced to market.candles', ['ticker']);
+const nullBarsSkipped = counter('candles_null_bars_total', 'Bars skipped because a price was null', ['ticker']);
+const requestErrors = counter('candles_request_errors_total', 'Failed chart requests by kind', ['kind']);
+
+export interface CandlesSourceOptions {
+  connections: ConnectionsConfig;
+  config: CandlesConfig;
+  prefix: string;
+  once?: boolean;
+  /** Replaces Yahoo's HTTP (recorded responses in tests and the offline demo). */
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface TickerOutcome {
+  ticker: string;
+  produced: number;
+  nullBars: number;
+  attempts: number;
+  error?: string;
+}
+
+export interface CandlesSummary {
+  produced: number;
+  outcomes: TickerOutcome[];
+}
+
+type Failure = { kind: 'rate-limit' | 'server' | 'crumb' | 'not-found' | 'invalid' | 'network'; retry: boolean };
+
+export function classifyYahooError(err: unknown): Failure {
+  const e = err as { name?: string; code?: number; message?: string };
+  const msg = `${e.name ?? ''} ${e.message ?? ''}`;
+  if (e.code === 429 || /too many requests/i.test(msg)) return { kind: 'rate-limit', retry: true };
+  if (typeof e.code === 'number' && e.code >= 500) return { kind: 'server', retry: true };
+  if (/crumb|cookie|unauthorized/i.test(msg) || e.code === 401) return { kind: 'crumb', retry: true };
+  if (/not ?found|delisted|no data/i.test(msg) || e.code === 404) return { kind: 'not-found', retry: false };
+  if (/validation|schema/i.test(msg)) return { kind: 'invalid', retry: false };
+  return { kind: 'network', retry: true };
+}
+
+export async function startCandlesSource(opts: CandlesSourceOptions) {
+  const { connections, config, prefix } = opts;
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const kafka = createKafka(connections.kafka, 'candles');
+  const registry = createRegistry(connections.registry);
+  const codec = new AvroCodec(registry);
+  const encoder = new RecordEncoder(registry, prefix);
+  const candlesTopic = topicName('marketCandles', prefix);
+  const yahoo = new YahooFinance({ fetch: opts.fetch, suppressNotices: ['yahooSurvey', 'ripHistorical'], queue: { concurrency: config.concurrency } } as never) as unknown as {
+    chart(symbol: string, q: Record<string, unknown>): Promise<{ quotes: ChartQuote[] }>;
+  };
+  const last = await lastCandleTimes(kafka, candlesTopic, codec, config.stateTailRecords, config.interval);
+  const newsTickers = config.includeTickersFromNews ? new NewsTickers(kafka, topicName('newsClassified', prefix), codec, config.maxNewsTickers, config.stateTailRecords) : null;
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  log.info({ known: last.size, interval: config.interval }, 'last candle per ticker loaded');
+
+  async function fetchTicker(ticker: string): Promise<TickerOutcome> {
+    const after = last.get(ticker) ?? null;
+    const period1 = after !== null ? new Date(after + 1) : new Date(now() - config.backfillDays * 86_400_000);
+    const period2 = new Date(now());
+    let attempts = 0;
+    for (;;) {
+      attempts++;
+      try {
+        const chart = await yahoo.chart(ticker, { period1, period2, interval: config.interval, includePrePost: false, return: 'array' });
+        const { candles, nullBars } = chartToCandles(ticker, config.interval, chart.quotes, after);
+        if (candles.length) await producer.send({ topic: candlesTopic, acks: -1, messages: await encoder.messages('marketCandles', candles) });
+        if (candles.length) last.set(ticker, candles[candles.length - 1]!.ts);
+        candlesProduced.inc({ ticker }, candles.length);
+        if (nullBars) {
+          nullBarsSkipped.inc({ ticker }, nullBars);
+          log.info({ ticker, nullBars }, 'null bars skipped');
+        }
+        return { ticker, produced: candles.length, nullBars, attempts };
+      } catch (err) {
+        const failure = classifyYahooError(err);
+        requestErrors.inc({ kind: failure.kind });
+        if (!failure.retry || attempts > config.retries) {
+          log.warn({ ticker, kind: failure.kind, attempts, err: (err as Error).message?.slice(0, 300) }, 'chart request failed');
+          return { ticker, produced: 0, nullBars: 0, attempts, error: `${failure.kind}: ${(err as Error).message?.slice(0, 200)}` };
+        }
+        const delay = backoffMs(attempts, config.retryInitialSeconds, 120);
+        log.info({ ticker, kind: failure.kind, attempt: attempts, retryInMs: delay }, 'chart request failed; retrying');
+        await sleep(delay);
+      }
+    }
+  }
+
+  async function pass(): Promise<CandlesSummary> {
+    const tickers = [...new Set([...config.watchlist, ...((await newsTickers?.refresh()) ?? [])])];
+    const outcomes: TickerOutcome[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < tickers.length) outcomes.push(await fetchTicker(tickers[next++]!));
+    };
+    await Promise.all(Array.from({ length: Math.min(config.concurrency, tickers.length) }, worker));
+    outcomes.sort((a, b) => a.ticker.localeCompare(b.ticker));
+    return { produced: outcomes.reduce((s, o) => s + o.produced, 0), outcomes };
+  }
+
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const done = (async () => {
+    let summary: CandlesSummary = { produced: 0, outcomes: [] };
+    try {
+      do {
+        summary = await pass();
+        if (opts.once || stopped) break;
+        // Poll no faster than the bars form.
+        const wait = Math.max(config.pollIntervalSeconds * 1000, Math.min(INTERVAL_MS[config.interval], 3_600_000));
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, wait).unref();
+        });
+      } while (!stopped);
+      return summary;
+    } finally {
+      await producer.disconnect().catch(() => {});
+    }
+  })();
+
+  return {
+    done,
+    async stop() {
+      stopped = true;
+      wake?.();
+      await done.catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AvroCodec } from '../../core/avro-codec.ts';
+import { createRegistry } from '../../core/registry.ts';
+import { readToEnd } from '../../core/topic-reader.ts';
+import { REPO_ROOT } from '../../deploy/local/layout.ts';
+import { topicName } from '../../schemas/catalog.ts';
+import { RecordEncoder } from '../../schemas/record-encoder.ts';
+import type { Candle, NewsClassified } from '../../schemas/records.ts';
+import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+import { startCandlesSource } from './candles-source.ts';
+import { CandlesConfig } from './config.ts';
+import { recordedFetch } from './recorded-fetch.ts';
+
+// The candles source with the real yahoo-finance2 library answering from recorded Yahoo
+// responses (injected fetch), producing to the real broker through the real registry.
+
+const conn = testConnections();
+const codec = new AvroCodec(createRegistry(conn.registry));
+const RECORDINGS = join(REPO_ROOT, 'samples', 'yahoo-chart');
+let topics: TestTopics;
+
+async function candles(): Promise<Candle[]> {
+  const out: Candle[] = [];
+  await readToEnd(topics.kafka, topicName('marketCandles', topics.prefix), async (m) => void out.push(await codec.decode<Candle>(m.value)));
+  return out;
+}
+
+async function runOnce(watchlist: string[], replay = recordedFetch(RECORDINGS), extra: Record<string, unknown> = {}) {
+  const source = await startCandlesSource({
+    connections: conn,
+    config: CandlesConfig.parse({ watchlist, interval: '1d', backfillDays: 3650, retries: 3, ...extra }),
+    prefix: topics.prefix,
+    once: true,
+    fetch: replay.fetch,
+    now: () => Date.UTC(2025, 1, 3),
+    sleep: async () => {},
+  });
+  return { summary: await source.done, replay };
+}
+
+beforeAll(async () => {
+  topics = await testTopics('candles');
+});
+afterAll(async () => {
+  await topics?.cleanup();
+});
+
+describe('candles source', () => {
+  it('backfills every ticker from the recorded chart responses', async () => {
+    const { summary, replay } = await runOnce(['AAPL', 'GOOG', 'BTC-USD', 'NOPE'], undefined, { includeTickersFromNews: false });
+    expect(summary.outcomes.map((o) => [o.ticker, o.produced])).toEqual([
+      ['AAPL', 49],
+      ['BTC-USD', 3],
+      ['GOOG', 1],
+      ['NOPE', 0],
+    ]);
+    expect(summary.outcomes.find((o) => o.ticker === 'NOPE')!.error).toMatch(/^not-found/);
+    expect(replay.requests.every((u) => u.includes('/v8/finance/chart/') && u.includes('interval=1d'))).toBe(true);
+
+    const all = await candles();
+    expect(all).toHaveLength(53);
+    const aapl = all.filter((c) => c.ticker === 'AAPL');
+    expect(aapl.every((c, i) => i === 0 || c.ts > aapl[i - 1]!.ts)).toBe(true);
+    // 2020-08-31, the first day after Apple's 4:1 split: Yahoo's prices are split-adjusted.
+    expect(new Date(aapl[0]!.ts).toISOString().slice(0, 10)).toBe('2020-08-31');
+    expect(aapl[0]!.close).toBeGreaterThan(100);
+    expect(aapl[0]!.close).toBeLessThan(150);
+    expect(aapl.every((c) => c.adjclose !== null && c.volume !== null && c.low <= c.high)).toBe(true);
+  });
+
+  it('is incremental: a new instance finds the last candle per ticker in the topic and produces nothing new', async () => {
+    const { summary } = await runOnce(['AAPL', 'GOOG', 'BTC-USD'], undefined, { includeTickersFromNews: false });
+    expect(summary.produced).toBe(0);
+    expect(await candles()).toHaveLength(53);
+  });
+
+  it('retries rate limits and server errors with backoff, then succeeds', async () => {
+    const replay = recordedFetch(RECORDINGS);
+    replay.failNext('AMZN', [429, 503, 429]);
+    const { summary } = await runOnce(['AMZN'], replay, { includeTickersFromNews: false });
+    expect(summary.outcomes).toEqual([{ ticker: 'AMZN', produced: 1, nullBars: 0, attempts: 4 }]);
+  });
+
+  it('gives up after the configured retries, and the other tickers go on', async () => {
+    const replay = recordedFetch(RECORDINGS);
+    replay.failNext('QQQ', [429, 429, 429, 429, 429]);
+    const { summary } = await runOnce(['QQQ', 'SPOT'], replay, { includeTickersFromNews: false, retries: 2 });
+    expect(summary.outcomes.map((o) => [o.ticker, o.produced, o.attempts, o.error?.split(':')[0]])).toEqual([
+      ['QQQ', 0, 3, 'rate-limit'],
+      ['SPOT', 1, 1, undefined],
+    ]);
+  });
+
+  it('adds the tickers named in classified news to the watchlist', async () => {
+    const encoder = new RecordEncoder(createRegistry(conn.registry), topics.prefix);
+    const news: NewsClassified = {
+      event_uid: 'e'.repeat(64),
+      event_time: 0,
+      published_at: null,
+      fetched_at: 0,
+      title: 'Alibaba and Baba news',
+      source: null,
+      link: null,
+      tickers: ['BABA', 'CRON'],
+      sentiment_label: 'neutral',
+      sentiment_score: 0.8,
+      event_type: null,
+      urgency: null,
+      model_version: 'test',
+      classified_at: 0,
+    };
+    const producer = topics.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await producer.send({ topic: topicName('newsClassified', topics.prefix), acks: -1, messages: [await encoder.message('newsClassified', news)] });
+    await producer.disconnect();
+    const { summary } = await runOnce([]);
+    expect(summary.outcomes.map((o) => [o.ticker, o.produced])).toEqual([
+      ['BABA', 1],
+      ['CRON', 1],
+    ]);
+  });
+});
