@@ -124,19 +124,18 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
   let stopped = false;
   let wake: (() => void) | undefined;
   const done = (async () => {
-    let summary: CandlesSummary = { produced: 0, outcomes: [] };
     try {
-      do {
-        summary = await pass();
-        if (opts.once || stopped) break;
+      for (;;) {
+        const summary = await pass();
+        if (opts.once || stopped) return summary;
         // Poll no faster than the bars form.
         const wait = Math.max(config.pollIntervalSeconds * 1000, Math.min(INTERVAL_MS[config.interval], 3_600_000));
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, wait).unref();
         });
-      } while (!stopped);
-      return summary;
+        if (stopped) return summary;
+      }
     } finally {
       await producer.disconnect().catch(() => {});
     }
