@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDemoCommand } from './demo.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerRunCommand } from './run.ts';
 import { registerServicesCommand } from './services.ts';
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerMigrateCommand(program);
   registerTopicsCommand(program);
   registerRunCommand(program);
+  registerDemoCommand(program);
 }

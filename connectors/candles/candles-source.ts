@@ -68,7 +68,16 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
   const codec = new AvroCodec(registry);
   const encoder = new RecordEncoder(registry, prefix);
   const candlesTopic = topicName('marketCandles', prefix);
-  const yahoo = new YahooFinance({ fetch: opts.fetch, suppressNotices: ['yahooSurvey', 'ripHistorical'], queue: { concurrency: config.concurrency } } as never) as unknown as {
+  // yahoo-finance2 3.x warns that it wants Node 22; its chart module works on Node 20 (tested).
+  const yahooLog = logger('yahoo-finance2');
+  const yahooLogger = {
+    info: (...a: unknown[]) => yahooLog.debug(a.map(String).join(' ')),
+    warn: (...a: unknown[]) => yahooLog.debug(a.map(String).join(' ')),
+    error: (...a: unknown[]) => yahooLog.warn(a.map(String).join(' ')),
+    debug: (...a: unknown[]) => yahooLog.debug(a.map(String).join(' ')),
+    dir: (...a: unknown[]) => yahooLog.debug({ value: a[0] }, 'dir'),
+  };
+  const yahoo = new YahooFinance({ fetch: opts.fetch, logger: yahooLogger, suppressNotices: ['yahooSurvey', 'ripHistorical'], queue: { concurrency: config.concurrency } } as never) as unknown as {
     chart(symbol: string, q: Record<string, unknown>): Promise<{ quotes: ChartQuote[] }>;
   };
   const last = await lastCandleTimes(kafka, candlesTopic, codec, config.stateTailRecords, config.interval);

@@ -21,7 +21,7 @@ function contentType(name: string): string {
   return name.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml';
 }
 
-export async function serveFeedFiles(dir: string, extraRoutes: Record<string, Route> = {}): Promise<FeedFileServer> {
+export async function serveFeedFiles(dir: string, extraRoutes: Record<string, Route> = {}, port = 0): Promise<FeedFileServer> {
   const names = readdirSync(dir).filter((n) => /\.(rss|atom|xml)$/.test(n));
   const files = new Map(
     names.map((n) => {
@@ -43,12 +43,15 @@ export async function serveFeedFiles(dir: string, extraRoutes: Record<string, Ro
     res.writeHead(200, { 'content-type': contentType(name), etag: file.etag, 'last-modified': file.lastModified, 'content-length': file.body.length });
     res.end(file.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
     names,
     hits,
-    url: (name) => `http://127.0.0.1:${port}/${encodeURIComponent(name)}`,
+    url: (name) => `http://127.0.0.1:${bound}/${encodeURIComponent(name)}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
