@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type logCreator } from 'kafkajs';
 import type { ConnectionsConfig } from './config.ts';
 import { ServiceUnreachableError } from './errors.ts';
@@ -43,4 +44,40 @@ export async function withKafka<T>(kafka: ConnectionsConfig['kafka'], fn: () => 
     }
     throw err;
   }
+}
+
+/**
+ * Fails fast when no bootstrap broker accepts a TCP connection. kafkajs itself retries for
+ * about a minute before giving up, which is right for a long-running service and wrong for a
+ * one-shot command.
+ */
+export async function checkKafka(kafka: ConnectionsConfig['kafka'], timeoutMs = 3000): Promise<void> {
+  const attempts = kafka.brokers.map((broker) => probe(broker, timeoutMs));
+  try {
+    await Promise.any(attempts);
+  } catch (err) {
+    const first = (err as AggregateError).errors?.[0];
+    throw new ServiceUnreachableError('Kafka', kafka.brokers.join(','), { cause: first, hint: 'is it running? npx ops-pipeline services status' });
+  }
+}
+
+function probe(broker: string, timeoutMs: number): Promise<void> {
+  const at = broker.lastIndexOf(':');
+  const host = broker.slice(0, at).replace(/^\[|\]$/g, '');
+  const port = Number(broker.slice(at + 1));
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error(`connect to ${broker} timed out after ${timeoutMs} ms`));
+    });
+    socket.once('error', (err) => {
+      socket.destroy();
+      reject(err);
+    });
+  });
 }
