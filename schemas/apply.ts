@@ -1,10 +1,13 @@
-import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { Admin, ITopicConfig } from 'kafkajs';
-import { DLQ_RETENTION_MS, TOPIC_IDS, TOPICS, dlqTopicName, topicName, valueSchema, valueSubject, type TopicId } from './catalog.ts';
+import { RegistryHttpError, type Registry } from '../core/registry.ts';
+import { DLQ_RETENTION_MS, TOPIC_IDS, TOPICS, dlqTopicName, schemaPath, topicName, valueSchema, valueSubject, type TopicId } from './catalog.ts';
+import { readTopicStates, topicDifferences } from './topic-state.ts';
 
-// `topics apply`: create what is missing (topics with their configs, DLQ topics) and
-// register every value schema under BACKWARD compatibility. Idempotent.
+// `topics apply`: create what is missing (topics with their configs, DLQ topics), set every
+// value subject to BACKWARD and register its schema. Idempotent: a second run reports
+// everything unchanged. Existing topics are never altered, only compared with the plan.
+
+export const COMPATIBILITY = 'BACKWARD';
 
 export interface TopicPlan {
   topic: string;
@@ -21,7 +24,8 @@ export function plannedTopics(prefix: string): TopicPlan[] {
       partitions: spec.partitions,
       configs:
         spec.cleanup === 'compact'
-          ? { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(3600 * 1000) }
+          ? // Compact promptly: the RSS source reads the whole topic on start.
+            { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(3600 * 1000) }
           : { 'cleanup.policy': 'delete', 'retention.ms': String(spec.retentionMs) },
     });
     plans.push({
@@ -33,15 +37,49 @@ export function plannedTopics(prefix: string): TopicPlan[] {
   return plans;
 }
 
-export interface ApplyReport {
-  topics: Array<{ topic: string; result: 'created' | 'exists' }>;
-  schemas: Array<{ subject: string; id: number }>;
+export interface TopicResult {
+  topic: string;
+  result: 'created' | 'unchanged' | 'differs';
+  /** For `differs`: what the broker has that the catalog does not want. */
+  differences: string[];
 }
 
-export async function applyTopics(admin: Admin, registry: SchemaRegistry, prefix: string): Promise<ApplyReport> {
-  const existing = new Set(await admin.listTopics());
+export interface SchemaResult {
+  subject: string;
+  id: number;
+  version: number;
+  result: 'registered' | 'unchanged';
+  /** Whether apply had to set the subject's compatibility to BACKWARD. */
+  compatibility: 'set' | 'unchanged';
+}
+
+export interface ApplyReport {
+  topics: TopicResult[];
+  schemas: SchemaResult[];
+}
+
+/** A committed .avsc that the registry refuses as the next version of its subject. */
+export class SchemaRefusedError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly file: string,
+    readonly status: number,
+    detail: string,
+  ) {
+    super(
+      status === 409
+        ? `${file} is not ${COMPATIBILITY}-compatible with the registered versions of ${subject}: ${detail}. ` +
+            'Add new fields as optional with a default; a breaking change needs a new topic (e.g. a version suffix).'
+        : `the registry refused ${file} for ${subject} (HTTP ${status}): ${detail}`,
+    );
+    this.name = 'SchemaRefusedError';
+  }
+}
+
+export async function applyTopics(admin: Admin, registry: Registry, prefix: string): Promise<ApplyReport> {
   const plans = plannedTopics(prefix);
-  const missing = plans.filter((p) => !existing.has(p.topic));
+  const states = await readTopicStates(admin, plans);
+  const missing = plans.filter((p) => !states.has(p.topic));
   if (missing.length) {
     await admin.createTopics({
       waitForLeaders: true,
@@ -55,18 +93,51 @@ export async function applyTopics(admin: Admin, registry: SchemaRegistry, prefix
       ),
     });
   }
-  const topics = plans.map((p) => ({ topic: p.topic, result: existing.has(p.topic) ? ('exists' as const) : ('created' as const) }));
-  const schemas = [];
+  const topics = plans.map((p): TopicResult => {
+    const state = states.get(p.topic);
+    if (!state) return { topic: p.topic, result: 'created', differences: [] };
+    const differences = topicDifferences(p, state);
+    return { topic: p.topic, result: differences.length ? 'differs' : 'unchanged', differences };
+  });
+  const schemas: SchemaResult[] = [];
   for (const id of TOPIC_IDS) schemas.push(await registerValueSchema(registry, id, prefix));
   return { topics, schemas };
 }
 
-/** Registers (or finds) the topic's value schema; same content gives the same id. */
-export async function registerValueSchema(registry: SchemaRegistry, id: TopicId, prefix: string): Promise<{ subject: string; id: number }> {
+/**
+ * Sets the subject to BACKWARD (before registering, so the new version is checked under it),
+ * then registers the topic's value schema unless that exact schema is already there.
+ */
+export async function registerValueSchema(registry: Registry, id: TopicId, prefix: string): Promise<SchemaResult> {
   const subject = valueSubject(topicName(id, prefix));
-  const { id: schemaId } = await registry.register(
-    { type: SchemaType.AVRO, schema: JSON.stringify(valueSchema(id)) },
-    { subject, compatibility: COMPATIBILITY.BACKWARD },
-  );
-  return { subject, id: schemaId };
+  const schema = JSON.stringify(valueSchema(id));
+
+  let compatibility: SchemaResult['compatibility'] = 'unchanged';
+  if ((await registry.subjectCompatibility(subject)) !== COMPATIBILITY) {
+    await registry.setSubjectCompatibility(subject, COMPATIBILITY);
+    compatibility = 'set';
+  }
+
+  const found = await registry.lookupSchema(subject, schema);
+  if (found) return { subject, ...found, result: 'unchanged', compatibility };
+
+  try {
+    await registry.registerVersion(subject, schema);
+  } catch (err) {
+    if (err instanceof RegistryHttpError && err.status >= 400 && err.status < 500) {
+      throw new SchemaRefusedError(subject, schemaPath(id), err.status, registryMessage(err.body));
+    }
+    throw err;
+  }
+  const registered = await registry.lookupSchema(subject, schema);
+  if (!registered) throw new Error(`registered ${schemaPath(id)} in ${subject}, but the registry cannot find it again`);
+  return { subject, ...registered, result: 'registered', compatibility };
+}
+
+function registryMessage(body: string): string {
+  try {
+    return (JSON.parse(body) as { message?: string }).message ?? body;
+  } catch {
+    return body;
+  }
 }

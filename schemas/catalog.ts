@@ -6,7 +6,7 @@ import { z } from 'zod';
 // The topic contracts in one place: name, key, cleanup, partitions, schema and table of
 // every topic. Everything that creates, produces to or reads a topic goes through here.
 
-const AVRO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'avro');
+export const AVRO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'avro');
 
 export type TopicId = 'newsRaw' | 'feedsState' | 'newsClassified' | 'marketCandles' | 'signals';
 
@@ -18,8 +18,10 @@ export interface TopicSpec {
   keyField: string;
   cleanup: 'delete' | 'compact';
   partitions: number;
-  /** Retention in ms for delete topics; -1 keeps forever. */
+  /** Retention in ms for delete topics; -1 keeps forever, because tables and backtests are rebuilt by replay. */
   retentionMs: number;
+  /** The value schema, a file in schemas/avro; its subject is `<topic>-value`. */
+  schemaFile: string;
   /** The table the sink fills. */
   table: string;
 }
@@ -27,8 +29,26 @@ export interface TopicSpec {
 const DAY = 24 * 3600 * 1000;
 
 export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = {
-  newsRaw: { id: 'newsRaw', base: 'news.raw', keyField: 'event_uid', cleanup: 'delete', partitions: 3, retentionMs: -1, table: 'inbound_events_raw' },
-  feedsState: { id: 'feedsState', base: 'feeds.state', keyField: 'feed_url', cleanup: 'compact', partitions: 1, retentionMs: -1, table: 'feed_state' },
+  newsRaw: {
+    id: 'newsRaw',
+    base: 'news.raw',
+    keyField: 'event_uid',
+    cleanup: 'delete',
+    partitions: 3,
+    retentionMs: -1,
+    schemaFile: 'news.raw.avsc',
+    table: 'inbound_events_raw',
+  },
+  feedsState: {
+    id: 'feedsState',
+    base: 'feeds.state',
+    keyField: 'feed_url',
+    cleanup: 'compact',
+    partitions: 1,
+    retentionMs: -1,
+    schemaFile: 'feeds.state.avsc',
+    table: 'feed_state',
+  },
   newsClassified: {
     id: 'newsClassified',
     base: 'news.classified',
@@ -36,10 +56,29 @@ export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = {
     cleanup: 'delete',
     partitions: 3,
     retentionMs: -1,
+    schemaFile: 'news.classified.avsc',
     table: 'inbound_events_classified',
   },
-  marketCandles: { id: 'marketCandles', base: 'market.candles', keyField: 'ticker', cleanup: 'delete', partitions: 6, retentionMs: -1, table: 'lane_telemetry' },
-  signals: { id: 'signals', base: 'signals', keyField: 'ticker', cleanup: 'delete', partitions: 3, retentionMs: -1, table: 'dispatch_recommendations' },
+  marketCandles: {
+    id: 'marketCandles',
+    base: 'market.candles',
+    keyField: 'ticker',
+    cleanup: 'delete',
+    partitions: 6,
+    retentionMs: -1,
+    schemaFile: 'market.candles.avsc',
+    table: 'lane_telemetry',
+  },
+  signals: {
+    id: 'signals',
+    base: 'signals',
+    keyField: 'ticker',
+    cleanup: 'delete',
+    partitions: 3,
+    retentionMs: -1,
+    schemaFile: 'signals.avsc',
+    table: 'dispatch_recommendations',
+  },
 };
 
 /** DLQ topics keep poison records for a month: long enough to inspect and replay them. */
@@ -67,7 +106,7 @@ export function valueSubject(topic: string): string {
 }
 
 export function schemaPath(id: TopicId): string {
-  return join(AVRO_DIR, `${TOPICS[id].base}.avsc`);
+  return join(AVRO_DIR, TOPICS[id].schemaFile);
 }
 
 const schemaCache = new Map<TopicId, AvroRecordSchema>();

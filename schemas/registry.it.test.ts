@@ -1,146 +1,130 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka } from '../core/kafka.ts';
-import { createRegistry } from '../core/registry.ts';
-import { deleteSubjects, testConnections, uniquePrefix } from '../test/kafka.ts';
-import { applyTopics, plannedTopics } from './apply.ts';
-import { TOPIC_IDS, TOPICS, topicName, valueSchema, valueSubject, type TopicId } from './catalog.ts';
-import type { TopicRecords } from './records.ts';
+import { ServiceUnreachableError } from '../core/errors.ts';
+import { checkKafka, createKafka, withKafka } from '../core/kafka.ts';
+import { checkRegistry, createRegistry, withRegistry } from '../core/registry.ts';
+import { deletePrefixed, deleteSubjects, testConnections, uniquePrefix } from '../test/kafka.ts';
+import { SchemaRefusedError, applyTopics, plannedTopics, registerValueSchema } from './apply.ts';
+import { TOPIC_IDS, TOPICS, topicName, valueSchema, valueSubject, type AvroRecordSchema } from './catalog.ts';
+import { SAMPLES } from './samples.ts';
 
 // Topic contracts against the real broker and registry: `topics apply` creates what the
-// catalog says, each topic's schema round-trips a record through Kafka and the registry,
-// and the registry refuses a change that would break existing readers.
+// catalog says and is idempotent, leaves differing topics alone, each topic's schema
+// round-trips a record through Kafka and the registry, and the registry refuses a change
+// that would break existing readers.
 
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const conn = testConnections();
 const prefix = uniquePrefix('contracts');
 const kafka = createKafka(conn.kafka, 'test-contracts');
 const admin = kafka.admin();
 const registry = createRegistry(conn.registry);
 
-const samples: { [K in TopicId]: TopicRecords[K] } = {
-  newsRaw: {
-    event_uid: 'a'.repeat(64),
-    published_at: Date.UTC(2024, 0, 2, 14, 30),
-    source: 'https://example.org/feed.xml',
-    title: 'Apple beats estimates — shares jump 5% €',
-    link: 'https://example.org/a',
-    summary: null,
-    fetched_at: Date.UTC(2024, 0, 2, 14, 31),
-  },
-  feedsState: {
-    feed_url: 'https://example.org/feed.xml',
-    etag: '"abc"',
-    last_modified: 'Tue, 02 Jan 2024 14:30:00 GMT',
-    last_seen_published: Date.UTC(2024, 0, 2, 14, 30),
-    updated_at: Date.UTC(2024, 0, 2, 14, 31),
-    seen_event_uids: ['a'.repeat(64), 'b'.repeat(64)],
-  },
-  newsClassified: {
-    event_uid: 'a'.repeat(64),
-    event_time: Date.UTC(2024, 0, 2, 14, 30),
-    published_at: Date.UTC(2024, 0, 2, 14, 30),
-    fetched_at: Date.UTC(2024, 0, 2, 14, 31),
-    title: 'Apple beats estimates',
-    source: null,
-    link: null,
-    tickers: ['AAPL'],
-    sentiment_label: 'positive',
-    sentiment_score: 0.93,
-    event_type: 'earnings',
-    urgency: 'breaking',
-    model_version: 'compact-finsent@abc123',
-    classified_at: Date.UTC(2024, 0, 2, 14, 32),
-  },
-  marketCandles: {
-    ticker: 'AAPL',
-    ts: Date.UTC(2024, 0, 2, 14, 30),
-    interval: '1m',
-    open: 185.1,
-    high: 185.5,
-    low: 184.9,
-    close: 185.3,
-    adjclose: null,
-    volume: 123456,
-    source: 'yahoo',
-  },
-  signals: {
-    signal_id: 'c'.repeat(64),
-    ts: Date.UTC(2024, 0, 2, 14, 35),
-    ticker: 'AAPL',
-    action: 'BUY',
-    confidence: 0.71,
-    reason: JSON.stringify({ rule: 'sentiment_momentum', event_uids: ['a'.repeat(64)] }),
-    status: 'PENDING',
-    executed_at: null,
-    filled_price: null,
-    shares: null,
-  },
-};
-
 beforeAll(async () => {
   await admin.connect();
 });
 
 afterAll(async () => {
-  const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-  if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => {});
+  await deletePrefixed(admin, prefix);
   await admin.disconnect();
   await deleteSubjects(conn.registry.url, prefix);
 });
 
+async function brokerConfigs(topics: string[], names: string[]): Promise<Map<string, Record<string, string>>> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({ type: 2 /* ConfigResourceTypes.TOPIC */, name, configNames: names })),
+  });
+  return new Map(described.resources.map((r) => [r.resourceName, Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue]))]));
+}
+
 describe('topics apply', () => {
-  it('creates every topic and DLQ with its partitions and cleanup policy, and registers every schema', async () => {
-    const report = await applyTopics(admin, registry, prefix);
-    expect(report.topics.every((t) => t.result === 'created')).toBe(true);
-    expect(report.schemas.map((s) => s.subject)).toEqual(TOPIC_IDS.map((id) => valueSubject(topicName(id, prefix))));
+  const p = `${prefix}a.`;
 
-    const plans = plannedTopics(prefix);
-    const meta = await admin.fetchTopicMetadata({ topics: plans.map((p) => p.topic) });
-    for (const p of plans) {
-      expect({ topic: p.topic, partitions: meta.topics.find((t) => t.name === p.topic)?.partitions.length }).toEqual({ topic: p.topic, partitions: p.partitions });
+  it('creates every topic and DLQ with its partitions and configs, and registers every schema under BACKWARD', async () => {
+    const report = await applyTopics(admin, registry, p);
+    expect(report.topics.map((t) => t.result)).toEqual(plannedTopics(p).map(() => 'created'));
+    expect(report.schemas.map((s) => [s.subject, s.result, s.version])).toEqual(TOPIC_IDS.map((id) => [valueSubject(topicName(id, p)), 'registered', 1]));
+
+    const plans = plannedTopics(p);
+    const meta = await admin.fetchTopicMetadata({ topics: plans.map((x) => x.topic) });
+    const configs = await brokerConfigs(
+      plans.map((x) => x.topic),
+      ['cleanup.policy', 'retention.ms', 'min.compaction.lag.ms', 'segment.ms'],
+    );
+    for (const plan of plans) {
+      const actual = configs.get(plan.topic)!;
+      expect({
+        topic: plan.topic,
+        partitions: meta.topics.find((t) => t.name === plan.topic)?.partitions.length,
+        configs: Object.fromEntries(Object.keys(plan.configs).map((k) => [k, actual[k]])),
+      }).toEqual({ topic: plan.topic, partitions: plan.partitions, configs: plan.configs });
     }
-    const described = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: plans.map((p) => ({ type: 2 /* TOPIC */, name: p.topic, configNames: ['cleanup.policy', 'retention.ms'] })),
+    expect(configs.get(topicName('feedsState', p))!['cleanup.policy']).toBe('compact');
+    expect(configs.get(topicName('newsRaw', p))!['cleanup.policy']).toBe('delete');
+
+    for (const s of report.schemas) {
+      expect({ subject: s.subject, level: await registry.subjectCompatibility(s.subject) }).toEqual({ subject: s.subject, level: 'BACKWARD' });
+      expect(await registry.latestVersion(s.subject)).toEqual({ id: s.id, version: s.version });
+    }
+  });
+
+  it('is idempotent: a second apply reports every topic and schema unchanged, with the same ids', async () => {
+    const before = await registry.latestVersion(valueSubject(topicName('newsRaw', p)));
+    const again = await applyTopics(admin, registry, p);
+    expect(new Set(again.topics.map((t) => t.result))).toEqual(new Set(['unchanged']));
+    expect(new Set(again.schemas.map((s) => `${s.result}/${s.compatibility}`))).toEqual(new Set(['unchanged/unchanged']));
+    expect(again.schemas.find((s) => s.subject === valueSubject(topicName('newsRaw', p)))).toMatchObject(before!);
+  });
+
+  it('puts a subject whose compatibility was loosened back to BACKWARD', async () => {
+    const subject = valueSubject(topicName('signals', p));
+    await registry.setSubjectCompatibility(subject, 'NONE');
+    const report = await applyTopics(admin, registry, p);
+    expect(report.schemas.filter((s) => s.compatibility === 'set').map((s) => s.subject)).toEqual([subject]);
+    expect(await registry.subjectCompatibility(subject)).toBe('BACKWARD');
+  });
+});
+
+describe('topics apply on topics that differ from the catalog', () => {
+  const p = `${prefix}d.`;
+
+  it('reports the differences and does not alter the topic', async () => {
+    const feeds = topicName('feedsState', p);
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: feeds, numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'delete' }] }],
     });
-    for (const r of described.resources) {
-      const plan = plans.find((p) => p.topic === r.resourceName)!;
-      const policy = r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
-      expect({ topic: r.resourceName, policy }).toEqual({ topic: r.resourceName, policy: plan.configs['cleanup.policy'] });
-    }
-  });
-
-  it('is idempotent: a second apply creates nothing and gets the same schema ids', async () => {
-    const first = await applyTopics(admin, registry, prefix);
-    const second = await applyTopics(admin, registry, prefix);
-    expect(second.topics.every((t) => t.result === 'exists')).toBe(true);
-    expect(second.schemas).toEqual(first.schemas);
-  });
-
-  it('sets BACKWARD compatibility on every subject', async () => {
-    for (const id of TOPIC_IDS) {
-      const res = await fetch(`${conn.registry.url}/config/${encodeURIComponent(valueSubject(topicName(id, prefix)))}`);
-      expect(res.ok).toBe(true);
-      expect(((await res.json()) as { compatibilityLevel: string }).compatibilityLevel).toBe('BACKWARD');
-    }
+    const report = await applyTopics(admin, registry, p);
+    const differing = report.topics.filter((t) => t.result === 'differs');
+    expect(differing.map((t) => t.topic)).toEqual([feeds]);
+    expect(differing[0]!.differences).toEqual(expect.arrayContaining(['partitions 2 (catalog: 1)', 'cleanup.policy=delete (catalog: compact)']));
+    expect(report.topics.filter((t) => t.result === 'created')).toHaveLength(plannedTopics(p).length - 1);
+    expect((await brokerConfigs([feeds], ['cleanup.policy'])).get(feeds)).toEqual({ 'cleanup.policy': 'delete' });
   });
 });
 
 describe.each(TOPIC_IDS)('%s round trip through Kafka and the registry', (id) => {
-  it('decodes to the record that was encoded', async () => {
-    const topic = topicName(id, prefix);
+  const p = `${prefix}a.`;
+
+  it('decodes to the record that was encoded, under the key the catalog names', async () => {
+    const topic = topicName(id, p);
     const schemaId = await registry.getLatestSchemaId(valueSubject(topic));
-    const value = await registry.encode(schemaId, samples[id]);
+    const value = await registry.encode(schemaId, SAMPLES[id]);
     expect(value[0]).toBe(0); // Confluent wire format: magic byte, then the schema id
     expect(value.readInt32BE(1)).toBe(schemaId);
 
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    const key = String((samples[id] as unknown as Record<string, unknown>)[TOPICS[id].keyField]);
+    const key = String((SAMPLES[id] as unknown as Record<string, unknown>)[TOPICS[id].keyField]);
     await producer.send({ topic, acks: -1, messages: [{ key, value }] });
     await producer.disconnect();
 
-    const consumer = kafka.consumer({ groupId: `${prefix}rt-${id}` });
+    const consumer = kafka.consumer({ groupId: `${p}rt-${id}` });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const received = await new Promise<{ key: string; value: unknown }>((resolve, reject) => {
@@ -153,15 +137,16 @@ describe.each(TOPIC_IDS)('%s round trip through Kafka and the registry', (id) =>
       });
     });
     await consumer.disconnect();
-    expect(received).toEqual({ key, value: samples[id] });
+    expect(received).toEqual({ key, value: SAMPLES[id] });
   });
 });
 
 describe('schema evolution under BACKWARD', () => {
-  const subject = () => valueSubject(topicName('marketCandles', prefix));
+  const p = `${prefix}a.`;
+  const subject = () => valueSubject(topicName('marketCandles', p));
   const base = () => valueSchema('marketCandles');
 
-  const refused: Array<{ name: string; change: (s: ReturnType<typeof valueSchema>) => ReturnType<typeof valueSchema> }> = [
+  const refused: Array<{ name: string; change: (s: AvroRecordSchema) => AvroRecordSchema }> = [
     {
       name: 'a new field without a default',
       change: (s) => ({ ...s, fields: [...s.fields, { name: 'vwap', type: 'double', doc: 'volume-weighted average price' }] }),
@@ -170,23 +155,90 @@ describe('schema evolution under BACKWARD', () => {
       name: 'a field changing type (double to string)',
       change: (s) => ({ ...s, fields: s.fields.map((f) => (f.name === 'close' ? { ...f, type: 'string' } : f)) }),
     },
+    {
+      name: 'a nullable field becoming required',
+      change: (s) => ({ ...s, fields: s.fields.map((f) => (f.name === 'volume' ? { name: f.name, type: 'long', doc: f.doc } : f)) }),
+    },
   ];
 
   it.each(refused)('refuses $name', async ({ change }) => {
     await expect(
       registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(change(base())) }, { subject: subject() }),
-    ).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/Incompatible/) });
+    ).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/Incompatible/i) });
   });
 
   it('accepts a new optional field with a default, under a new id, and old records still decode', async () => {
     const before = await registry.getLatestSchemaId(subject());
-    const oldRecord = await registry.encode(before, samples.marketCandles);
+    const oldRecord = await registry.encode(before, SAMPLES.marketCandles);
     const evolved = {
       ...base(),
       fields: [...base().fields, { name: 'trades', type: ['null', 'long'], default: null, doc: 'Number of trades in the bar.' }],
     };
     const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(evolved) }, { subject: subject() });
     expect(id).not.toBe(before);
-    expect(await registry.decode(oldRecord)).toEqual(samples.marketCandles);
+    expect(await registry.decode(oldRecord)).toEqual(SAMPLES.marketCandles);
+    expect(await registry.decode(oldRecord, { AVRO: { readerSchema: evolved as never } })).toEqual({ ...SAMPLES.marketCandles, trades: null });
+  });
+
+  it('refuses, with the file and the fix in the message, a committed schema that breaks what is registered', async () => {
+    const q = `${prefix}e.`;
+    const older = { ...base(), fields: base().fields.map((f) => (f.name === 'close' ? { ...f, type: 'string' } : f)) };
+    await registry.registerVersion(valueSubject(topicName('marketCandles', q)), JSON.stringify(older));
+    const attempt = registerValueSchema(registry, 'marketCandles', q);
+    await expect(attempt).rejects.toBeInstanceOf(SchemaRefusedError);
+    await expect(attempt).rejects.toThrow(/market\.candles\.avsc is not BACKWARD-compatible .*optional with a default/);
+  });
+});
+
+describe('unreachable services', () => {
+  // Port 1 on loopback: nothing listens, so the connection is refused at once.
+  it('checkKafka fails within seconds with ServiceUnreachableError naming the brokers', async () => {
+    const started = Date.now();
+    await expect(checkKafka({ brokers: ['127.0.0.1:1'], clientId: 'x' })).rejects.toThrow(/Kafka unreachable at 127\.0\.0\.1:1/);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expect(checkKafka({ brokers: ['127.0.0.1:1', ...conn.kafka.brokers], clientId: 'x' })).resolves.toBeUndefined();
+  });
+
+  it('checkRegistry and withRegistry name the registry URL', async () => {
+    const down = { url: 'http://127.0.0.1:1/apis/ccompat/v7' };
+    await expect(checkRegistry(down)).rejects.toBeInstanceOf(ServiceUnreachableError);
+    await expect(withRegistry(down, () => createRegistry(down).getLatestSchemaId('x-value'))).rejects.toThrow(/schema registry unreachable at http:\/\/127\.0\.0\.1:1/);
+    await expect(createRegistry(down).subjects()).rejects.toBeInstanceOf(ServiceUnreachableError);
+  });
+
+  it('withKafka maps a refused connection to ServiceUnreachableError', async () => {
+    const down = { brokers: ['127.0.0.1:1'], clientId: 'x' };
+    const unreachableAdmin = createKafka(down, 'test', { retry: { retries: 0 } }).admin();
+    await expect(withKafka(down, () => unreachableAdmin.connect())).rejects.toBeInstanceOf(ServiceUnreachableError);
+  });
+});
+
+describe('the topics command', () => {
+  const p = `${prefix}cli.`;
+  const cli = (...args: string[]) =>
+    promisify(execFile)('node', ['bin/ops-pipeline.js', '--topic-prefix', p, ...args], { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'error' } });
+
+  it('applies, re-applies with nothing to do, and describes what it made', async () => {
+    const first = await cli('topics', 'apply');
+    expect(first.stdout).toMatch(new RegExp(`topic +${p.replace(/\./g, '\\.')}feeds\\.state +created`));
+    expect(first.stdout).toMatch(/schema +\S+signals-value +registered id \d+ version 1/);
+
+    const second = await cli('topics', 'apply');
+    const lines = second.stdout.trim().split('\n');
+    expect(lines).toHaveLength(plannedTopics(p).length + TOPIC_IDS.length);
+    for (const line of lines) expect(line).toMatch(/ (unchanged|unchanged id \d+ version 1)$/);
+
+    const described = JSON.parse((await cli('topics', 'describe', '--json')).stdout) as {
+      topics: Array<{ topic: string; exists: boolean; differences: string[] }>;
+      subjects: Array<{ subject: string; latest: { version: number } | null; compatibility: string }>;
+    };
+    expect(described.topics.every((t) => t.exists && t.differences.length === 0)).toBe(true);
+    expect(described.subjects.map((s) => [s.latest?.version, s.compatibility])).toEqual(TOPIC_IDS.map(() => [1, 'BACKWARD']));
+  });
+
+  it('exits 3 with one clear line when Kafka is unreachable', async () => {
+    const failed = await cli('--brokers', '127.0.0.1:1', 'topics', 'apply').catch((err: { code: number; stderr: string }) => err);
+    expect(failed).toMatchObject({ code: 3 });
+    expect((failed as { stderr: string }).stderr).toMatch(/^error: Kafka unreachable at 127\.0\.0\.1:1: .*ECONNREFUSED.*services status/m);
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import { loadConnections, type ConnectionsConfig } from '../core/config.ts';
 import { createKafka } from '../core/kafka.ts';
-import { createRegistry } from '../core/registry.ts';
+import { Registry, createRegistry } from '../core/registry.ts';
 import { applyTopics } from '../schemas/apply.ts';
 
 /** Connections for integration tests (env or the local defaults). */
@@ -17,20 +17,24 @@ export function uniquePrefix(label: string): string {
 
 /** Deletes (soft, then permanently) every registry subject whose topic has this prefix. */
 export async function deleteSubjects(registryUrl: string, prefix: string): Promise<void> {
-  const base = registryUrl.replace(/\/$/, '');
-  const subjects = (await (await fetch(`${base}/subjects`)).json()) as string[];
-  for (const subject of subjects.filter((s) => s.startsWith(prefix))) {
-    const path = `${base}/subjects/${encodeURIComponent(subject)}`;
-    await fetch(path, { method: 'DELETE' });
-    await fetch(`${path}?permanent=true`, { method: 'DELETE' });
-  }
+  const registry = new Registry(registryUrl);
+  for (const subject of (await registry.subjects()).filter((s) => s.startsWith(prefix))) await registry.deleteSubject(subject);
+}
+
+/** Deletes every topic and consumer group whose name starts with this prefix. */
+export async function deletePrefixed(admin: Admin, prefix: string): Promise<void> {
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+  if (topics.length) await admin.deleteTopics({ topics }).catch(() => {});
+  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+  // A group that still has members cannot be deleted; that is the test's own leak to fix.
+  if (groups.length) await admin.deleteGroups(groups).catch(() => {});
 }
 
 export interface TestTopics {
   prefix: string;
   kafka: Kafka;
   admin: Admin;
-  /** Deletes every topic with this prefix. */
+  /** Deletes every topic, consumer group and subject with this prefix. */
   cleanup(): Promise<void>;
 }
 
@@ -47,8 +51,7 @@ export async function testTopics(label: string): Promise<TestTopics> {
     kafka,
     admin,
     async cleanup() {
-      const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-      if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => {});
+      await deletePrefixed(admin, prefix);
       await admin.disconnect();
       await deleteSubjects(conn.registry.url, prefix);
     },
