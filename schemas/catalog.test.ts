@@ -1,71 +1,81 @@
-import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
-import { TOPIC_IDS, TOPICS, dlqTopicName, topicName, valueSchema, valueSubject, type AvroField } from './catalog.ts';
 import { plannedTopics } from './apply.ts';
+import { DLQ_RETENTION_MS, TOPIC_IDS, TOPICS, TopicsConfig, dlqTopicName, schemaPath, topicName, valueSchema, valueSubject, type TopicId } from './catalog.ts';
 
-function isTimestamp(type: unknown): boolean {
-  const t = Array.isArray(type) ? type.find((x) => x !== 'null') : type;
-  return typeof t === 'object' && t !== null && (t as { logicalType?: string }).logicalType === 'timestamp-millis';
-}
-
-describe.each(TOPIC_IDS)('schema of %s', (id) => {
-  const schema = valueSchema(id);
-
-  it('parses as Avro', () => {
-    expect(() => avro.Type.forSchema(schema as never)).not.toThrow();
-  });
-
-  it('documents the record and every field', () => {
-    expect(schema.doc).toBeTruthy();
-    const undocumented = schema.fields.filter((f) => !f.doc || f.doc.length < 10).map((f) => f.name);
-    expect(undocumented).toEqual([]);
-  });
-
-  it('carries its key field, non-null', () => {
-    const key = schema.fields.find((f) => f.name === TOPICS[id].keyField);
-    expect(key?.type).toBe('string');
-  });
-
-  it('types every time field as timestamp-millis', () => {
-    const timeFields = schema.fields.filter((f: AvroField) => /(_at|_published|^ts|_time)$/.test(f.name));
-    expect(timeFields.length).toBeGreaterThan(0);
-    for (const f of timeFields) expect({ field: f.name, ok: isTimestamp(f.type) }).toEqual({ field: f.name, ok: true });
-  });
-
-  it('gives every nullable field a null default, so later readers stay BACKWARD-compatible', () => {
-    for (const f of schema.fields) {
-      if (Array.isArray(f.type) && f.type[0] === 'null') expect({ field: f.name, default: f.default }).toEqual({ field: f.name, default: null });
-    }
-  });
-});
-
-describe('catalog', () => {
-  const names: Array<[Parameters<typeof topicName>[0], string, string]> = [
+describe('topic names', () => {
+  const names: Array<[TopicId, string, string]> = [
     ['newsRaw', '', 'news.raw'],
     ['feedsState', '', 'feeds.state'],
     ['newsClassified', 't1.', 't1.news.classified'],
     ['marketCandles', '', 'market.candles'],
     ['signals', 'bt-7.', 'bt-7.signals'],
   ];
-  it.each(names)('names %s with prefix "%s" as %s', (id, prefix, expected) => {
+  it.each(names)('names %s with prefix "%s" as %s, its DLQ and its subject', (id, prefix, expected) => {
     expect(topicName(id, prefix)).toBe(expected);
     expect(dlqTopicName(id, prefix)).toBe(`${expected}.dlq`);
     expect(valueSubject(topicName(id, prefix))).toBe(`${expected}-value`);
   });
+});
 
-  it('compacts feeds.state only, and plans a DLQ for every topic', () => {
-    const plans = plannedTopics('');
-    expect(plans.filter((p) => p.configs['cleanup.policy'] === 'compact').map((p) => p.topic)).toEqual(['feeds.state']);
-    expect(plans.map((p) => p.topic).filter((t) => t.endsWith('.dlq'))).toHaveLength(TOPIC_IDS.length);
+describe('topics config', () => {
+  const cases: Array<[unknown, string | null]> = [
+    [{}, ''],
+    [{ prefix: 'staging.' }, 'staging.'],
+    [{ prefix: 'bt-2024_01.' }, 'bt-2024_01.'],
+    [{ prefix: 'has space.' }, null],
+    [{ prefix: 'slash/' }, null],
+    [{ prefx: 'typo.' }, null],
+  ];
+  it.each(cases)('%j gives prefix %j', (input, expected) => {
+    const parsed = TopicsConfig.safeParse(input);
+    expect(parsed.success ? parsed.data.prefix : null).toBe(expected);
+  });
+});
+
+describe('catalog', () => {
+  it('keys each topic as DESIGN.md says and fills its table', () => {
+    expect(Object.fromEntries(TOPIC_IDS.map((id) => [TOPICS[id].base, [TOPICS[id].keyField, TOPICS[id].table]]))).toEqual({
+      'news.raw': ['event_uid', 'inbound_events_raw'],
+      'feeds.state': ['feed_url', 'feed_state'],
+      'news.classified': ['event_uid', 'inbound_events_classified'],
+      'market.candles': ['ticker', 'lane_telemetry'],
+      signals: ['ticker', 'dispatch_recommendations'],
+    });
   });
 
-  it('maps each topic to the table of DESIGN.md', () => {
-    expect(Object.fromEntries(TOPIC_IDS.map((id) => [TOPICS[id].base, TOPICS[id].table]))).toEqual({
-      'news.raw': 'inbound_events_raw',
-      'feeds.state': 'feed_state',
-      'news.classified': 'inbound_events_classified',
-      'market.candles': 'lane_telemetry',
-      signals: 'dispatch_recommendations',
-    });
+  it.each(TOPIC_IDS)('%s: id, schema file and record agree', (id) => {
+    expect(TOPICS[id].id).toBe(id);
+    expect(schemaPath(id).endsWith(`/avro/${TOPICS[id].schemaFile}`)).toBe(true);
+    expect(valueSchema(id).doc).toContain(`Key: ${TOPICS[id].keyField}`);
+  });
+});
+
+describe('planned topics', () => {
+  const plans = plannedTopics('p.');
+  const byName = new Map(plans.map((p) => [p.topic, p]));
+
+  it('plans every topic and one DLQ for each, all under the prefix', () => {
+    expect(plans.map((p) => p.topic).sort()).toEqual(TOPIC_IDS.flatMap((id) => [topicName(id, 'p.'), dlqTopicName(id, 'p.')]).sort());
+  });
+
+  it('compacts feeds.state only; every other topic deletes and keeps its data forever', () => {
+    for (const id of TOPIC_IDS) {
+      const configs = byName.get(topicName(id, 'p.'))!.configs;
+      if (id === 'feedsState') expect(configs).toEqual({ 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': '3600000' });
+      else expect(configs).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '-1' });
+    }
+  });
+
+  it('gives DLQs one partition and a month of retention', () => {
+    for (const id of TOPIC_IDS) {
+      expect(byName.get(dlqTopicName(id, 'p.'))).toMatchObject({ partitions: 1, configs: { 'cleanup.policy': 'delete', 'retention.ms': String(DLQ_RETENTION_MS) } });
+    }
+    expect(DLQ_RETENTION_MS).toBe(30 * 24 * 3600 * 1000);
+  });
+
+  it('sizes partitions for one node (1 to 6)', () => {
+    for (const p of plans) expect(p.partitions).toBeGreaterThanOrEqual(1);
+    for (const p of plans) expect(p.partitions).toBeLessThanOrEqual(6);
+    expect(byName.get('p.feeds.state')!.partitions).toBe(1);
   });
 });
