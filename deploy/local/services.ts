@@ -47,7 +47,7 @@ export async function postgresAnswers(url = DEFAULT_DATABASE_URL): Promise<boole
   }
 }
 
-async function bringUp(service: LocalService, report: (msg: string) => void): Promise<ServiceState> {
+export async function bringUp(service: LocalService, report: (msg: string) => void): Promise<ServiceState> {
   const running = service.runningPid();
   if (running && (await service.ready().catch(() => false))) {
     report(`${service.name}: already up at ${service.address} (pid ${running})`);
