@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import type { Signal } from '../../schemas/records.ts';
+import type { SignalRules } from './config.ts';
+import { eventTimeOf, signedScore, type CandleInput, type EngineInput, type NewsInput } from './inputs.ts';
+import { Watermark } from './watermark.ts';
+
+// The signal engine: per ticker, news sentiment decayed in event time joined with the
+// ticker's bars. A bar is decided when the watermark passes its end, from the inputs with
+// event times up to that end — so the decision does not depend on arrival order, only on
+// the inputs, and a replay gives the same signals byte for byte. No wall clock is read.
+//
+// Rule `sentiment_momentum`: at the end of a bar, s = Σ signed score × 2^(−age / half-life)
+// over the ticker's news within the horizon (summed in (event time, event_uid) order).
+// BUY when s ≥ buyThreshold, the price did not fall more than maxAdverseMovePct over the
+// lookback and the bar's volume ratio is at least minVolumeRatio; SELL mirrored. Then the
+// same action on that ticker rests for cooldownMinutes.
+
+export const RULE = 'sentiment_momentum';
+
+export interface EngineStats {
+  accepted: number;
+  late: number;
+  decidedBars: number;
+  signals: number;
+}
+
+interface TickerState {
+  news: NewsInput[];
+  bars: CandleInput[];
+  /** Closed bars kept for the lookback, oldest first. */
+  history: CandleInput[];
+  lastAction: Map<'BUY' | 'SELL', number>;
+}
+
+function round(x: number, digits = 6): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export function signalId(ticker: string, action: string, barEnd: number, eventUids: readonly string[]): string {
+  return createHash('sha256').update([ticker, RULE, action, String(barEnd), ...[...eventUids].sort()].join('|')).digest('hex');
+}
+
+export class SignalEngine {
+  private readonly watermark: Watermark;
+  private readonly tickers = new Map<string, TickerState>();
+  readonly stats: EngineStats = { accepted: 0, late: 0, decidedBars: 0, signals: 0 };
+
+  constructor(private readonly rules: SignalRules) {
+    this.watermark = new Watermark(rules.allowedLatenessSeconds * 1000);
+  }
+
+  private state(ticker: string): TickerState {
+    let s = this.tickers.get(ticker);
+    if (!s) {
+      s = { news: [], bars: [], history: [], lastAction: new Map() };
+      this.tickers.set(ticker, s);
+    }
+    return s;
+  }
+
+  get watermarkValue(): number {
+    return this.watermark.value;
+  }
+
+  /**
+   * Takes one input; returns the signals it made final. An input whose event time is not
+   * after the watermark is too late (its bar may already be decided) and is refused: the
+   * caller counts it and sends it to the DLQ.
+   */
+  push(input: EngineInput): { signals: Signal[]; late: boolean } {
+    const t = eventTimeOf(input);
+    if (t <= this.watermark.value) {
+      this.stats.late++;
+      return { signals: [], late: true };
+    }
+    this.stats.accepted++;
+    if (input.kind === 'news') {
+      for (const ticker of new Set(input.tickers)) this.state(ticker).news.push(input);
+    } else {
+      this.state(input.ticker).bars.push(input);
+    }
+    const wm = this.watermark.observe(input.kind, t);
+    return { signals: this.decideUpTo(wm), late: false };
+  }
+
+  /** End of input: decide every bar still open. */
+  flush(): Signal[] {
+    return this.decideUpTo(this.watermark.close());
+  }
+
+  private decideUpTo(wm: number): Signal[] {
+    // Bars due, across tickers, in (bar end, ticker) order: deterministic output order.
+    const due: Array<{ end: number; ticker: string; bar: CandleInput }> = [];
+    for (const [ticker, s] of this.tickers) {
+      if (!s.bars.length) continue;
+      const ready = s.bars.filter((b) => b.ts + b.intervalMs <= wm);
+      if (!ready.length) continue;
+      s.bars = s.bars.filter((b) => b.ts + b.intervalMs > wm);
+      for (const bar of ready) due.push({ end: bar.ts + bar.intervalMs, ticker, bar });
+    }
+    due.sort((a, b) => a.end - b.end || (a.ticker < b.ticker ? -1 : a.ticker > b.ticker ? 1 : a.bar.ts - b.bar.ts));
+    const out: Signal[] = [];
+    for (const d of due) {
+      const signal = this.decide(d.ticker, d.bar);
+      if (signal) out.push(signal);
+    }
+    // Only now, with the due bars decided: news that no open bar (they all end after the
+    // watermark) can reach is forgotten. Pruning earlier would depend on how far the
+    // watermark jumped, i.e. on arrival order.
+    if (Number.isFinite(wm)) {
+      const horizonMs = this.rules.halfLifeMinutes * 60_000 * this.rules.horizonHalfLives;
+      for (const s of this.tickers.values()) s.news = s.news.filter((n) => n.eventTime > wm - horizonMs);
+    }
+    return out;
+  }
+
+  private decide(ticker: string, bar: CandleInput): Signal | null {
+    const s = this.state(ticker);
+    this.stats.decidedBars++;
+    const end = bar.ts + bar.intervalMs;
+    const halfLifeMs = this.rules.halfLifeMinutes * 60_000;
+    const horizonMs = halfLifeMs * this.rules.horizonHalfLives;
+    // Forget news beyond the horizon of this (and so of every later) bar.
+    s.news = s.news.filter((n) => n.eventTime > end - horizonMs);
+    const news = s.news
+      .filter((n) => n.eventTime <= end)
+      .sort((a, b) => a.eventTime - b.eventTime || (a.eventUid < b.eventUid ? -1 : a.eventUid > b.eventUid ? 1 : 0));
+    let sentiment = 0;
+    for (const n of news) sentiment += signedScore(n.label, n.score) * 2 ** (-(end - n.eventTime) / halfLifeMs);
+
+    const lookback = s.history.slice(-this.rules.lookbackBars);
+    s.history.push(bar);
+    if (s.history.length > this.rules.lookbackBars + 1) s.history.shift();
+    const first = lookback[0];
+    const movePct = first ? ((bar.close - first.close) / first.close) * 100 : 0;
+    const volumes = lookback.map((b) => b.volume).filter((v): v is number => v !== null);
+    const meanVolume = volumes.length ? volumes.reduce((a, b) => a + b, 0) / volumes.length : null;
+    const volumeRatio = meanVolume && bar.volume !== null ? bar.volume / meanVolume : null;
+
+    if (news.length < this.rules.minNews) return null;
+    let action: 'BUY' | 'SELL' | null = null;
+    let threshold = 0;
+    if (sentiment >= this.rules.buyThreshold && movePct >= -this.rules.maxAdverseMovePct) {
+      action = 'BUY';
+      threshold = this.rules.buyThreshold;
+    } else if (sentiment <= -this.rules.sellThreshold && movePct <= this.rules.maxAdverseMovePct) {
+      action = 'SELL';
+      threshold = this.rules.sellThreshold;
+    }
+    if (!action) return null;
+    if (this.rules.minVolumeRatio > 0 && (volumeRatio === null || volumeRatio < this.rules.minVolumeRatio)) return null;
+    const last = s.lastAction.get(action);
+    if (last !== undefined && end - last < this.rules.cooldownMinutes * 60_000) return null;
+    s.lastAction.set(action, end);
+
+    const magnitude = Math.abs(sentiment);
+    const confidence = round(Math.min(0.99, magnitude / (magnitude + threshold)), 4);
+    const uids = news.map((n) => n.eventUid);
+    const reason = {
+      rule: RULE,
+      action,
+      sentiment: round(sentiment),
+      threshold,
+      half_life_minutes: this.rules.halfLifeMinutes,
+      news: news.map((n) => ({ event_uid: n.eventUid, label: n.label, score: round(n.score), event_time: new Date(n.eventTime).toISOString() })),
+      bar: { ts: new Date(bar.ts).toISOString(), close: bar.close, volume: bar.volume },
+      lookback_bars: lookback.length,
+      price_move_pct: round(movePct, 4),
+      volume_ratio: volumeRatio === null ? null : round(volumeRatio, 4),
+    };
+    this.stats.signals++;
+    return {
+      signal_id: signalId(ticker, action, end, uids),
+      ts: end,
+      ticker,
+      action,
+      confidence,
+      reason: JSON.stringify(reason),
+      status: 'PENDING',
+      executed_at: null,
+      filled_price: null,
+      shares: null,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+/** A classified news item as the signal engine sees it. */
+export interface NewsInput {
+  kind: 'news';
+  eventUid: string;
+  tickers: readonly string[];
+  label: string;
+  /** Probability of `label`. */
+  score: number;
+  /** Event time (published, else fetched), epoch ms. */
+  eventTime: number;
+}
+
+/** A price bar as the signal engine sees it. */
+export interface CandleInput {
+  kind: 'candle';
+  ticker: string;
+  /** Bar start, epoch ms. */
+  ts: number;
+  /** Bar length, ms: the bar is final (and decided on) at ts + intervalMs. */
+  intervalMs: number;
+  close: number;
+  volume: number | null;
+}
+
+export type EngineInput = NewsInput | CandleInput;
+
+export function eventTimeOf(input: EngineInput): number {
+  return input.kind === 'news' ? input.eventTime : input.ts + input.intervalMs;
+}
+
+/** Net signed sentiment of a label: positive counts up, negative down, neutral not at all. */
+export function signedScore(label: string, score: number): number {
+  return label === 'positive' ? score : label === 'negative' ? -score : 0;
+}
