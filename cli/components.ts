@@ -9,5 +9,6 @@ export interface Component {
 export const COMPONENTS: readonly Component[] = [
   { name: 'rss', description: 'RSS/Atom feeds into news.raw and feeds.state' },
   { name: 'candles', description: 'Yahoo Finance bars into market.candles' },
+  { name: 'signals', description: 'news.classified + market.candles into signals, in event time' },
   { name: 'sink', description: 'every topic into its PostgreSQL table' },
 ];

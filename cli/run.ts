@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCandlesCommand } from '../connectors/candles/command.ts';
 import { registerSinkCommand } from '../connectors/postgres-sink/command.ts';
 import { registerRssCommand } from '../connectors/rss/command.ts';
+import { registerSignalsCommand } from '../streams/signals/command.ts';
 
 export function registerRunCommand(program: Command): void {
   const run = program
@@ -10,4 +11,5 @@ export function registerRunCommand(program: Command): void {
   registerRssCommand(run);
   registerCandlesCommand(run);
   registerSinkCommand(run);
+  registerSignalsCommand(run);
 }

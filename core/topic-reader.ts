@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { logger } from './log.ts';
 
-// Reads a topic from a start offset per partition up to the end offsets seen at start,
+// Reads a topic from a start offset per partition up to an end offset (default: the end
+// offsets seen at start),
 // then stops: how components rebuild their state from Kafka (the compacted feeds.state,
 // the tail of market.candles). Commits nothing.
 
@@ -16,7 +17,7 @@ export async function readToEnd(
   kafka: Kafka,
   topic: string,
   onMessage: (message: KafkaMessage, partition: number) => void | Promise<void>,
-  opts: { startAt?: (range: PartitionRange) => bigint; stallTimeoutMs?: number } = {},
+  opts: { startAt?: (range: PartitionRange) => bigint; endAt?: (range: PartitionRange) => bigint; stallTimeoutMs?: number } = {},
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -32,8 +33,10 @@ export async function readToEnd(
     const range = { partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) };
     const start = opts.startAt ? opts.startAt(range) : range.low;
     const clamped = start < range.low ? range.low : start;
-    if (clamped < range.high) {
-      pending.set(o.partition, range.high);
+    const wanted = opts.endAt ? opts.endAt(range) : range.high;
+    const end = wanted > range.high ? range.high : wanted;
+    if (clamped < end) {
+      pending.set(o.partition, end);
       starts.set(o.partition, clamped);
     }
   }

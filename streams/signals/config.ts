@@ -27,3 +27,17 @@ export const SignalRules = z
   .strict()
   .refine((r) => r.horizonHalfLives * r.halfLifeMinutes > 0, { message: 'horizon must be positive' });
 export type SignalRules = z.infer<typeof SignalRules>;
+
+/** Section `signals` of the config file: the processor's settings and its rules. */
+export const SignalsConfig = z
+  .object({
+    /** Consumer group over news.classified and market.candles. */
+    groupId: z.string().min(1).default('ops-pipeline-signals'),
+    /** Transactional id: one processor instance at a time (a second one fences the first). */
+    transactionalId: z.string().min(1).default('ops-pipeline-signals'),
+    /** --once: stop after this long without new input once every partition is caught up. */
+    idleExitMs: z.number().int().min(100).default(3000),
+    rules: SignalRules.default(SignalRules.parse({})),
+  })
+  .strict();
+export type SignalsConfig = z.infer<typeof SignalsConfig>;

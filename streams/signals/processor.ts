@@ -1,0 +1,247 @@
+import type { EachBatchPayload, Producer } from 'kafkajs';
+import { concatMap, Subject } from 'rxjs';
+import { AvroCodec } from '../../core/avro-codec.ts';
+import type { ConnectionsConfig } from '../../core/config.ts';
+import { dlqMessage, type PoisonRecord } from '../../core/dlq.ts';
+import { BadRecordError } from '../../core/errors.ts';
+import { createKafka } from '../../core/kafka.ts';
+import { logger } from '../../core/log.ts';
+import { counter, gauge, histogram } from '../../core/metrics.ts';
+import { createRegistry } from '../../core/registry.ts';
+import { readToEnd } from '../../core/topic-reader.ts';
+import { topicName } from '../../schemas/catalog.ts';
+import { RecordEncoder } from '../../schemas/record-encoder.ts';
+import type { Candle, NewsClassified, Signal } from '../../schemas/records.ts';
+import type { SignalsConfig } from './config.ts';
+import { SignalEngine } from './engine.ts';
+import { eventTimeOf, type EngineInput } from './inputs.ts';
+import { PartitionMerge, type MergeItem } from './partition-merge.ts';
+import { candleInput, newsInput } from './to-input.ts';
+
+// The signals processor: news.classified + market.candles → signals, consume-transform-
+// produce in Kafka transactions. Every input goes through a per-partition merge (event-time
+// order across partitions, offset order within one) into the deterministic engine; the
+// signals it makes final are produced in one transaction with the offsets of exactly the
+// inputs the engine has seen. On start, the engine's state is rebuilt by replaying the
+// inputs up to the committed offsets (their signals were produced before, so they are not
+// produced again): a crash at any point neither loses nor duplicates a signal.
+
+const log = logger('signals');
+const inputsIn = counter('signals_inputs_total', 'Inputs the signals engine took', ['kind']);
+const lateInputs = counter('signals_late_inputs_total', 'Inputs refused as later than the allowed lateness');
+const signalsOut = counter('signals_produced_total', 'Signals produced', ['action']);
+const watermarkGauge = gauge('signals_watermark_seconds', 'Event-time watermark of the signals engine (epoch seconds)');
+const e2eLatency = histogram('signals_end_to_end_seconds', 'Signal event time to produced, seconds', [], [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 86400]);
+
+type Decoded = { input: EngineInput; poison?: undefined } | { input?: undefined; poison: PoisonRecord };
+
+interface Work {
+  kind: 'batch' | 'tick';
+  payload?: EachBatchPayload;
+  done: () => void;
+  fail: (err: unknown) => void;
+}
+
+export interface SignalsOptions {
+  connections: ConnectionsConfig;
+  config: SignalsConfig;
+  prefix: string;
+  once?: boolean;
+}
+
+export interface SignalsSummary {
+  rebuilt: number;
+  inputs: number;
+  late: number;
+  signals: number;
+  dlq: number;
+}
+
+export async function startSignalsProcessor(opts: SignalsOptions) {
+  const { connections, config, prefix } = opts;
+  const kafka = createKafka(connections.kafka, 'signals');
+  const registry = createRegistry(connections.registry);
+  const codec = new AvroCodec(registry);
+  const encoder = new RecordEncoder(registry, prefix);
+  const newsTopic = topicName('newsClassified', prefix);
+  const candlesTopic = topicName('marketCandles', prefix);
+  const signalsTopic = topicName('signals', prefix);
+  const engine = new SignalEngine(config.rules);
+  const merge = new PartitionMerge<{ input: EngineInput; poison?: undefined }>();
+  const summary: SignalsSummary = { rebuilt: 0, inputs: 0, late: 0, signals: 0, dlq: 0 };
+
+  async function decode(topic: string, partition: number, m: { offset: string; value: Buffer | null; key: Buffer | null; timestamp: string }): Promise<Decoded> {
+    try {
+      if (topic === newsTopic) return { input: newsInput(await codec.decode<NewsClassified>(m.value)) };
+      const input = candleInput(await codec.decode<Candle>(m.value));
+      if (!input) throw new BadRecordError('candle with an unknown interval');
+      return { input };
+    } catch (err) {
+      if (!(err instanceof BadRecordError)) throw err;
+      return { poison: { topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, error: err, stage: 'signals' } };
+    }
+  }
+
+  // 1. Where the group stands, and the state up to there.
+  const admin = kafka.admin();
+  await admin.connect();
+  const committed = new Map<string, bigint>();
+  const highs = new Map<string, bigint>();
+  for (const topic of [newsTopic, candlesTopic]) {
+    const [offsets] = await admin.fetchOffsets({ groupId: config.groupId, topics: [topic] });
+    for (const p of offsets?.partitions ?? []) if (p.offset !== '-1') committed.set(`${topic}:${p.partition}`, BigInt(p.offset));
+    for (const p of await admin.fetchTopicOffsets(topic)) highs.set(`${topic}:${p.partition}`, BigInt(p.high));
+  }
+  await admin.disconnect();
+  const rebuild = new PartitionMerge<{ input: EngineInput }>();
+  rebuild.assign(highs.keys());
+  for (const topic of [newsTopic, candlesTopic]) {
+    await readToEnd(
+      kafka,
+      topic,
+      async (m, partition) => {
+        const d = await decode(topic, partition, m);
+        if (d.input) rebuild.add({ source: `${topic}:${partition}`, offset: BigInt(m.offset), eventTime: eventTimeOf(d.input), value: { input: d.input } });
+      },
+      { endAt: ({ partition }) => committed.get(`${topic}:${partition}`) ?? 0n },
+    );
+  }
+  for (const item of rebuild.drain(true)) {
+    engine.push(item.value.input);
+    summary.rebuilt++;
+  }
+  log.info({ rebuilt: summary.rebuilt, watermark: engine.watermarkValue }, 'engine state rebuilt from the committed inputs');
+
+  // 2. Live: batches and ticks flow through one serial pipeline (RxJS concatMap), so the
+  // merge, the engine and the transactional producer are never used concurrently.
+  const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [newsTopic, candlesTopic], fromBeginning: true });
+  const positions = new Map<string, bigint>(highs);
+  for (const key of highs.keys()) positions.set(key, committed.get(key) ?? 0n);
+  merge.assign(highs.keys());
+  const refreshCaughtUp = () => {
+    for (const [key, high] of highs) merge.setCaughtUp(key, (positions.get(key) ?? 0n) >= high);
+  };
+  refreshCaughtUp();
+  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+    const key = `${e.payload.topic}:${e.payload.partition}`;
+    positions.set(key, BigInt(e.payload.lastOffset) + 1n);
+    highs.set(key, BigInt(e.payload.highWatermark));
+  });
+
+  async function emit(released: Array<MergeItem<{ input: EngineInput }>>, poison: PoisonRecord[]): Promise<void> {
+    const signals: Signal[] = [];
+    for (const item of released) {
+      const { signals: made, late } = engine.push(item.value.input);
+      inputsIn.inc({ kind: item.value.input.kind });
+      summary.inputs++;
+      if (late) {
+        summary.late++;
+        lateInputs.inc();
+      }
+      signals.push(...made);
+    }
+    if (!released.length && !poison.length) return;
+    const offsets = new Map<string, Map<number, string>>();
+    for (const item of released) {
+      const [topic, partition] = [item.source.slice(0, item.source.lastIndexOf(':')), Number(item.source.slice(item.source.lastIndexOf(':') + 1))];
+      if (!offsets.has(topic)) offsets.set(topic, new Map());
+      offsets.get(topic)!.set(partition, (item.offset + 1n).toString());
+    }
+    const tx = await producer.transaction();
+    try {
+      if (signals.length) await tx.send({ topic: signalsTopic, acks: -1, messages: await encoder.messages('signals', signals) });
+      for (const p of poison) await tx.send({ topic: `${p.topic}.dlq`, acks: -1, messages: [dlqMessage(p)] });
+      if (offsets.size) {
+        await tx.sendOffsets({
+          consumerGroupId: config.groupId,
+          topics: [...offsets].map(([topic, parts]) => ({ topic, partitions: [...parts].map(([partition, offset]) => ({ partition, offset })) })),
+        });
+      }
+      await tx.commit();
+    } catch (err) {
+      await tx.abort().catch(() => {});
+      throw err;
+    }
+    const now = Date.now();
+    for (const s of signals) {
+      signalsOut.inc({ action: s.action });
+      e2eLatency.observe(Math.max(0, (now - s.ts) / 1000));
+    }
+    summary.signals += signals.length;
+    summary.dlq += poison.length;
+    if (Number.isFinite(engine.watermarkValue)) watermarkGauge.set(engine.watermarkValue / 1000);
+  }
+
+  let lastInput = Date.now();
+  const work = new Subject<Work>();
+  const pipeline = work
+    .pipe(
+      concatMap(async (w) => {
+        try {
+          const poison: PoisonRecord[] = [];
+          if (w.kind === 'batch') {
+            const { batch } = w.payload!;
+            const source = `${batch.topic}:${batch.partition}`;
+            for (const m of batch.messages) {
+              const d = await decode(batch.topic, batch.partition, m);
+              if (d.poison) poison.push(d.poison);
+              else merge.add({ source, offset: BigInt(m.offset), eventTime: eventTimeOf(d.input), value: { input: d.input } });
+            }
+            positions.set(source, BigInt(batch.lastOffset()) + 1n);
+            highs.set(source, BigInt(batch.highWatermark));
+            lastInput = Date.now();
+          }
+          refreshCaughtUp();
+          await emit(merge.drain(), poison);
+          w.done();
+        } catch (err) {
+          w.fail(err);
+        }
+      }),
+    )
+    .subscribe();
+  const submit = (kind: Work['kind'], payload?: EachBatchPayload) => new Promise<void>((done, fail) => work.next({ kind, payload, done, fail }));
+
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async (payload) => {
+      await submit('batch', payload);
+      payload.resolveOffset(payload.batch.lastOffset());
+      await payload.heartbeat();
+    },
+  });
+
+  // Partitions with nothing new (or only transaction markers) still let the merge move on.
+  const ticker = setInterval(() => void submit('tick').catch((err) => log.warn({ err: (err as Error).message }, 'tick failed')), 500);
+
+  let resolveDone!: (s: SignalsSummary) => void;
+  const done = new Promise<SignalsSummary>((resolve) => (resolveDone = resolve));
+  let stopping = false;
+  async function stop(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(ticker);
+    await consumer.disconnect().catch(() => {});
+    work.complete();
+    pipeline.unsubscribe();
+    await producer.disconnect().catch(() => {});
+    log.info(summary, 'signals processor stopped');
+    resolveDone(summary);
+  }
+  if (opts.once) {
+    const idle = setInterval(() => {
+      if (stopping) return clearInterval(idle);
+      const allCaughtUp = [...highs].every(([key, high]) => (positions.get(key) ?? 0n) >= high);
+      if (allCaughtUp && merge.buffered === 0 && Date.now() - lastInput > config.idleExitMs) {
+        clearInterval(idle);
+        void stop();
+      }
+    }, 200);
+  }
+  return { done, stop, engine };
+}
