@@ -40,7 +40,7 @@ function inputs(): { news: NewsClassified[]; candles: Candle[] } {
       const t = T0 + (m + r()) * MIN;
       const label = ['positive', 'negative', 'neutral'][Math.floor(r() * 3)]!;
       news.push({
-        event_uid: `n${m}`.padEnd(64, '0'),
+        event_uid: `n${m}-`.padEnd(64, '0'),
         event_time: Math.round(t),
         published_at: Math.round(t),
         fetched_at: Math.round(t),

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** Section `classify` of the config file. */
+export const ClassifyConfig = z
+  .object({
+    groupId: z.string().min(1).default('ops-pipeline-classify'),
+    /** Transactional id: one instance per id; run more instances with distinct ids. */
+    transactionalId: z.string().min(1).default('ops-pipeline-classify'),
+    /** Model folder; empty picks models/finbert when present, else the shipped compact model. */
+    modelDir: z.string().default(''),
+    /** Texts per model call. */
+    batchSize: z.number().int().min(1).max(1024).default(32),
+    /** Extra company names for ticker extraction: { ticker, names[] }. */
+    symbols: z.array(z.object({ ticker: z.string().regex(/^[A-Z0-9.^=-]{1,20}$/), names: z.array(z.string().min(2)).min(1) }).strict()).default([]),
+    /** --once: stop after this long without new input. */
+    idleExitMs: z.number().int().min(100).default(3000),
+  })
+  .strict();
+export type ClassifyConfig = z.infer<typeof ClassifyConfig>;

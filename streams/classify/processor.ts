@@ -1,0 +1,163 @@
+import type { EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import { bufferCount, concatMap, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
+import { AvroCodec } from '../../core/avro-codec.ts';
+import type { ConnectionsConfig } from '../../core/config.ts';
+import { dlqMessage, type PoisonRecord } from '../../core/dlq.ts';
+import { BadRecordError } from '../../core/errors.ts';
+import { createKafka } from '../../core/kafka.ts';
+import { logger } from '../../core/log.ts';
+import { counter, histogram } from '../../core/metrics.ts';
+import { createRegistry } from '../../core/registry.ts';
+import { topicName } from '../../schemas/catalog.ts';
+import { RecordEncoder } from '../../schemas/record-encoder.ts';
+import type { NewsClassified, NewsRaw } from '../../schemas/records.ts';
+import { analyze, classified } from './analyze.ts';
+import type { ClassifyConfig } from './config.ts';
+import type { SentimentModel } from './sentiment.ts';
+import { TickerExtractor } from './tickers/extract-tickers.ts';
+import { loadSymbolDirectory } from './tickers/symbol-directory.ts';
+
+// The classify processor: news.raw → news.classified. Each fetched batch is decoded, its
+// rules applied per item, its headlines classified by the model in batches of `batchSize`
+// (the partition is paused meanwhile: the model is the bottleneck, nothing piles up), and
+// the results produced in one Kafka transaction together with the batch's offsets, so a
+// crash neither loses nor duplicates a classification.
+
+const log = logger('classify');
+const itemsIn = counter('classify_items_total', 'News items classified', ['label']);
+const modelSeconds = histogram('classify_model_seconds', 'Model time per batch of headlines', [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
+const e2eSeconds = histogram('classify_end_to_end_seconds', 'Fetch time of the item to classified, seconds', [], [0.1, 0.5, 1, 5, 15, 60, 300, 3600]);
+
+export interface ClassifyOptions {
+  connections: ConnectionsConfig;
+  config: ClassifyConfig;
+  prefix: string;
+  model: SentimentModel;
+  once?: boolean;
+  now?: () => number;
+}
+
+export interface ClassifySummary {
+  classified: number;
+  dlq: number;
+}
+
+export async function startClassifyProcessor(opts: ClassifyOptions) {
+  const { connections, config, prefix, model } = opts;
+  const now = opts.now ?? Date.now;
+  const kafka = createKafka(connections.kafka, 'classify');
+  const registry = createRegistry(connections.registry);
+  const codec = new AvroCodec(registry);
+  const encoder = new RecordEncoder(registry, prefix);
+  const rawTopic = topicName('newsRaw', prefix);
+  const outTopic = topicName('newsClassified', prefix);
+  const tickers = new TickerExtractor(loadSymbolDirectory(config.symbols));
+  const summary: ClassifySummary = { classified: 0, dlq: 0 };
+
+  const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: rawTopic, fromBeginning: true });
+
+  async function handle(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const poison: PoisonRecord[] = [];
+    const decodeOne = async (m: KafkaMessage) => {
+      try {
+        const raw = await codec.decode<NewsRaw>(m.value);
+        if (!raw.title?.trim()) throw new BadRecordError('news item without a title');
+        return [raw];
+      } catch (err) {
+        if (!(err instanceof BadRecordError)) throw err;
+        poison.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, error: err, stage: 'classify' });
+        return [];
+      }
+    };
+    const out: NewsClassified[] = await lastValueFrom(
+      from(batch.messages).pipe(
+        concatMap(decodeOne),
+        mergeMap((raws) => raws),
+        bufferCount(config.batchSize),
+        concatMap(async (raws) => {
+          const started = process.hrtime.bigint();
+          // Backpressure: no more fetching for this topic while the model works.
+          consumer.pause([{ topic: rawTopic }]);
+          try {
+            const sentiments = await model.classify(raws.map((r) => r.title));
+            modelSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+            const at = now();
+            return raws.map((r, i) => classified(r, analyze(r, tickers), sentiments[i]!, model.version, at));
+          } finally {
+            consumer.resume([{ topic: rawTopic }]);
+          }
+        }),
+        mergeMap((items) => items),
+        toArray(),
+      ),
+    );
+    const tx = await producer.transaction();
+    try {
+      if (out.length) await tx.send({ topic: outTopic, acks: -1, messages: await encoder.messages('newsClassified', out) });
+      for (const p of poison) await tx.send({ topic: `${p.topic}.dlq`, acks: -1, messages: [dlqMessage(p)] });
+      await tx.sendOffsets({
+        consumerGroupId: config.groupId,
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }] }],
+      });
+      await tx.commit();
+    } catch (err) {
+      await tx.abort().catch(() => {});
+      throw err;
+    }
+    payload.resolveOffset(batch.lastOffset());
+    await payload.heartbeat();
+    const at = now();
+    for (const c of out) {
+      itemsIn.inc({ label: c.sentiment_label });
+      e2eSeconds.observe(Math.max(0, (at - c.fetched_at) / 1000));
+    }
+    summary.classified += out.length;
+    summary.dlq += poison.length;
+    if (poison.length) log.warn({ dlq: poison.length, first: poison[0]!.error.message }, 'news items sent to DLQ');
+  }
+
+  let lastActivity = Date.now();
+  let inFlight = 0;
+  consumer.on(consumer.events.GROUP_JOIN, () => (lastActivity = Date.now()));
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async (payload) => {
+      inFlight++;
+      try {
+        await handle(payload);
+        lastActivity = Date.now();
+      } finally {
+        inFlight--;
+      }
+    },
+  });
+  log.info({ model: model.version, topic: rawTopic }, 'classify processor running');
+
+  let resolveDone!: (s: ClassifySummary) => void;
+  const done = new Promise<ClassifySummary>((resolve) => (resolveDone = resolve));
+  let stopping = false;
+  async function stop(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    await consumer.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    log.info(summary, 'classify processor stopped');
+    resolveDone(summary);
+  }
+  if (opts.once) {
+    const idle = setInterval(() => {
+      if (stopping) return clearInterval(idle);
+      if (inFlight === 0 && Date.now() - lastActivity > config.idleExitMs) {
+        clearInterval(idle);
+        void stop();
+      }
+    }, 200);
+  }
+  return { done, stop };
+}
