@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
-import pg from 'pg';
 import { loadConnections } from '../core/config.ts';
+import { postgresAnswers } from '../deploy/local/services.ts';
 
 // Integration tests need the real services. Fail once, up front, with the fix, instead of
 // letting every test time out against a closed port.
@@ -24,27 +24,12 @@ async function registryReachable(url: string): Promise<boolean> {
   }
 }
 
-async function postgresReachable(url: string): Promise<boolean> {
-  const u = new URL(url);
-  u.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: u.toString(), connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 export default async function setup(): Promise<void> {
   const c = loadConnections({});
   const problems: string[] = [];
   if (!(await tcpReachable(c.kafka.brokers[0]!))) problems.push(`Kafka at ${c.kafka.brokers[0]}`);
   if (!(await registryReachable(c.registry.url))) problems.push(`schema registry at ${c.registry.url}`);
-  if (!(await postgresReachable(c.database.url))) problems.push(`PostgreSQL at ${new URL(c.database.url).host}`);
+  if (!(await postgresAnswers(c.database.url))) problems.push(`PostgreSQL at ${new URL(c.database.url).host}`);
   if (problems.length) {
     throw new Error(
       `integration tests need the real services; not answering: ${problems.join(', ')}.\n` +
