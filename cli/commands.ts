@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerClassifyCommand } from '../streams/classify/command.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerRunCommand } from './run.ts';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerTopicsCommand(program);
   registerRunCommand(program);
   registerDemoCommand(program);
+  registerClassifyCommand(program);
 }

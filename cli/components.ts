@@ -9,6 +9,7 @@ export interface Component {
 export const COMPONENTS: readonly Component[] = [
   { name: 'rss', description: 'RSS/Atom feeds into news.raw and feeds.state' },
   { name: 'candles', description: 'Yahoo Finance bars into market.candles' },
+  { name: 'classify', description: 'news.raw into news.classified: sentiment, tickers, event type, urgency' },
   { name: 'signals', description: 'news.classified + market.candles into signals, in event time' },
   { name: 'sink', description: 'every topic into its PostgreSQL table' },
 ];

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCandlesCommand } from '../connectors/candles/command.ts';
 import { registerSinkCommand } from '../connectors/postgres-sink/command.ts';
 import { registerRssCommand } from '../connectors/rss/command.ts';
+import { registerClassifyRunCommand } from '../streams/classify/command.ts';
 import { registerSignalsCommand } from '../streams/signals/command.ts';
 
 export function registerRunCommand(program: Command): void {
@@ -10,6 +11,7 @@ export function registerRunCommand(program: Command): void {
     .description('run one pipeline component (see cli/components.ts); each serves Prometheus metrics on METRICS_PORT when set');
   registerRssCommand(run);
   registerCandlesCommand(run);
-  registerSinkCommand(run);
+  registerClassifyRunCommand(run);
   registerSignalsCommand(run);
+  registerSinkCommand(run);
 }

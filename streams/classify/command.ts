@@ -1,0 +1,68 @@
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { configSources, connections } from '../../cli/context.ts';
+import { runUntilSignal } from '../../cli/lifecycle.ts';
+import { loadSection } from '../../core/config.ts';
+import { serveMetrics } from '../../core/metrics.ts';
+import { TopicsConfig } from '../../schemas/catalog.ts';
+import { analyze } from './analyze.ts';
+import { ClassifyConfig } from './config.ts';
+import { loadSentimentModel } from './model/sentiment-model.ts';
+import { startClassifyProcessor } from './processor.ts';
+import { TickerExtractor } from './tickers/extract-tickers.ts';
+import { loadSymbolDirectory } from './tickers/symbol-directory.ts';
+
+function modelDir(flag: string | undefined, config: ClassifyConfig): string | undefined {
+  return flag ?? (config.modelDir || undefined);
+}
+
+/** `ops-pipeline classify`: one text per line on stdin, one JSON line per text on stdout. */
+export function registerClassifyCommand(program: Command): void {
+  program
+    .command('classify')
+    .description('classify texts from stdin (one per line): prints {"label","score","tickers","event_type","urgency"} per line')
+    .option('--model <dir>', 'model folder (default: models/finbert when present, else models/compact-finsent)')
+    .option('--batch-size <n>', 'texts per model call', (v) => Number(v))
+    .action(async (opts: { model?: string; batchSize?: number }, cmd: Command) => {
+      const config = loadSection('classify', ClassifyConfig, configSources(cmd));
+      const model = await loadSentimentModel(modelDir(opts.model, config));
+      const tickers = new TickerExtractor(loadSymbolDirectory(config.symbols));
+      const size = opts.batchSize ?? config.batchSize;
+      let pending: string[] = [];
+      const flush = async () => {
+        const results = await model.classify(pending);
+        pending.forEach((text, i) => {
+          const a = analyze({ title: text, summary: null }, tickers);
+          process.stdout.write(`${JSON.stringify({ label: results[i]!.label, score: Math.round(results[i]!.score * 1e4) / 1e4, tickers: a.tickers, event_type: a.eventType, urgency: a.urgency })}\n`);
+        });
+        pending = [];
+      };
+      for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+        pending.push(line);
+        if (pending.length >= size) await flush();
+      }
+      if (pending.length) await flush();
+      await model.close();
+    });
+}
+
+/** `ops-pipeline run classify`: the processor. */
+export function registerClassifyRunCommand(run: Command): void {
+  run
+    .command('classify')
+    .description('news.raw → news.classified: sentiment (ONNX model), tickers, event type, urgency; in Kafka transactions')
+    .option('--once', 'process what is there, then exit')
+    .option('--model <dir>', 'model folder (config classify.modelDir)')
+    .addHelpText('after', '\nConfig section `classify`: groupId, transactionalId, modelDir, batchSize, symbols, idleExitMs (see README).')
+    .action(async (opts: { once?: boolean; model?: string }, cmd: Command) => {
+      const sources = configSources(cmd);
+      const config = loadSection('classify', ClassifyConfig, sources);
+      const model = await loadSentimentModel(modelDir(opts.model, config));
+      const processor = await startClassifyProcessor({ connections: connections(cmd), config, prefix: loadSection('topics', TopicsConfig, sources).prefix, model, once: opts.once });
+      const metrics = await serveMetrics();
+      const s = await runUntilSignal(processor);
+      metrics?.close();
+      await model.close();
+      process.stdout.write(`classify: ${s.classified} items classified with ${model.version}, ${s.dlq} to DLQ\n`);
+    });
+}
