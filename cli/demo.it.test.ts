@@ -40,19 +40,22 @@ async function counts(): Promise<Record<string, number>> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    const { rows } = await client.query(`SELECT (SELECT count(*)::int FROM inbound_events_raw) AS raw, (SELECT count(*)::int FROM feed_state) AS feeds, (SELECT count(*)::int FROM lane_telemetry) AS candles`);
+    const { rows } = await client.query(`SELECT (SELECT count(*)::int FROM inbound_events_raw) AS raw, (SELECT count(*)::int FROM feed_state) AS feeds,
+      (SELECT count(*)::int FROM lane_telemetry) AS candles, (SELECT count(*)::int FROM inbound_events_classified) AS classified,
+      (SELECT count(*)::int FROM inbound_events_raw WHERE processed_at IS NULL) AS unprocessed`);
     return rows[0];
   } finally {
     await client.end();
   }
 }
 
-it('lands the bundled feeds and recorded candles in PostgreSQL, idempotently', async () => {
+it('lands the bundled feeds, their classification and the recorded candles in PostgreSQL, idempotently', async () => {
   const first = await demo();
   expect(first).toMatch(/261 new items produced to news.raw/);
   expect(first).toMatch(/59 new candles produced/);
-  expect(await counts()).toEqual({ raw: 261, feeds: 11, candles: 59 });
+  expect(first).toMatch(/261 items classified with compact-finsent@/);
+  expect(await counts()).toEqual({ raw: 261, feeds: 11, candles: 59, classified: 261, unprocessed: 0 });
   const second = await demo();
   expect(second).toMatch(/0 new items produced/);
-  expect(await counts()).toEqual({ raw: 261, feeds: 11, candles: 59 });
+  expect(await counts()).toEqual({ raw: 261, feeds: 11, candles: 59, classified: 261, unprocessed: 0 });
 });

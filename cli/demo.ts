@@ -18,6 +18,11 @@ import { servicesUp } from '../deploy/local/services.ts';
 import { migrateDatabase } from '../migrations/migrate.ts';
 import { applyTopics } from '../schemas/apply.ts';
 import { TopicsConfig } from '../schemas/catalog.ts';
+import { ClassifyConfig } from '../streams/classify/config.ts';
+import { loadSentimentModel } from '../streams/classify/model/sentiment-model.ts';
+import { startClassifyProcessor } from '../streams/classify/processor.ts';
+import { SignalsConfig } from '../streams/signals/config.ts';
+import { startSignalsProcessor } from '../streams/signals/processor.ts';
 import { configSources, connections } from './context.ts';
 
 // The embedded default, end to end on one machine without internet: local services, the
@@ -31,7 +36,7 @@ const say = (msg: string) => process.stdout.write(`${msg}\n`);
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run the pipeline on its embedded default: services up, migrate, topics apply, bundled RSS samples and recorded Yahoo candles in, sink to PostgreSQL; prints what landed')
+    .description('run the pipeline on its embedded default: services up, migrate, topics apply, bundled RSS samples and recorded Yahoo candles in, classify, signals, sink to PostgreSQL; prints what landed')
     .option('--no-services', 'do not start the local services (use the configured Kafka, registry, PostgreSQL)')
     .action(async (opts: { services: boolean }, cmd: Command) => {
       const conn = connections(cmd);
@@ -82,6 +87,20 @@ export function registerDemoCommand(program: Command): void {
       });
       say(`   ${(await candles.done).produced} new candles produced to market.candles`);
 
+      say('== classify: news.raw → news.classified (sentiment model, tickers, event type, urgency)');
+      const model = await loadSentimentModel();
+      try {
+        const classify = await startClassifyProcessor({ connections: conn, config: ClassifyConfig.parse({ idleExitMs: 1500 }), prefix, model, once: true });
+        say(`   ${(await classify.done).classified} items classified with ${model.version}`);
+      } finally {
+        await model.close();
+      }
+
+      say('== signals: classified news + candles → signals, in event time');
+      const signals = await startSignalsProcessor({ connections: conn, config: SignalsConfig.parse({ idleExitMs: 1500 }), prefix, once: true });
+      const sig = await signals.done;
+      say(`   ${sig.inputs} inputs, ${sig.signals} signals (the bundled news and candles are from different years, so they rarely meet)`);
+
       say('== sink: every topic into PostgreSQL');
       const sink = await startSink({ connections: conn, config: SinkConfig.parse({}), prefix, once: true });
       const s = await sink.done;
@@ -102,6 +121,5 @@ export function registerDemoCommand(program: Command): void {
       } finally {
         await client.end();
       }
-      say('\nClassification and signals come with the stream processors (see README, Status).');
     });
 }
