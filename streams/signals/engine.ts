@@ -44,6 +44,8 @@ export function signalId(ticker: string, action: string, barEnd: number, eventUi
 export class SignalEngine {
   private readonly watermark: Watermark;
   private readonly tickers = new Map<string, TickerState>();
+  /** Earliest end among undecided bars: no work until the watermark reaches it. */
+  private nextDue = Number.POSITIVE_INFINITY;
   readonly stats: EngineStats = { accepted: 0, late: 0, decidedBars: 0, signals: 0 };
 
   constructor(private readonly rules: SignalRules) {
@@ -79,6 +81,7 @@ export class SignalEngine {
       for (const ticker of new Set(input.tickers)) this.state(ticker).news.push(input);
     } else {
       this.state(input.ticker).bars.push(input);
+      this.nextDue = Math.min(this.nextDue, input.ts + input.intervalMs);
     }
     const wm = this.watermark.observe(input.kind, t);
     return { signals: this.decideUpTo(wm), late: false };
@@ -90,15 +93,24 @@ export class SignalEngine {
   }
 
   private decideUpTo(wm: number): Signal[] {
+    if (wm < this.nextDue) return [];
     // Bars due, across tickers, in (bar end, ticker) order: deterministic output order.
     const due: Array<{ end: number; ticker: string; bar: CandleInput }> = [];
+    let nextDue = Number.POSITIVE_INFINITY;
     for (const [ticker, s] of this.tickers) {
       if (!s.bars.length) continue;
-      const ready = s.bars.filter((b) => b.ts + b.intervalMs <= wm);
-      if (!ready.length) continue;
-      s.bars = s.bars.filter((b) => b.ts + b.intervalMs > wm);
-      for (const bar of ready) due.push({ end: bar.ts + bar.intervalMs, ticker, bar });
+      const open: CandleInput[] = [];
+      for (const bar of s.bars) {
+        const end = bar.ts + bar.intervalMs;
+        if (end <= wm) due.push({ end, ticker, bar });
+        else {
+          open.push(bar);
+          if (end < nextDue) nextDue = end;
+        }
+      }
+      s.bars = open;
     }
+    this.nextDue = nextDue;
     due.sort((a, b) => a.end - b.end || (a.ticker < b.ticker ? -1 : a.ticker > b.ticker ? 1 : a.bar.ts - b.bar.ts));
     const out: Signal[] = [];
     for (const d of due) {

@@ -40,7 +40,8 @@ const PUNCT = /^\p{P}$/u;
 const MARK = /\p{Mn}/gu;
 
 function isPunctuation(ch: string, cp: number): boolean {
-  return (cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126) || PUNCT.test(ch);
+  if (cp < 128) return (cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126);
+  return PUNCT.test(ch);
 }
 
 export class BertTokenizer {
@@ -77,6 +78,8 @@ export class BertTokenizer {
   }
 
   normalize(text: string): string {
+    // Fast path: printable ASCII needs only lower-casing.
+    if (/^[\x20-\x7e]*$/.test(text)) return text.toLowerCase();
     let out = '';
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
@@ -96,7 +99,7 @@ export class BertTokenizer {
     let current = '';
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
-      if (ch === ' ' || WHITESPACE.test(ch)) {
+      if (ch === ' ' || (cp > 127 && WHITESPACE.test(ch))) {
         if (current) words.push(current);
         current = '';
       } else if (isPunctuation(ch, cp)) {
@@ -111,7 +114,19 @@ export class BertTokenizer {
     return words;
   }
 
+  private readonly pieceCache = new Map<string, string[]>();
+
   wordPiece(word: string): string[] {
+    const cached = this.pieceCache.get(word);
+    if (cached) return cached;
+    const pieces = this.pieceWord(word);
+    // Words repeat across headlines; a bounded cache saves most of the lookups.
+    if (this.pieceCache.size > 50_000) this.pieceCache.clear();
+    this.pieceCache.set(word, pieces);
+    return pieces;
+  }
+
+  private pieceWord(word: string): string[] {
     const chars = [...word];
     if (chars.length > MAX_CHARS_PER_WORD) return ['[UNK]'];
     const pieces: string[] = [];
