@@ -12,19 +12,22 @@ const news = (uid: string, minute: number, label: string, score: number, tickers
 const bar = (minute: number, close: number, ticker = 'AAPL', volume: number | null = 1000): CandleInput => ({ kind: 'candle', ticker, ts: T0 + minute * MIN, intervalMs: MIN, close, volume });
 
 function run(rules: Partial<SignalRules>, inputs: EngineInput[]) {
-  const engine = new SignalEngine(SignalRules.parse({ allowedLatenessSeconds: 0, cooldownMinutes: 0, ...rules }));
+  const engine = new SignalEngine(SignalRules.parse({ allowedLatenessSeconds: 120, cooldownMinutes: 0, ...rules }));
   const signals = inputs.flatMap((i) => engine.push(i).signals);
   return { signals: [...signals, ...engine.flush()], engine };
 }
 
 describe('Watermark', () => {
-  it('is the lower of the two streams minus lateness, never moving back, none until both are seen', () => {
+  const steps: Array<['news' | 'candle', number, number]> = [
+    ['news', 10_000, 9_000],
+    ['candle', 5_000, 9_000], // older input never moves it back
+    ['candle', 20_000, 19_000], // a quiet news stream does not hold it
+    ['news', 15_000, 19_000],
+    ['news', 30_000, 29_000],
+  ];
+  it('is the newest event time of any input minus the lateness, never moving back', () => {
     const w = new Watermark(1000);
-    expect(w.observe('news', 10_000)).toBe(Number.NEGATIVE_INFINITY);
-    expect(w.observe('candle', 5_000)).toBe(4_000);
-    expect(w.observe('candle', 20_000)).toBe(9_000);
-    expect(w.observe('candle', 15_000)).toBe(9_000);
-    expect(w.observe('news', 30_000)).toBe(19_000);
+    for (const [stream, t, expected] of steps) expect(w.observe(stream, t)).toBe(expected);
     expect(w.close()).toBe(Number.POSITIVE_INFINITY);
   });
 });
@@ -50,6 +53,11 @@ describe('SignalEngine rules', () => {
       name: 'news after the bar end does not reach back',
       inputs: [bar(0, 100), news('n1', 5, 'positive', 0.95)],
       expected: [],
+    },
+    {
+      name: 'a quiet news stream does not hold decisions back',
+      inputs: [news('n1', 0, 'positive', 0.95), bar(0, 100), bar(1, 100), bar(2, 100)],
+      expected: [['AAPL', 'BUY', T0 + MIN], ['AAPL', 'BUY', T0 + 2 * MIN], ['AAPL', 'BUY', T0 + 3 * MIN]],
     },
     {
       name: 'decay: one half-life later the score is halved, below the threshold',
@@ -102,14 +110,14 @@ describe('SignalEngine rules', () => {
     expect(reason).toMatchObject({ rule: 'sentiment_momentum', action: 'BUY', threshold: 0.8, news: [{ event_uid: 'n1', label: 'positive', score: 0.95 }], bar: { close: 100 } });
   });
 
-  it('refuses a record older than the watermark allows, and decides on time-ordered input only', () => {
+  it('refuses a record older than the watermark allows, takes one within the lateness', () => {
     const engine = new SignalEngine(SignalRules.parse({ allowedLatenessSeconds: 90 }));
     engine.push(news('n1', 0, 'positive', 0.95));
-    engine.push(bar(10, 100));
-    engine.push(news('n2', 20, 'positive', 0.95));
+    engine.push(bar(10, 100)); // watermark: 11 min - 90 s = 9.5 min
     expect(engine.push(bar(2, 100)).late).toBe(true);
-    expect(engine.push(bar(9, 100)).late).toBe(false);
-    expect(engine.stats.late).toBe(1);
+    expect(engine.push(bar(9, 100)).late).toBe(false); // ends at 10 min, after the watermark
+    expect(engine.push(news('n2', 9, 'positive', 0.95)).late).toBe(true);
+    expect(engine.stats.late).toBe(2);
   });
 });
 
