@@ -155,27 +155,35 @@ def evaluate(model, data, tok):
     return {'all': metrics(range(len(gold))), 'full_agreement': metrics([i for i, a in enumerate(agree) if a == 100])}
 
 
-def main():
-    random.seed(TRAIN_SEED)
-    torch.manual_seed(TRAIN_SEED)
-    tok = WordPiece(os.path.join(SHARED, 'finbert-tokenizer', 'vocab.txt'), MAX_LEN)
-    train, test = split(load())
+class Ensemble(nn.Module):
+    """Members' probabilities averaged; logits are their log, so softmax gives the mean."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        probs = torch.stack([torch.softmax(m(input_ids, attention_mask, token_type_ids), dim=1) for m in self.members]).mean(0)
+        return torch.log(probs)
+
+
+ENSEMBLE = int(os.environ.get('ENSEMBLE', '1'))
+
+
+def train_member(seed, tok, train_all, lexicon):
+    random.seed(seed)
+    torch.manual_seed(seed)
     # Sentences with more annotator agreement are cleaner labels: weigh them more.
     weight_of = {100: 1.0, 75: 0.9, 66: 0.75, 50: 0.5}
-    lexicon = torch.zeros((len(tok.vocab), 3))
-    for k, kind in enumerate(('up', 'down', 'bad')):
-        for word in LEXICON[kind].split():
-            if word in tok.vocab:
-                lexicon[tok.vocab[word], k] = 1.0
     # Early stopping on a validation tenth of the training split (never the held-out split).
-    vrng = random.Random(TRAIN_SEED)
-    shuffled = train[:]
+    vrng = random.Random(seed)
+    shuffled = train_all[:]
     vrng.shuffle(shuffled)
     valid, train = shuffled[: len(shuffled) // 10], shuffled[len(shuffled) // 10:]
     model = CompactFinSent(len(tok.vocab), lexicon)
     opt = torch.optim.AdamW(model.parameters(), lr=float(os.environ.get('LR', '2e-3')), weight_decay=float(os.environ.get('WD', '1e-1')))
     best, best_state = -1.0, None
-    rng = random.Random(TRAIN_SEED)
+    rng = random.Random(seed)
     lossf = nn.CrossEntropyLoss(reduction='none')
     for epoch in range(EPOCHS):
         model.train()
@@ -193,8 +201,26 @@ def main():
         print(f'epoch {epoch + 1}: loss {total:.3f} valid {v:.4f}', file=sys.stderr)
     model.load_state_dict(best_state)
     model.quantize()
+    return model, len(train)
+
+
+def main():
+    tok = WordPiece(os.path.join(SHARED, 'finbert-tokenizer', 'vocab.txt'), MAX_LEN)
+    train, test = split(load())
+    lexicon = torch.zeros((len(tok.vocab), 3))
+    for k, kind in enumerate(('up', 'down', 'bad')):
+        for word in LEXICON[kind].split():
+            if word in tok.vocab:
+                lexicon[tok.vocab[word], k] = 1.0
+    members = []
+    for k in range(ENSEMBLE):
+        member, n_train = train_member(TRAIN_SEED + k, tok, train, lexicon)
+        members.append(member)
+        print(f'member {k}: {json.dumps(evaluate(member, test, tok))}', file=sys.stderr)
+    model = members[0] if ENSEMBLE == 1 else Ensemble(members)
+    model.eval()
     held_out = evaluate(model, test, tok)
-    print(json.dumps({'train': len(train), 'held_out': held_out}, indent=2))
+    print(json.dumps({'train': n_train, 'held_out': held_out}, indent=2))
     os.makedirs(OUT, exist_ok=True)
     ids = torch.tensor([tok.encode('Operating profit rose to EUR 13.1 mn.')])
     path = os.path.join(OUT, 'model.onnx')
@@ -209,7 +235,7 @@ def main():
     digest = hashlib.sha256(open(path, 'rb').read()).hexdigest()[:12]
     config = {'name': 'compact-finsent', 'labels': {'0': 'positive', '1': 'negative', '2': 'neutral'}, 'max_length': MAX_LEN,
               'held_out': held_out, 'split': {'seed': SPLIT_SEED, 'fraction': 0.2, 'stratified_by': ['label', 'agreement']},
-              'train_seed': TRAIN_SEED, 'dim': DIM, 'epochs': EPOCHS, 'onnx_sha256_12': digest}
+              'train_seed': TRAIN_SEED, 'ensemble': ENSEMBLE, 'dim': DIM, 'epochs': EPOCHS, 'onnx_sha256_12': digest}
     with open(os.path.join(OUT, 'config.json'), 'w') as f:
         json.dump(config, f, indent=2)
         f.write('\n')
