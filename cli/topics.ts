@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import type { Admin } from 'kafkajs';
 import { loadSection, type ConnectionsConfig } from '../core/config.ts';
@@ -5,6 +7,7 @@ import { checkKafka, createKafka, withKafka } from '../core/kafka.ts';
 import { checkRegistry, createRegistry, withRegistry } from '../core/registry.ts';
 import { applyTopics, plannedTopics, type SchemaResult, type TopicResult } from '../schemas/apply.ts';
 import { TOPIC_IDS, TopicsConfig, topicName, valueSubject } from '../schemas/catalog.ts';
+import { renderTopicDocs, TOPIC_DOCS } from '../schemas/topic-docs.ts';
 import { readTopicStates, topicDifferences } from '../schemas/topic-state.ts';
 import { configSources, connections } from './context.ts';
 
@@ -116,5 +119,22 @@ export function registerTopicsCommand(program: Command): void {
         const latest = s.latest ? `version ${s.latest.version} id ${s.latest.id}` : 'not registered';
         process.stdout.write(`schema  ${s.subject.padEnd(36)} ${latest}, compatibility ${s.compatibility ?? '(registry default)'}\n`);
       }
+    });
+
+  topics
+    .command('docs')
+    .description('write docs/topics.md from the catalog and the Avro schemas (--check: fail if it is stale)')
+    .option('--check', 'do not write; exit 1 when docs/topics.md differs')
+    .action((opts: { check?: boolean }) => {
+      const text = renderTopicDocs();
+      const current = existsSync(TOPIC_DOCS) ? readFileSync(TOPIC_DOCS, 'utf8') : '';
+      if (opts.check) {
+        process.stdout.write(current === text ? 'docs/topics.md is up to date\n' : 'docs/topics.md is stale: run npx ops-pipeline topics docs\n');
+        if (current !== text) process.exitCode = 1;
+        return;
+      }
+      mkdirSync(dirname(TOPIC_DOCS), { recursive: true });
+      writeFileSync(TOPIC_DOCS, text);
+      process.stdout.write(`wrote ${TOPIC_DOCS}\n`);
     });
 }
