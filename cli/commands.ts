@@ -4,6 +4,7 @@ import { registerDemoCommand } from './demo.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerRunCommand } from './run.ts';
 import { registerServicesCommand } from './services.ts';
+import { registerStatusCommand } from './status/command.ts';
 import { registerTopicsCommand } from './topics.ts';
 
 // Every subcommand lives beside the code it drives; this list is the CLI's table of contents.
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerRunCommand(program);
   registerDemoCommand(program);
   registerClassifyCommand(program);
+  registerStatusCommand(program);
 }

@@ -56,6 +56,10 @@ export class PartitionMerge<T> {
     }
   }
 
+  hasBuffered(source: string): boolean {
+    return (this.queues.get(source)?.length ?? 0) > 0;
+  }
+
   get buffered(): number {
     let n = 0;
     for (const q of this.queues.values()) n += q.length;

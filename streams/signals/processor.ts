@@ -132,6 +132,8 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
     highs.set(key, BigInt(e.payload.highWatermark));
   });
 
+  const committedAt = new Map<string, bigint>();
+
   async function emit(released: Array<MergeItem<{ input: EngineInput }>>, poison: PoisonRecord[]): Promise<void> {
     const signals: Signal[] = [];
     for (const item of released) {
@@ -144,13 +146,20 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
       }
       signals.push(...made);
     }
-    if (!released.length && !poison.length) return;
     const offsets = new Map<string, Map<number, string>>();
-    for (const item of released) {
-      const [topic, partition] = [item.source.slice(0, item.source.lastIndexOf(':')), Number(item.source.slice(item.source.lastIndexOf(':') + 1))];
+    const commit = (source: string, offset: bigint) => {
+      const [topic, partition] = [source.slice(0, source.lastIndexOf(':')), Number(source.slice(source.lastIndexOf(':') + 1))];
       if (!offsets.has(topic)) offsets.set(topic, new Map());
-      offsets.get(topic)!.set(partition, (item.offset + 1n).toString());
+      offsets.get(topic)!.set(partition, offset.toString());
+      committedAt.set(source, offset);
+    };
+    for (const item of released) commit(item.source, item.offset + 1n);
+    // A partition with nothing waiting in the merge is done up to its position, past any
+    // transaction markers and DLQ'd records: commit that, or they would count as lag forever.
+    for (const [source, position] of positions) {
+      if (!merge.hasBuffered(source) && position > (committedAt.get(source) ?? -1n) && position > (committed.get(source) ?? -1n)) commit(source, position);
     }
+    if (!offsets.size && !signals.length && !poison.length) return;
     const tx = await producer.transaction();
     try {
       if (signals.length) await tx.send({ topic: signalsTopic, acks: -1, messages: await encoder.messages('signals', signals) });

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { SinkConfig } from '../../connectors/postgres-sink/config.ts';
+import { loadSection } from '../../core/config.ts';
+import { checkKafka, createKafka, withKafka } from '../../core/kafka.ts';
+import { TopicsConfig } from '../../schemas/catalog.ts';
+import { ClassifyConfig } from '../../streams/classify/config.ts';
+import { SignalsConfig } from '../../streams/signals/config.ts';
+import { configSources, connections } from '../context.ts';
+import { collectStatus, type GroupSpec, type StatusReport } from './collect.ts';
+
+function render(r: StatusReport): string {
+  const lines = [`status at ${r.at} (window ${r.windowSeconds}s)`, '', 'group                        component  state    members  lag       lag age  consumed/s  verdict'];
+  for (const g of r.groups) {
+    lines.push(`${g.groupId.padEnd(28)} ${g.component.padEnd(10)} ${g.state.padEnd(8)} ${String(g.members).padStart(7)}  ${g.lag.padStart(8)}  ${`${g.maxLagSeconds}s`.padStart(7)}  ${String(g.consumedPerSecond).padStart(10)}  ${g.verdict}`);
+    for (const p of g.partitions) {
+      if (p.lag !== '0' || p.verdict !== 'ok') lines.push(`  ${`${p.topic}[${p.partition}]`.padEnd(30)} committed ${p.committed} end ${p.logEnd} lag ${p.lag} (${p.lagSeconds}s) ${p.verdict}`);
+    }
+  }
+  lines.push('', 'topic                      records   produced/s  last record                 dlq');
+  for (const t of r.topics) lines.push(`${t.topic.padEnd(24)} ${t.records.padStart(9)}  ${String(t.producedPerSecond).padStart(10)}  ${(t.lastRecordAt ?? '-').padEnd(26)} ${t.dlqRecords}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description('per consumer group and partition: committed offset, log end, lag (records and age), throughput, verdict (ok / lagging / stalled); per topic: records, rate, newest record, DLQ size')
+    .option('--json', 'print JSON')
+    .option('--window <seconds>', 'sampling window for rates and verdicts', (v) => Number(v), 5)
+    .action(async (opts: { json?: boolean; window: number }, cmd: Command) => {
+      const sources = configSources(cmd);
+      const conn = connections(cmd);
+      const prefix = loadSection('topics', TopicsConfig, sources).prefix;
+      const groups: GroupSpec[] = [
+        { component: 'classify', groupId: loadSection('classify', ClassifyConfig, sources).groupId, topics: ['newsRaw'] },
+        { component: 'signals', groupId: loadSection('signals', SignalsConfig, sources).groupId, topics: ['newsClassified', 'marketCandles'] },
+        { component: 'sink', groupId: loadSection('sink', SinkConfig, sources).groupId, topics: loadSection('sink', SinkConfig, sources).topics as GroupSpec['topics'] },
+      ];
+      await checkKafka(conn.kafka);
+      const kafka = createKafka(conn.kafka, 'status');
+      const admin = kafka.admin();
+      const report = await withKafka(conn.kafka, async () => {
+        await admin.connect();
+        try {
+          return await collectStatus(kafka, admin, groups, prefix, opts.window * 1000);
+        } finally {
+          await admin.disconnect();
+        }
+      });
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : render(report));
+      if (report.groups.some((g) => g.verdict === 'stalled')) process.exitCode = 1;
+    });
+}
