@@ -7,6 +7,14 @@ import type { TopicRecords } from './records.ts';
 // Turns records into Kafka messages of a topic: the key from the catalog's key field, the
 // value in the Confluent wire format under the subject's latest registered schema.
 
+const EVENT_TIME: { [K in TopicId]: (r: TopicRecords[K]) => number } = {
+  newsRaw: (r) => r.published_at ?? r.fetched_at,
+  feedsState: (r) => r.updated_at,
+  newsClassified: (r) => r.event_time,
+  marketCandles: (r) => r.ts,
+  signals: (r) => r.ts,
+};
+
 export class RecordEncoder {
   private readonly codec: AvroCodec;
   private readonly ids = new Map<TopicId, Promise<number>>();
@@ -34,7 +42,9 @@ export class RecordEncoder {
 
   async message<K extends TopicId>(id: K, record: TopicRecords[K], headers?: Message['headers']): Promise<Message> {
     const key = String((record as unknown as Record<string, unknown>)[TOPICS[id].keyField]);
-    return { key, value: await this.codec.encode(await this.schemaId(id), record), headers };
+    // The record's event time is the message timestamp, so a replay of a time range can find
+    // its start offsets by timestamp (backtests) whatever the topic was written.
+    return { key, value: await this.codec.encode(await this.schemaId(id), record), headers, timestamp: String(EVENT_TIME[id](record as never)) };
   }
 
   async messages<K extends TopicId>(id: K, records: ReadonlyArray<TopicRecords[K]>): Promise<Message[]> {
