@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { registerBacktestCommand } from '../streams/backtest/command.ts';
 import { registerClassifyCommand } from '../streams/classify/command.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerRunCommand } from './run.ts';
+import { registerReplayCommand } from './replay.ts';
 import { registerServicesCommand } from './services.ts';
 import { registerStatusCommand } from './status/command.ts';
 import { registerTopicsCommand } from './topics.ts';
@@ -16,4 +18,6 @@ export function registerCommands(program: Command): void {
   registerDemoCommand(program);
   registerClassifyCommand(program);
   registerStatusCommand(program);
+  registerBacktestCommand(program);
+  registerReplayCommand(program);
 }

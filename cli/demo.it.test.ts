@@ -36,8 +36,8 @@ async function demo(): Promise<string> {
   return stdout;
 }
 
-async function counts(): Promise<Record<string, number>> {
-  const client = new pg.Client({ connectionString: db.url });
+async function counts(url = db.url): Promise<Record<string, number>> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query(`SELECT (SELECT count(*)::int FROM inbound_events_raw) AS raw, (SELECT count(*)::int FROM feed_state) AS feeds,
@@ -58,4 +58,14 @@ it('lands the bundled feeds, their classification and the recorded candles in Po
   const second = await demo();
   expect(second).toMatch(/0 new items produced/);
   expect(await counts()).toEqual({ raw: 261, feeds: 11, candles: 59, classified: 261, unprocessed: 0 });
+
+  // Kafka is the source of truth: the same tables rebuilt into a fresh database.
+  const live = await counts();
+  const rebuilt = await freshDatabase();
+  try {
+    await promisify(execFile)('node', ['bin/ops-pipeline.js', '--topic-prefix', prefix, 'replay', 'sink', '--target', rebuilt.url], { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'error' } });
+    expect(await counts(rebuilt.url)).toEqual(live);
+  } finally {
+    await rebuilt.drop();
+  }
 });

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { SignalRules } from '../signals/config.ts';
+
+/** A backtest settings file: the signal rules, and the horizons to score at. */
+export const BacktestSettings = z
+  .object({
+    rules: SignalRules.default(SignalRules.parse({})),
+    /** Forward-return horizons, minutes; the first one drives the equity curve. */
+    horizonsMinutes: z.array(z.number().int().positive()).min(1).default([60, 1440]),
+  })
+  .strict();
+export type BacktestSettings = z.infer<typeof BacktestSettings>;
