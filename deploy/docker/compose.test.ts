@@ -22,7 +22,7 @@ interface ComposeService {
 const file = join(REPO_ROOT, 'docker-compose.yml');
 const compose = parse(readFileSync(file, 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
 const services = compose.services;
-const INFRA = ['redpanda', 'console', 'postgres', 'init'];
+const INFRA = ['redpanda', 'console', 'postgres', 'init', 'prometheus', 'grafana'];
 
 describe('docker-compose.yml', () => {
   it('is valid for docker-compose', () => {
@@ -75,6 +75,26 @@ describe('docker-compose.yml', () => {
     const loader = readFileSync(join(REPO_ROOT, 'core', 'config.ts'), 'utf8');
     for (const key of ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'DATABASE_URL']) expect(loader).toContain(`env.${key}`);
     expect(env.SCHEMA_REGISTRY_URL).toBe('http://redpanda:8081');
+  });
+});
+
+describe('monitoring', () => {
+  it('Prometheus scrapes every pipeline component on its metrics port', () => {
+    const prom = parse(readFileSync(join(REPO_ROOT, 'deploy', 'monitoring', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    const targets = prom.scrape_configs.find((c) => c.job_name === 'ops-pipeline')!.static_configs.flatMap((c) => c.targets);
+    expect(targets.sort()).toEqual(COMPONENTS.map((c) => `${c.name}:9464`).sort());
+  });
+
+  it('the Grafana dashboard queries only metrics the code defines', () => {
+    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'deploy', 'monitoring', 'grafana', 'dashboards', 'ops-pipeline.json'), 'utf8')) as {
+      panels: Array<{ targets: Array<{ expr: string }> }>;
+    };
+    const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/ops_pipeline_([a-z_]+?)(?:_bucket)?\b/g)].map((m) => m[1]!))));
+    const source = execFileSync('grep', ['-rhoE', "(counter|gauge|histogram)\\('[a-z_]+'", 'core', 'connectors', 'streams', 'cli'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const defined = new Set([...source.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!));
+    expect([...used].filter((m) => !defined.has(m))).toEqual([]);
   });
 });
 
