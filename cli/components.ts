@@ -12,4 +12,5 @@ export const COMPONENTS: readonly Component[] = [
   { name: 'classify', description: 'news.raw into news.classified: sentiment, tickers, event type, urgency' },
   { name: 'signals', description: 'news.classified + market.candles into signals, in event time' },
   { name: 'sink', description: 'every topic into its PostgreSQL table' },
+  { name: 'executor', description: 'paper execution of PENDING signals (status updates to signals)' },
 ];

@@ -3,6 +3,7 @@ import { registerCandlesCommand } from '../connectors/candles/command.ts';
 import { registerSinkCommand } from '../connectors/postgres-sink/command.ts';
 import { registerRssCommand } from '../connectors/rss/command.ts';
 import { registerClassifyRunCommand } from '../streams/classify/command.ts';
+import { registerExecutorCommand } from '../streams/executor/command.ts';
 import { registerSignalsCommand } from '../streams/signals/command.ts';
 
 export function registerRunCommand(program: Command): void {
@@ -14,4 +15,5 @@ export function registerRunCommand(program: Command): void {
   registerClassifyRunCommand(run);
   registerSignalsCommand(run);
   registerSinkCommand(run);
+  registerExecutorCommand(run);
 }

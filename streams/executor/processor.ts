@@ -1,0 +1,149 @@
+import type { EachBatchPayload, Producer } from 'kafkajs';
+import { AvroCodec } from '../../core/avro-codec.ts';
+import type { ConnectionsConfig } from '../../core/config.ts';
+import { dlqMessage, type PoisonRecord } from '../../core/dlq.ts';
+import { BadRecordError } from '../../core/errors.ts';
+import { createKafka } from '../../core/kafka.ts';
+import { logger } from '../../core/log.ts';
+import { counter } from '../../core/metrics.ts';
+import { createRegistry } from '../../core/registry.ts';
+import { readToEnd } from '../../core/topic-reader.ts';
+import { topicName } from '../../schemas/catalog.ts';
+import { RecordEncoder } from '../../schemas/record-encoder.ts';
+import type { Candle, Signal } from '../../schemas/records.ts';
+import type { ExecutorConfig } from './config.ts';
+import { PaperBook } from './paper-book.ts';
+
+// The paper executor: PENDING signals filled at the next bar's open or cancelled after a TTL,
+// written back to `signals` as status updates (same signal_id) that the sink turns into
+// EXECUTED / CANCELLED rows. On start it reads the whole signals topic (what is final is never
+// decided again) and the tail of market.candles, then follows both from there; updates are
+// produced in Kafka transactions with the consumed offsets.
+
+const log = logger('executor');
+const updates = counter('executor_updates_total', 'Signal status updates produced by the paper executor', ['status']);
+
+export interface ExecutorOptions {
+  connections: ConnectionsConfig;
+  config: ExecutorConfig;
+  prefix: string;
+  once?: boolean;
+}
+
+export interface ExecutorSummary {
+  executed: number;
+  cancelled: number;
+  open: number;
+}
+
+export async function startExecutor(opts: ExecutorOptions) {
+  const { connections, config, prefix } = opts;
+  const kafka = createKafka(connections.kafka, 'executor');
+  const registry = createRegistry(connections.registry);
+  const codec = new AvroCodec(registry);
+  const encoder = new RecordEncoder(registry, prefix);
+  const signalsTopic = topicName('signals', prefix);
+  const candlesTopic = topicName('marketCandles', prefix);
+  const book = new PaperBook({ positionSize: config.positionSize, ttlMs: config.ttlMinutes * 60_000 });
+  const summary: ExecutorSummary = { executed: 0, cancelled: 0, open: 0 };
+  const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+
+  async function produce(made: Signal[], offsets?: { consumerGroupId: string; topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> }, poison: PoisonRecord[] = []) {
+    if (!made.length && !offsets && !poison.length) return;
+    const tx = await producer.transaction();
+    try {
+      if (made.length) await tx.send({ topic: signalsTopic, acks: -1, messages: await encoder.messages('signals', made) });
+      for (const p of poison) await tx.send({ topic: `${p.topic}.dlq`, acks: -1, messages: [dlqMessage(p)] });
+      if (offsets) await tx.sendOffsets(offsets);
+      await tx.commit();
+    } catch (err) {
+      await tx.abort().catch(() => {});
+      throw err;
+    }
+    for (const u of made) {
+      updates.inc({ status: u.status });
+      if (u.status === 'EXECUTED') summary.executed++;
+      else summary.cancelled++;
+    }
+  }
+
+  // 1. State: every signal's latest status, and the recent candles.
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<string, number>();
+  for (const topic of [signalsTopic, candlesTopic]) for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, Number(p.high));
+  await admin.disconnect();
+  const startup: Signal[] = [];
+  await readToEnd(kafka, signalsTopic, async (m) => {
+    const s = await codec.decode<Signal>(m.value).catch(() => null);
+    if (s) startup.push(...book.onSignal(s));
+  }, { endAt: ({ partition }) => BigInt(ends.get(`${signalsTopic}:${partition}`) ?? 0) });
+  await readToEnd(kafka, candlesTopic, async (m) => {
+    const c = await codec.decode<Candle>(m.value).catch(() => null);
+    if (c) startup.push(...book.onCandle(c));
+  }, { startAt: ({ high }) => high - BigInt(config.stateTailRecords), endAt: ({ partition }) => BigInt(ends.get(`${candlesTopic}:${partition}`) ?? 0) });
+  await produce(startup);
+  log.info({ open: book.openSignals, decidedOnStart: startup.length }, 'paper book rebuilt');
+
+  // 2. Follow both topics from where the state reading stopped.
+  const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [signalsTopic, candlesTopic], fromBeginning: false });
+  let lastActivity = Date.now();
+  let inFlight = 0;
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat }: EachBatchPayload) => {
+      inFlight++;
+      try {
+        const made: Signal[] = [];
+        const poison: PoisonRecord[] = [];
+        for (const m of batch.messages) {
+          try {
+            if (batch.topic === signalsTopic) made.push(...book.onSignal(await codec.decode<Signal>(m.value)));
+            else made.push(...book.onCandle(await codec.decode<Candle>(m.value)));
+          } catch (err) {
+            if (!(err instanceof BadRecordError)) throw err;
+            poison.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, error: err, stage: 'executor' });
+          }
+        }
+        const next = (BigInt(batch.lastOffset()) + 1n).toString();
+        await produce(made, { consumerGroupId: config.groupId, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] }, poison);
+        resolveOffset(batch.lastOffset());
+        await heartbeat();
+        lastActivity = Date.now();
+      } finally {
+        inFlight--;
+      }
+    },
+  });
+  for (const [key, offset] of ends) {
+    const i = key.lastIndexOf(':');
+    consumer.seek({ topic: key.slice(0, i), partition: Number(key.slice(i + 1)), offset: String(offset) });
+  }
+
+  let resolveDone!: (s: ExecutorSummary) => void;
+  const done = new Promise<ExecutorSummary>((r) => (resolveDone = r));
+  let stopping = false;
+  async function stop(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    await consumer.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    summary.open = book.openSignals;
+    log.info(summary, 'executor stopped');
+    resolveDone(summary);
+  }
+  if (opts.once) {
+    const idle = setInterval(() => {
+      if (stopping) return clearInterval(idle);
+      if (inFlight === 0 && Date.now() - lastActivity > config.idleExitMs) {
+        clearInterval(idle);
+        void stop();
+      }
+    }, 200);
+  }
+  return { done, stop };
+}
