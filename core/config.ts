@@ -149,7 +149,7 @@ export function loadSection<S extends z.ZodType>(section: string, spec: S, sourc
 }
 
 /** Sections a config file may hold; anything else is a typo and stops start-up. */
-export const KNOWN_SECTIONS = ['kafka', 'registry', 'database', 'topics', 'rss', 'candles', 'sink', 'classify', 'signals', 'executor', 'metrics'];
+export const KNOWN_SECTIONS = ['kafka', 'registry', 'database', 'topics', 'rss', 'candles', 'sink', 'classify', 'signals', 'executor'];
 
 export function checkTopLevelKeys(sources: ConfigSources = {}): void {
   const env = sources.env ?? process.env;
