@@ -9,6 +9,8 @@ export const ExecutorConfig = z
     positionSize: z.number().positive().default(10_000),
     /** A signal not filled by a bar starting within this many minutes is cancelled. */
     ttlMinutes: z.number().positive().default(60),
+    /** How far other tickers' bars may run ahead of a quiet ticker's before its signal is cancelled. */
+    allowedLatenessMinutes: z.number().nonnegative().default(60),
     /** Candles read back per partition on start, to fill signals whose next bar came first. */
     stateTailRecords: z.number().int().min(100).default(20_000),
     /** --once: stop after this long without new input. */

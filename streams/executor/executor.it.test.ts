@@ -28,7 +28,7 @@ const signal = (id: string, ticker: string): Signal => ({ signal_id: id.padEnd(6
 const bar = (ticker: string, minute: number, open: number): Candle => ({ ticker, ts: T0 + minute * MIN, interval: '1m', open, high: open, low: open, close: open, adjclose: null, volume: 1, source: 't' });
 
 async function run() {
-  const e = await startExecutor({ connections: conn, config: ExecutorConfig.parse({ groupId: `${topics.prefix}exec`, transactionalId: `${topics.prefix}exec`, positionSize: 1000, ttlMinutes: 10, idleExitMs: 1000 }), prefix: topics.prefix, once: true });
+  const e = await startExecutor({ connections: conn, config: ExecutorConfig.parse({ groupId: `${topics.prefix}exec`, transactionalId: `${topics.prefix}exec`, positionSize: 1000, ttlMinutes: 10, allowedLatenessMinutes: 5, idleExitMs: 1000 }), prefix: topics.prefix, once: true });
   return e.done;
 }
 

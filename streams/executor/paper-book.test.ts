@@ -9,7 +9,7 @@ const signal = (id: string, ticker: string, minute: number): Signal => ({ signal
 
 type Step = Signal | Candle;
 function run(steps: Step[]) {
-  const book = new PaperBook({ positionSize: 1000, ttlMs: 10 * MIN });
+  const book = new PaperBook({ positionSize: 1000, ttlMs: 10 * MIN, latenessMs: 5 * MIN });
   return steps.flatMap((s) => ('signal_id' in s ? book.onSignal(s) : book.onCandle(s))).map((u) => [u.signal_id, u.status, u.executed_at, u.filled_price, u.shares]);
 }
 
@@ -19,7 +19,8 @@ describe('PaperBook', () => {
     ['the next bar may have come first', [bar('A', 4, 99), bar('A', 5, 100), signal('s', 'A', 5)], [['s', 'EXECUTED', T0 + 5 * MIN, 100, 10]]],
     ['a bar before the signal does not fill it', [signal('s', 'A', 5), bar('A', 4, 99)], []],
     ['the first bar after the TTL cancels it', [signal('s', 'A', 5), bar('A', 16, 100)], [['s', 'CANCELLED', null, null, null]]],
-    ['other tickers a TTL past it cancel a quiet ticker', [signal('s', 'A', 5), bar('B', 10, 1), bar('B', 16, 1)], [['s', 'CANCELLED', null, null, null]]],
+    ['other tickers a TTL and the lateness past it cancel a quiet ticker', [signal('s', 'A', 5), bar('B', 10, 1), bar('B', 21, 1)], [['s', 'CANCELLED', null, null, null]]],
+    ['other tickers within the lateness do not', [signal('s', 'A', 5), bar('B', 19, 1), bar('A', 5, 100)], [['s', 'EXECUTED', T0 + 5 * MIN, 100, 10]]],
     ['a finalized signal is not filled again', [{ ...signal('s', 'A', 5), status: 'EXECUTED' } as Signal, signal('s', 'A', 5), bar('A', 5, 100)], []],
     ['a repeated PENDING record fills once', [signal('s', 'A', 5), signal('s', 'A', 5), bar('A', 5, 100), bar('A', 6, 101)], [['s', 'EXECUTED', T0 + 5 * MIN, 100, 10]]],
   ];

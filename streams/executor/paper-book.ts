@@ -2,13 +2,17 @@ import type { Candle, Signal } from '../../schemas/records.ts';
 
 // Paper execution, decided in event time only: a PENDING signal is filled at the open of the
 // ticker's first bar starting at or after the signal (the next bar), if that bar starts within
-// the time-to-live; a first bar later than that, or bars of other tickers already a TTL past it
-// (the ticker is quiet or halted), cancel it. Inputs may come in any order: candles are kept
-// per ticker so a signal can find the bar that came before it.
+// the time-to-live; a first bar later than that cancels it, and so do bars of other tickers a
+// TTL plus the allowed lateness past it (the ticker is quiet or halted). A signal may come
+// before or after its bar: candles are kept per ticker so it finds the bar that came first.
+// Each ticker's bars arrive in order (one partition); across tickers, arrival may differ by up
+// to the lateness without changing any decision.
 
 export interface BookOptions {
   positionSize: number;
   ttlMs: number;
+  /** How far other tickers' bars may run ahead before a quiet ticker's signal is cancelled. */
+  latenessMs: number;
   /** Candles kept per ticker (newest); older ones cannot fill any open signal. */
   keepCandles?: number;
 }
@@ -71,7 +75,7 @@ export class PaperBook {
       const price = next.open;
       return { ...s, status: 'EXECUTED', executed_at: next.ts, filled_price: price, shares: Math.round((this.o.positionSize / price) * 1e6) / 1e6 };
     }
-    if (next || this.newestCandle > deadline) return { ...s, status: 'CANCELLED', executed_at: null, filled_price: null, shares: null };
+    if (next || this.newestCandle - this.o.latenessMs > deadline) return { ...s, status: 'CANCELLED', executed_at: null, filled_price: null, shares: null };
     return null;
   }
 }

@@ -44,7 +44,7 @@ export async function startExecutor(opts: ExecutorOptions) {
   const encoder = new RecordEncoder(registry, prefix);
   const signalsTopic = topicName('signals', prefix);
   const candlesTopic = topicName('marketCandles', prefix);
-  const book = new PaperBook({ positionSize: config.positionSize, ttlMs: config.ttlMinutes * 60_000 });
+  const book = new PaperBook({ positionSize: config.positionSize, ttlMs: config.ttlMinutes * 60_000, latenessMs: config.allowedLatenessMinutes * 60_000 });
   const summary: ExecutorSummary = { executed: 0, cancelled: 0, open: 0 };
   const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
@@ -79,10 +79,14 @@ export async function startExecutor(opts: ExecutorOptions) {
     const s = await codec.decode<Signal>(m.value).catch(() => null);
     if (s) startup.push(...book.onSignal(s));
   }, { endAt: ({ partition }) => BigInt(ends.get(`${signalsTopic}:${partition}`) ?? 0) });
+  const tail: Candle[] = [];
   await readToEnd(kafka, candlesTopic, async (m) => {
     const c = await codec.decode<Candle>(m.value).catch(() => null);
-    if (c) startup.push(...book.onCandle(c));
+    if (c) tail.push(c);
   }, { startAt: ({ high }) => high - BigInt(config.stateTailRecords), endAt: ({ partition }) => BigInt(ends.get(`${candlesTopic}:${partition}`) ?? 0) });
+  // Partitions are read one after another: feed the bars in time order, as they happened.
+  tail.sort((a, b) => a.ts - b.ts || (a.ticker < b.ticker ? -1 : a.ticker > b.ticker ? 1 : 0));
+  for (const c of tail) startup.push(...book.onCandle(c));
   await produce(startup);
   log.info({ open: book.openSignals, decidedOnStart: startup.length }, 'paper book rebuilt');
 
