@@ -4,6 +4,7 @@ import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { dlqMessage, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
+import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, histogram } from '../../core/metrics.ts';
@@ -139,25 +140,12 @@ export async function startClassifyProcessor(opts: ClassifyOptions) {
   });
   log.info({ model: model.version, topic: rawTopic }, 'classify processor running');
 
-  let resolveDone!: (s: ClassifySummary) => void;
-  const done = new Promise<ClassifySummary>((resolve) => (resolveDone = resolve));
-  let stopping = false;
-  async function stop(): Promise<void> {
-    if (stopping) return;
-    stopping = true;
+  const life = stoppable(async () => {
     await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});
     log.info(summary, 'classify processor stopped');
-    resolveDone(summary);
-  }
-  if (opts.once) {
-    const idle = setInterval(() => {
-      if (stopping) return clearInterval(idle);
-      if (inFlight === 0 && Date.now() - lastActivity > config.idleExitMs) {
-        clearInterval(idle);
-        void stop();
-      }
-    }, 200);
-  }
-  return { done, stop };
+    return summary;
+  });
+  if (opts.once) stopWhenIdle(life, () => inFlight === 0 && Date.now() - lastActivity > config.idleExitMs);
+  return { done: life.done, stop: () => life.stop() };
 }

@@ -3,6 +3,7 @@ import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { dlqMessage, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
+import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter } from '../../core/metrics.ts';
@@ -128,26 +129,13 @@ export async function startExecutor(opts: ExecutorOptions) {
     consumer.seek({ topic: key.slice(0, i), partition: Number(key.slice(i + 1)), offset: String(offset) });
   }
 
-  let resolveDone!: (s: ExecutorSummary) => void;
-  const done = new Promise<ExecutorSummary>((r) => (resolveDone = r));
-  let stopping = false;
-  async function stop(): Promise<void> {
-    if (stopping) return;
-    stopping = true;
+  const life = stoppable(async () => {
     await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});
     summary.open = book.openSignals;
     log.info(summary, 'executor stopped');
-    resolveDone(summary);
-  }
-  if (opts.once) {
-    const idle = setInterval(() => {
-      if (stopping) return clearInterval(idle);
-      if (inFlight === 0 && Date.now() - lastActivity > config.idleExitMs) {
-        clearInterval(idle);
-        void stop();
-      }
-    }, 200);
-  }
-  return { done, stop };
+    return summary;
+  });
+  if (opts.once) stopWhenIdle(life, () => inFlight === 0 && Date.now() - lastActivity > config.idleExitMs);
+  return { done: life.done, stop: () => life.stop() };
 }

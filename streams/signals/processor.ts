@@ -4,6 +4,7 @@ import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { dlqMessage, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
+import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram } from '../../core/metrics.ts';
@@ -228,29 +229,20 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
   // Partitions with nothing new (or only transaction markers) still let the merge move on.
   const ticker = setInterval(() => void submit('tick').catch((err) => log.warn({ err: (err as Error).message }, 'tick failed')), 500);
 
-  let resolveDone!: (s: SignalsSummary) => void;
-  const done = new Promise<SignalsSummary>((resolve) => (resolveDone = resolve));
-  let stopping = false;
-  async function stop(): Promise<void> {
-    if (stopping) return;
-    stopping = true;
+  const life = stoppable(async () => {
     clearInterval(ticker);
     await consumer.disconnect().catch(() => {});
     work.complete();
     pipeline.unsubscribe();
     await producer.disconnect().catch(() => {});
     log.info(summary, 'signals processor stopped');
-    resolveDone(summary);
-  }
+    return summary;
+  });
   if (opts.once) {
-    const idle = setInterval(() => {
-      if (stopping) return clearInterval(idle);
+    stopWhenIdle(life, () => {
       const allCaughtUp = [...highs].every(([key, high]) => (positions.get(key) ?? 0n) >= high);
-      if (allCaughtUp && merge.buffered === 0 && Date.now() - lastInput > config.idleExitMs) {
-        clearInterval(idle);
-        void stop();
-      }
-    }, 200);
+      return allCaughtUp && merge.buffered === 0 && Date.now() - lastInput > config.idleExitMs;
+    });
   }
-  return { done, stop, engine };
+  return { done: life.done, stop: () => life.stop(), engine };
 }
