@@ -56,8 +56,3 @@ export class BadRecordError extends OpsPipelineError {
     super(message, options);
   }
 }
-
-export function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
-}

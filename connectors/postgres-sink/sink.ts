@@ -3,6 +3,7 @@ import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
+import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram } from '../../core/metrics.ts';
@@ -96,21 +97,16 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
   let inFlight = 0;
   // With --once, a stop while the last attempt failed is a failure, not "caught up".
   let lastFailure: Error | undefined;
-  let resolveDone!: (s: SinkSummary) => void;
-  let rejectDone!: (e: unknown) => void;
-  const done = new Promise<SinkSummary>((res, rej) => ((resolveDone = res), (rejectDone = rej)));
-  let stopping = false;
-
-  async function stop(failure?: Error): Promise<void> {
-    if (stopping) return;
-    stopping = true;
+  // Set when the sink stops because it cannot go on: `done` then rejects with it.
+  let failure: unknown;
+  const life = stoppable(async () => {
     await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});
     await writers.close();
     log.info(summary, 'sink stopped');
-    if (failure) rejectDone(failure);
-    else resolveDone(summary);
-  }
+    if (failure) throw failure;
+    return summary;
+  });
 
   async function handleBatch<K extends TopicId>(id: K, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
@@ -184,20 +180,19 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
       joined = true;
       lastActivity = Date.now();
     });
-    const timer = setInterval(() => {
-      if (stopping) return clearInterval(timer);
-      if (inFlight === 0 && (remaining.size === 0 || (joined && Date.now() - lastActivity > config.idleExitMs))) {
-        clearInterval(timer);
-        if (remaining.size) log.info({ partitions: [...remaining.keys()] }, 'idle: stopping before these partitions reached their end offsets (transaction markers or compaction)');
-        void stop(lastFailure);
-      }
-    }, 100);
+    stopWhenIdle(life, () => {
+      if (inFlight > 0 || (remaining.size > 0 && !(joined && Date.now() - lastActivity > config.idleExitMs))) return false;
+      if (remaining.size) log.info({ partitions: [...remaining.keys()] }, 'idle: stopping before these partitions reached their end offsets (transaction markers or compaction)');
+      failure = lastFailure;
+      return true;
+    });
   }
 
   consumer.on(consumer.events.CRASH, (e) => {
     if (!e.payload.restart) {
       log.error({ err: e.payload.error?.message }, 'sink consumer crashed and will not restart');
-      rejectDone(e.payload.error);
+      failure = e.payload.error;
+      void life.stop();
     }
   });
 
@@ -222,5 +217,5 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     },
   });
   log.info({ topics: [...idByTopic.keys()], groupId: config.groupId }, 'sink running');
-  return { done, stop: () => stop() };
+  return { done: life.done, stop: () => life.stop() };
 }

@@ -16,7 +16,6 @@ export class PartitionMerge<T> {
   private readonly queues = new Map<string, Array<MergeItem<T>>>();
   /** Partitions with nothing more to deliver now (at their high watermark). */
   private readonly caughtUp = new Set<string>();
-  readonly released = new Map<string, bigint>();
 
   /** Declares the partitions to wait for (the assignment). */
   assign(sources: Iterable<string>): void {
@@ -51,7 +50,6 @@ export class PartitionMerge<T> {
       }
       if (!best || blocked) return out;
       this.queues.get(best.source)!.shift();
-      this.released.set(best.source, best.item.offset);
       out.push(best.item);
     }
   }

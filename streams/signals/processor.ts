@@ -244,5 +244,5 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
       return allCaughtUp && merge.buffered === 0 && Date.now() - lastInput > config.idleExitMs;
     });
   }
-  return { done: life.done, stop: () => life.stop(), engine };
+  return { done: life.done, stop: () => life.stop() };
 }
