@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` is pure logic (no services); `integration` talks to the real
-// Kafka broker, schema registry and PostgreSQL started by `ops-pipeline services up`.
+// Three projects: `unit` is pure logic (no services); `integration` talks to the real
+// Kafka broker, schema registry and PostgreSQL started by `ops-pipeline services up`;
+// `chaos` proves the guarantees under faults, bad input and load against the same real
+// services (plus instances of its own that it may kill or restart).
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
@@ -10,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: ['**/*.it.test.ts', 'node_modules/**', '.services/**'],
+          exclude: ['**/*.it.test.ts', '**/*.chaos.test.ts', 'node_modules/**', '.services/**'],
         },
       },
       {
@@ -23,6 +25,17 @@ export default defineConfig({
           hookTimeout: 180_000,
           // One broker, one registry, one database server: files run one at a time so
           // that tests do not race for topics, consumer groups or CPU on a 2-core machine.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'chaos',
+          include: ['**/*.chaos.test.ts'],
+          exclude: ['node_modules/**', '.services/**'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

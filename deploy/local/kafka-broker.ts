@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
 import { ServiceStartError } from '../../core/errors.ts';
-import { servicePaths, VERSIONS } from './layout.ts';
+import { servicePaths, servicesHome, VERSIONS } from './layout.ts';
 import { runningPid, runToCompletion, spawnDetached, stopProcess } from './process.ts';
 import type { LocalService } from './service.ts';
 import { checkJava, maven } from './tools.ts';
@@ -16,11 +16,42 @@ export interface KafkaBrokerOptions {
   port?: number;
   controllerPort?: number;
   heap?: string;
+  /**
+   * Folder name under the services home for data, config, log and pid. `services up` uses
+   * `kafka`; tests that restart or reconfigure a broker start their own instance under
+   * another name so the shared broker is never touched. Jars are shared by all instances.
+   */
+  instance?: string;
+  /** server.properties entries that replace or add to the defaults (listeners, TLS, SASL). */
+  properties?: Record<string, string>;
+  /** Extra arguments to `kafka-storage format`, e.g. `--add-scram` credentials. */
+  formatArgs?: string[];
+  /** Client settings the readiness check needs to reach the broker (TLS, SASL). */
+  client?: Pick<KafkaJsConfig, 'ssl' | 'sasl'>;
 }
 
-export function kafkaServerProperties(o: Required<KafkaBrokerOptions>, logDir: string): string {
-  return `# Written by ops-pipeline services up; edits are overwritten.
-process.roles=broker,controller
+type BrokerSettings = Required<Pick<KafkaBrokerOptions, 'host' | 'port' | 'controllerPort'>> & Pick<KafkaBrokerOptions, 'properties'>;
+
+export function kafkaServerProperties(o: BrokerSettings, logDir: string): string {
+  const base = parseProperties(defaultProperties(o, logDir));
+  const merged = { ...base, ...(o.properties ?? {}) };
+  return `# Written by ops-pipeline services up; edits are overwritten.\n${Object.entries(merged)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
+}
+
+function parseProperties(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.startsWith('#')) continue;
+    const at = line.indexOf('=');
+    out[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return out;
+}
+
+function defaultProperties(o: BrokerSettings, logDir: string): string {
+  return `process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=${o.host}:${o.controllerPort}
 listeners=PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}
@@ -58,16 +89,16 @@ logger.state.level=WARN
 `;
 
 export function kafkaBroker(opts: KafkaBrokerOptions = {}): LocalService {
-  const o: Required<KafkaBrokerOptions> = { host: '127.0.0.1', port: 9092, controllerPort: 9093, heap: '512m', ...opts };
-  const paths = servicePaths('kafka');
-  const libs = join(paths.root, `libs-${VERSIONS.kafka}`);
+  const o = { host: '127.0.0.1', port: 9092, controllerPort: 9093, heap: '512m', instance: 'kafka', formatArgs: [], ...opts };
+  const paths = servicePaths(o.instance);
+  const libs = join(servicesHome(), 'kafka', `libs-${VERSIONS.kafka}`);
   const dataDir = join(paths.root, 'data');
   const configFile = join(paths.root, 'server.properties');
   const log4jFile = join(paths.root, 'log4j2.properties');
   const classpath = `${libs}/*`;
 
   return {
-    name: 'kafka',
+    name: o.instance,
     address: `${o.host}:${o.port}`,
     logFile: paths.logFile,
     ports: [
@@ -98,7 +129,7 @@ export function kafkaBroker(opts: KafkaBrokerOptions = {}): LocalService {
         const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
         const r = runToCompletion(
           java,
-          ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jFile}`, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', configFile, '--ignore-formatted'],
+          ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jFile}`, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', configFile, '--ignore-formatted', ...o.formatArgs],
           { timeoutMs: 120_000 },
         );
         if (r.status !== 0) throw new ServiceStartError('kafka', `storage format failed:\n${r.output.slice(-1500)}`);
@@ -111,7 +142,7 @@ export function kafkaBroker(opts: KafkaBrokerOptions = {}): LocalService {
     },
 
     async ready() {
-      const kafka = new Kafka({ brokers: [`${o.host}:${o.port}`], logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
+      const kafka = new Kafka({ brokers: [`${o.host}:${o.port}`], logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 }, ...o.client });
       const admin = kafka.admin();
       try {
         await admin.connect();
