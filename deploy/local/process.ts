@@ -33,11 +33,17 @@ export function runningPid(pidFile: string): number | undefined {
   return isAlive(pid) ? pid : undefined;
 }
 
-export function spawnDetached(command: string, args: string[], opts: { logFile: string; pidFile: string; cwd: string; env?: NodeJS.ProcessEnv }): number {
+/** Who a child runs as; only root may switch (PostgreSQL refuses to run as root). */
+export interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
+export function spawnDetached(command: string, args: string[], opts: { logFile: string; pidFile: string; cwd: string; env?: NodeJS.ProcessEnv } & RunAs): number {
   mkdirSync(dirname(opts.logFile), { recursive: true });
   mkdirSync(dirname(opts.pidFile), { recursive: true });
   const out = openSync(opts.logFile, 'a');
-  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', out, out], uid: opts.uid, gid: opts.gid });
   closeSync(out);
   if (!child.pid) throw new Error(`could not spawn ${command}`);
   child.unref();
@@ -92,7 +98,15 @@ export function tailFile(file: string, lines = 20): string {
 }
 
 /** Runs a short command to completion, returning its status and output. */
-export function runToCompletion(command: string, args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 });
+export function runToCompletion(command: string, args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } & RunAs = {}) {
+  const r = spawnSync(command, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 600_000,
+    maxBuffer: 64 * 1024 * 1024,
+    uid: opts.uid,
+    gid: opts.gid,
+  });
   return { status: r.status, error: r.error, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
