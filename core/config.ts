@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DatabaseSslConfig, KafkaSaslConfig, KafkaSslConfig, registryAuthFields, resolveDatabaseUrl, resolveRegistryAuth, securityFromEnv } from './connection-security.ts';
 import { ConfigError } from './errors.ts';
+import { passwordFields } from './secrets.ts';
 
 // Configuration comes from three places, later ones winning: an optional YAML file
 // (`--config` or OPS_PIPELINE_CONFIG), environment variables, then command-line flags.
@@ -14,6 +16,10 @@ export const KafkaConfig = z
     brokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port')).min(1).default(['127.0.0.1:9092']),
     /** Client id prefix sent to the broker; shows up in broker logs and quotas. */
     clientId: z.string().min(1).default('ops-pipeline'),
+    /** TLS to the brokers (see core/connection-security.ts); off by default. */
+    ssl: KafkaSslConfig.optional(),
+    /** SASL authentication; none by default. */
+    sasl: KafkaSaslConfig.optional(),
   })
   .strict();
 
@@ -24,8 +30,11 @@ export const RegistryConfig = z
      * Apicurio (local services) serves it under /apis/ccompat/v7; Redpanda at its root.
      */
     url: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
+    /** HTTP basic auth (or `user:password@` in the URL); none by default. */
+    ...registryAuthFields,
   })
-  .strict();
+  .strict()
+  .transform((v, ctx) => resolveRegistryAuth(ctx, v));
 
 export const DatabaseConfig = z
   .object({
@@ -34,8 +43,13 @@ export const DatabaseConfig = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
       .default('postgres://postgres@127.0.0.1:5432/ops_pipeline'),
+    /** TLS (sslmode, CA file); the URL's own sslmode and sslrootcert work too. */
+    ssl: DatabaseSslConfig.default({}),
+    /** Env DATABASE_PASSWORD or DATABASE_PASSWORD_FILE; folded into the URL. */
+    ...passwordFields,
   })
-  .strict();
+  .strict()
+  .transform((v, ctx) => ({ url: resolveDatabaseUrl(ctx, v) }));
 
 export const ConnectionsConfig = z
   .object({
@@ -100,7 +114,7 @@ function connectionsFromEnv(env: NodeJS.ProcessEnv): Tree {
   }
   if (env.SCHEMA_REGISTRY_URL !== undefined) tree.registry = { url: env.SCHEMA_REGISTRY_URL };
   if (env.DATABASE_URL !== undefined) tree.database = { url: env.DATABASE_URL };
-  return tree;
+  return deepMerge(tree, securityFromEnv(env));
 }
 
 function formatIssues(error: z.ZodError, prefix: string[], source: string): ConfigError {

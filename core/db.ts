@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ServiceUnreachableError } from './errors.ts';
+import { AuthenticationError, ServiceUnreachableError } from './errors.ts';
 
 // PostgreSQL helpers shared by the CLI, the sink and tests.
 
@@ -24,13 +24,26 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Connects a client, turning a refused or timed-out connection into ServiceUnreachableError. */
+// Refused credentials (invalid_authorization_specification, invalid_password) and TLS
+// failures are configuration problems, not an unreachable server.
+const AUTH_SQLSTATES = new Set(['28000', '28P01']);
+const TLS_FAILURE = /SSL|TLS|certificate|self[- ]signed|unable to verify|Hostname\/IP does not match/i;
+
+/**
+ * Connects a client, turning refused credentials or a failed TLS check into
+ * AuthenticationError and a refused or timed-out connection into ServiceUnreachableError.
+ * TLS settings travel in the URL (sslmode, sslrootcert; see core/connection-security.ts).
+ */
 export async function connectClient(url: string, timeoutMs = 5000): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   try {
     await client.connect();
   } catch (err) {
     await client.end().catch(() => {});
+    const e = err as Error & { code?: string };
+    if ((e.code && AUTH_SQLSTATES.has(e.code)) || TLS_FAILURE.test(String(e.message))) {
+      throw new AuthenticationError('PostgreSQL', describeDatabase(url), e.message, { cause: err });
+    }
     throw new ServiceUnreachableError('PostgreSQL', describeDatabase(url), { cause: err });
   }
   return client;

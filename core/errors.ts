@@ -20,6 +20,23 @@ export class ConfigError extends OpsPipelineError {
   }
 }
 
+/**
+ * A service refused our credentials (SASL, HTTP basic auth, PostgreSQL password) or our TLS
+ * certificate check failed: a configuration problem, so the same exit code as ConfigError.
+ * The message names the service and address, never the secret.
+ */
+export class AuthenticationError extends OpsPipelineError {
+  readonly exitCode = 2;
+  constructor(
+    readonly service: string,
+    readonly address: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${service} at ${address} refused the connection: ${reason}`, options);
+  }
+}
+
 /** A service (Kafka, schema registry, PostgreSQL, a feed) could not be reached. Retrying may help. */
 export class ServiceUnreachableError extends OpsPipelineError {
   readonly exitCode = 3;

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
-import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type logCreator, type SASLOptions } from 'kafkajs';
 import type { ConnectionsConfig } from './config.ts';
-import { ServiceUnreachableError } from './errors.ts';
+import { AuthenticationError, ServiceUnreachableError } from './errors.ts';
 import { logger } from './log.ts';
 
 // One place that turns the validated connection config into a kafkajs client, with
@@ -22,15 +22,75 @@ const pinoLogCreator: logCreator = () => ({ level, log: entry }) => {
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 export function createKafka(kafka: ConnectionsConfig['kafka'], clientSuffix?: string, extra: Partial<KafkaJsConfig> = {}): Kafka {
-  return new Kafka({
+  const client = new Kafka({
     clientId: clientSuffix ? `${kafka.clientId}-${clientSuffix}` : kafka.clientId,
     brokers: kafka.brokers,
+    ssl: kafkaTls(kafka.ssl),
+    sasl: kafkaSasl(kafka.sasl),
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator,
     connectionTimeout: 5000,
     retry: { initialRetryTime: 300, retries: 8 },
     ...extra,
   });
+  return typedConnectErrors(client, kafka);
+}
+
+function kafkaTls(ssl: ConnectionsConfig['kafka']['ssl']): KafkaJsConfig['ssl'] {
+  if (!ssl?.enabled) return undefined;
+  return { rejectUnauthorized: ssl.rejectUnauthorized, ca: ssl.ca, cert: ssl.cert, key: ssl.key?.reveal() };
+}
+
+function kafkaSasl(sasl: ConnectionsConfig['kafka']['sasl']): SASLOptions | undefined {
+  if (!sasl) return undefined;
+  const { username } = sasl;
+  const password = sasl.password.reveal();
+  return sasl.mechanism === 'plain' ? { mechanism: 'plain', username, password } : { mechanism: sasl.mechanism, username, password };
+}
+
+/**
+ * Every producer, consumer and admin of the client reports refused credentials or a failed
+ * certificate check as AuthenticationError from `connect()`, so each component stops with
+ * one clear message (exit code 2) instead of a stack trace.
+ */
+function typedConnectErrors(client: Kafka, kafka: ConnectionsConfig['kafka']): Kafka {
+  const guard = <T extends { connect(): Promise<void> }>(c: T): T => {
+    const connect = c.connect.bind(c);
+    c.connect = async () => {
+      try {
+        await connect();
+      } catch (err) {
+        throw authenticationError(err, kafka) ?? err;
+      }
+    };
+    return c;
+  };
+  const { producer, consumer, admin } = client;
+  client.producer = (config) => guard(producer.call(client, config));
+  client.consumer = (config) => guard(consumer.call(client, config));
+  client.admin = (config) => guard(admin.call(client, config));
+  return client;
+}
+
+// kafkajs wraps the error of the last attempt in KafkaJSNumberOfRetriesExceeded.
+function rootCause(err: unknown): Error | undefined {
+  let e = err as (Error & { originalError?: unknown; cause?: unknown }) | undefined;
+  for (let depth = 0; e?.originalError instanceof Error && depth < 5; depth++) e = e.originalError as typeof e;
+  return e instanceof Error ? e : undefined;
+}
+
+const TLS_FAILURE = /certificate|self[- ]signed|unable to verify|SSL routines|wrong version number|Hostname\/IP does not match/i;
+
+/** AuthenticationError when the broker refused our SASL credentials or its certificate did not verify. */
+function authenticationError(err: unknown, kafka: ConnectionsConfig['kafka']): AuthenticationError | undefined {
+  const cause = rootCause(err);
+  if (!cause) return undefined;
+  const brokers = kafka.brokers.join(',');
+  if (cause.name === 'KafkaJSSASLAuthenticationError') {
+    return new AuthenticationError('Kafka', brokers, `SASL ${kafka.sasl?.mechanism ?? ''} authentication failed for user ${kafka.sasl?.username ?? '?'} (check kafka.sasl): ${cause.message}`, { cause: err });
+  }
+  if (TLS_FAILURE.test(cause.message)) return new AuthenticationError('Kafka', brokers, `TLS: ${cause.message} (check kafka.ssl)`, { cause: err });
+  return undefined;
 }
 
 /** Runs `fn` and turns a connection failure into ServiceUnreachableError naming the brokers. */
@@ -38,6 +98,9 @@ export async function withKafka<T>(kafka: ConnectionsConfig['kafka'], fn: () => 
   try {
     return await fn();
   } catch (err) {
+    if (err instanceof AuthenticationError) throw err;
+    const auth = authenticationError(err, kafka);
+    if (auth) throw auth;
     const name = (err as Error)?.name ?? '';
     if (/KafkaJSConnectionError|KafkaJSNumberOfRetriesExceeded|KafkaJSBrokerNotFound|KafkaJSNonRetriableError/.test(name) && /connect|ECONNREFUSED|timeout|broker/i.test(String((err as Error).message))) {
       throw new ServiceUnreachableError('Kafka', kafka.brokers.join(','), { cause: err, hint: 'is it running? npx ops-pipeline services status' });

@@ -9,7 +9,20 @@ export const rootLogger: Logger = pino(
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
       // Secrets never reach the logs, whatever object carries them.
-      paths: ['*.password', '*.sasl', '*.ssl.key', 'password', 'connectionString', '*.connectionString'],
+      // Config secrets are `Secret` objects (core/secrets.ts) and print as [redacted] anyway.
+      paths: [
+        'password',
+        '*.password',
+        '*.*.password',
+        'sasl',
+        '*.sasl',
+        '*.ssl.key',
+        'connectionString',
+        '*.connectionString',
+        'authorization',
+        '*.authorization',
+        '*.headers.authorization',
+      ],
       censor: '[redacted]',
     },
   },

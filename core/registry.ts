@@ -1,6 +1,7 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { ConnectionsConfig } from './config.ts';
-import { ServiceUnreachableError } from './errors.ts';
+import type { RegistryAuth } from './connection-security.ts';
+import { AuthenticationError, ServiceUnreachableError } from './errors.ts';
 
 // The schema registry client: @kafkajs/confluent-schema-registry for schemas and the wire
 // format, plus the few subject-admin calls of the Confluent REST API that the library
@@ -33,10 +34,14 @@ export class Registry extends SchemaRegistry {
   /** Base URL of the Confluent-compatible API, without a trailing slash. */
   readonly url: string;
 
-  constructor(url: string) {
+  readonly #authorization: Record<string, string>;
+
+  /** `auth`: HTTP basic auth, sent with every request (the library's and our own). */
+  constructor(url: string, auth?: RegistryAuth) {
     const base = url.replace(/\/$/, '');
-    super({ host: base, clientId: 'ops-pipeline', retry: { retries: 3 } });
+    super({ host: base, clientId: 'ops-pipeline', retry: { retries: 3 }, auth: auth && { username: auth.username, password: auth.password.reveal() } });
     this.url = base;
+    this.#authorization = authorizationHeader(auth);
   }
 
   /** The subject's own compatibility level; null when it has none (or does not exist). */
@@ -98,7 +103,7 @@ export class Registry extends SchemaRegistry {
     try {
       return await fetch(`${this.url}${path}`, {
         method,
-        headers: body === undefined ? { accept: CONTENT_TYPE } : { accept: CONTENT_TYPE, 'content-type': CONTENT_TYPE },
+        headers: { ...this.#authorization, accept: CONTENT_TYPE, ...(body === undefined ? {} : { 'content-type': CONTENT_TYPE }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
       });
@@ -108,12 +113,23 @@ export class Registry extends SchemaRegistry {
   }
 
   private async ensureOk(res: Response, what: string): Promise<void> {
+    if (res.status === 401 || res.status === 403) throw refused(this.url, res.status);
     if (!res.ok) throw new RegistryHttpError(res.status, (await res.text()).slice(0, 500), what);
   }
 }
 
 export function createRegistry(registry: ConnectionsConfig['registry']): Registry {
-  return new Registry(registry.url);
+  return new Registry(registry.url, registry.auth);
+}
+
+function authorizationHeader(auth: RegistryAuth | undefined): Record<string, string> {
+  if (!auth) return {};
+  return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password.reveal()}`).toString('base64')}` };
+}
+
+function refused(url: string, status: number, cause?: unknown): AuthenticationError {
+  const reason = status === 401 ? 'HTTP 401, credentials missing or wrong (check registry.username and the password)' : 'HTTP 403, the user may not do this';
+  return new AuthenticationError('schema registry', url, reason, { cause });
 }
 
 /** Fails fast, with the URL, when the registry does not answer. */
@@ -121,10 +137,11 @@ export async function checkRegistry(registry: ConnectionsConfig['registry']): Pr
   const url = `${registry.url.replace(/\/$/, '')}/subjects`;
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    res = await fetch(url, { headers: authorizationHeader(registry.auth), signal: AbortSignal.timeout(5000) });
   } catch (err) {
     throw new ServiceUnreachableError('schema registry', registry.url, { cause: err, hint: HINT });
   }
+  if (res.status === 401 || res.status === 403) throw refused(registry.url, res.status);
   if (!res.ok) throw new ServiceUnreachableError('schema registry', registry.url, { hint: `GET /subjects answered HTTP ${res.status}; is the URL the Confluent API base?` });
 }
 
@@ -137,7 +154,9 @@ export async function withRegistry<T>(registry: ConnectionsConfig['registry'], f
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof ServiceUnreachableError) throw err;
+    if (err instanceof ServiceUnreachableError || err instanceof AuthenticationError) throw err;
+    const status = (err as { status?: unknown }).status;
+    if (err instanceof Error && err.name === 'ResponseError' && (status === 401 || status === 403)) throw refused(registry.url, status, err);
     const fromRegistry = err instanceof Error && !(err instanceof RegistryHttpError) && !err.name.startsWith('KafkaJS');
     if (fromRegistry && NETWORK_FAILURE.test(err.message)) {
       throw new ServiceUnreachableError('schema registry', registry.url, { cause: err, hint: HINT });
