@@ -1,11 +1,17 @@
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
+import { safeAvroType } from './avro-types.ts';
 import { BadRecordError } from './errors.ts';
 
 // Confluent wire format (magic byte 0, 4-byte schema id, Avro body) with avsc types cached
 // by schema id: one registry lookup per schema, then plain avsc decoding on the hot path.
+// A reader names the record it expects (the Avro full name of its topic's schema): a value
+// framed with a valid id of another subject's schema is then a bad record, not a wrong row.
 
 const MAGIC = 0;
+
+/** The registry holds the id, but not as an Avro schema avsc can read (JSON Schema, Protobuf). */
+class NotAvroSchemaError extends Error {}
 
 export class AvroCodec {
   private readonly types = new Map<number, Promise<avro.Type>>();
@@ -18,7 +24,16 @@ export class AvroCodec {
     let type = this.types.get(schemaId);
     if (!type) {
       type = this.registry.getSchema(schemaId).then((schema) => {
-        const t = avro.Type.forSchema(schema as avro.Schema);
+        let t: avro.Type;
+        try {
+          // The library gives its own avsc type for an Avro schema; ours is rebuilt from its
+          // canonical schema with the hardened types (core/avro-types.ts).
+          const schemaOf = (schema as { schema?: () => avro.Schema }).schema;
+          if (typeof schemaOf !== 'function') throw new Error(`the registry's schema for this id is not Avro`);
+          t = safeAvroType(schemaOf.call(schema));
+        } catch (err) {
+          throw new NotAvroSchemaError((err as Error).message);
+        }
         this.ready.set(schemaId, t);
         return t;
       });
@@ -29,18 +44,21 @@ export class AvroCodec {
     return type;
   }
 
-  /** Decodes one value; a record that is not valid wire-format Avro throws BadRecordError. */
-  async decode<T>(buffer: Buffer | null): Promise<T> {
+  /**
+   * Decodes one value; a record that is not valid wire-format Avro, or (with `expected`, an
+   * Avro full name) is written with another record schema, throws BadRecordError.
+   */
+  async decode<T>(buffer: Buffer | null, expected?: string): Promise<T> {
     const schemaId = this.schemaIdOf(buffer);
     const known = this.ready.get(schemaId);
-    return known ? this.decodeWith<T>(known, schemaId, buffer!) : this.decodeSlow<T>(schemaId, buffer!);
+    return known ? this.decodeWith<T>(known, schemaId, buffer!, expected) : this.decodeSlow<T>(schemaId, buffer!, expected);
   }
 
   /** Synchronous decode when the schema is already known, else undefined (call `decode`). */
-  decodeIfKnown<T>(buffer: Buffer | null): T | undefined {
+  decodeIfKnown<T>(buffer: Buffer | null, expected?: string): T | undefined {
     const schemaId = this.schemaIdOf(buffer);
     const known = this.ready.get(schemaId);
-    return known ? this.decodeWith<T>(known, schemaId, buffer!) : undefined;
+    return known ? this.decodeWith<T>(known, schemaId, buffer!, expected) : undefined;
   }
 
   private schemaIdOf(buffer: Buffer | null): number {
@@ -49,7 +67,10 @@ export class AvroCodec {
     return buffer.readInt32BE(1);
   }
 
-  private decodeWith<T>(type: avro.Type, schemaId: number, buffer: Buffer): T {
+  private decodeWith<T>(type: avro.Type, schemaId: number, buffer: Buffer, expected?: string): T {
+    if (expected !== undefined && type.name !== expected) {
+      throw new BadRecordError(`schema id ${schemaId} is ${type.name ?? `a ${type.typeName}`}, not ${expected} (another subject's schema)`);
+    }
     try {
       return type.fromBuffer(buffer.subarray(5)) as T;
     } catch (err) {
@@ -57,7 +78,7 @@ export class AvroCodec {
     }
   }
 
-  private async decodeSlow<T>(schemaId: number, buffer: Buffer): Promise<T> {
+  private async decodeSlow<T>(schemaId: number, buffer: Buffer, expected?: string): Promise<T> {
     let type: avro.Type;
     try {
       type = await this.type(schemaId);
@@ -66,9 +87,10 @@ export class AvroCodec {
       if (status === 404 || /not found/i.test(String((err as Error).message))) {
         throw new BadRecordError(`schema id ${schemaId} is not in the registry`, undefined, { cause: err });
       }
+      if (err instanceof NotAvroSchemaError) throw new BadRecordError(`schema id ${schemaId} is not a usable Avro schema: ${err.message}`, undefined, { cause: err });
       throw err; // the registry itself failed: not the record's fault
     }
-    return this.decodeWith<T>(type, schemaId, buffer);
+    return this.decodeWith<T>(type, schemaId, buffer, expected);
   }
 
   /** Encodes with a known schema id; validation errors name the bad field. */

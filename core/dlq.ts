@@ -1,4 +1,5 @@
-import type { IHeaders, Producer } from 'kafkajs';
+import type { IHeaders, Producer, TopicMessages } from 'kafkajs';
+import type { Logger } from './log.ts';
 import { counter } from './metrics.ts';
 
 // Poison records go to `<topic>.dlq` unchanged (key and value bytes), with the reason and
@@ -46,11 +47,25 @@ export function dlqMessage(p: PoisonRecord) {
   };
 }
 
-/** Sends poison records to their topics' DLQs (acks=all) before the caller commits offsets. */
-export async function sendToDlq(producer: Producer, records: PoisonRecord[]): Promise<void> {
-  if (!records.length) return;
+/** The records grouped into their DLQ topics (`<topic>.dlq`), ready for one sendBatch. */
+export function dlqTopicMessages(records: PoisonRecord[]): TopicMessages[] {
   const byTopic = new Map<string, PoisonRecord[]>();
   for (const r of records) byTopic.set(`${r.topic}.dlq`, [...(byTopic.get(`${r.topic}.dlq`) ?? []), r]);
-  await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, rs]) => ({ topic, messages: rs.map(dlqMessage) })) });
-  for (const r of records) dlqRecords.inc({ topic: r.topic, stage: r.stage, error: r.error.name });
+  return [...byTopic].map(([topic, rs]) => ({ topic, messages: rs.map(dlqMessage) }));
+}
+
+/**
+ * Sends poison records to their topics' DLQs (acks=all) before the caller commits offsets:
+ * through a producer, or a Kafka transaction so they commit with the consumed offsets.
+ */
+export async function sendToDlq(sender: Pick<Producer, 'sendBatch'>, records: PoisonRecord[]): Promise<void> {
+  if (records.length) await sender.sendBatch({ acks: -1, topicMessages: dlqTopicMessages(records) });
+}
+
+/** Once the DLQ records are committed: counts each (`ops_pipeline_dlq_records_total`) and logs its reason. */
+export function reportDlq(log: Logger, records: PoisonRecord[]): void {
+  for (const r of records) {
+    dlqRecords.inc({ topic: r.topic, stage: r.stage, error: r.error.name });
+    log.warn({ topic: r.topic, partition: r.partition, offset: r.offset, stage: r.stage, error: r.error.name, reason: r.error.message }, `record sent to ${r.topic}.dlq: ${r.error.message}`);
+  }
 }

@@ -135,4 +135,10 @@ export function valueSchema(id: TopicId): AvroRecordSchema {
   return schema;
 }
 
+/** The Avro full name of the topic's value record: what a reader of the topic expects to decode. */
+export function recordName(id: TopicId): string {
+  const schema = valueSchema(id);
+  return `${schema.namespace}.${schema.name}`;
+}
+
 export const TOPIC_IDS = Object.keys(TOPICS) as TopicId[];

@@ -41,10 +41,12 @@ export class RecordEncoder {
   }
 
   async message<K extends TopicId>(id: K, record: TopicRecords[K], headers?: Message['headers']): Promise<Message> {
+    // Encoding validates the record first (BadRecordError), so the key is then a string.
+    const value = await this.codec.encode(await this.schemaId(id), record);
     const key = String((record as unknown as Record<string, unknown>)[TOPICS[id].keyField]);
     // The record's event time is the message timestamp, so a replay of a time range can find
     // its start offsets by timestamp (backtests) whatever the topic was written.
-    return { key, value: await this.codec.encode(await this.schemaId(id), record), headers, timestamp: String(EVENT_TIME[id](record as never)) };
+    return { key, value, headers, timestamp: String(EVENT_TIME[id](record as never)) };
   }
 
   async messages<K extends TopicId>(id: K, records: ReadonlyArray<TopicRecords[K]>): Promise<Message[]> {

@@ -1,14 +1,14 @@
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
-import { sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
+import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
 import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { topicName, type TopicId } from '../../schemas/catalog.ts';
+import { recordName, topicName, type TopicId } from '../../schemas/catalog.ts';
 import type { TopicRecords } from '../../schemas/records.ts';
 import type { SinkConfig } from './config.ts';
 import { lastPerKey } from './last-per-key.ts';
@@ -111,6 +111,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
   async function handleBatch<K extends TopicId>(id: K, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const mapping = mappingFor(id);
+    const expected = recordName(id);
     const started = process.hrtime.bigint();
     const poison: PoisonRecord[] = [];
     const good: Array<Decoded<K>> = [];
@@ -126,7 +127,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     });
     for (const message of batch.messages) {
       try {
-        const record = codec.decodeIfKnown<TopicRecords[K]>(message.value) ?? (await codec.decode<TopicRecords[K]>(message.value));
+        const record = codec.decodeIfKnown<TopicRecords[K]>(message.value, expected) ?? (await codec.decode<TopicRecords[K]>(message.value, expected));
         const problem = rowProblem(mapping, record);
         if (problem) throw new BadRecordError(problem);
         good.push({ record, message });
@@ -161,7 +162,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     rowsUpserted.inc({ table: mapping.table }, written);
     batchSeconds.observe({ table: mapping.table }, Number(process.hrtime.bigint() - started) / 1e9);
     lagRecords.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(next)));
-    if (poison.length) log.warn({ topic: batch.topic, partition: batch.partition, dlq: poison.length, first: poison[0]!.error.message }, 'records sent to DLQ');
+    reportDlq(log, poison);
   }
 
   function markProgress(topic: string, partition: number, lastOffset: string): void {

@@ -2,14 +2,14 @@ import type { EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import { bufferCount, concatMap, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
-import { dlqMessage, type PoisonRecord } from '../../core/dlq.ts';
+import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
 import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { topicName } from '../../schemas/catalog.ts';
+import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { NewsClassified, NewsRaw } from '../../schemas/records.ts';
 import { analyze, classified } from './analyze.ts';
@@ -66,7 +66,7 @@ export async function startClassifyProcessor(opts: ClassifyOptions) {
     const poison: PoisonRecord[] = [];
     const decodeOne = async (m: KafkaMessage) => {
       try {
-        const raw = await codec.decode<NewsRaw>(m.value);
+        const raw = await codec.decode<NewsRaw>(m.value, recordName('newsRaw'));
         if (!raw.title?.trim()) throw new BadRecordError('news item without a title');
         return [raw];
       } catch (err) {
@@ -100,7 +100,7 @@ export async function startClassifyProcessor(opts: ClassifyOptions) {
     const tx = await producer.transaction();
     try {
       if (out.length) await tx.send({ topic: outTopic, acks: -1, messages: await encoder.messages('newsClassified', out) });
-      for (const p of poison) await tx.send({ topic: `${p.topic}.dlq`, acks: -1, messages: [dlqMessage(p)] });
+      await sendToDlq(tx, poison);
       await tx.sendOffsets({
         consumerGroupId: config.groupId,
         topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }] }],
@@ -119,7 +119,7 @@ export async function startClassifyProcessor(opts: ClassifyOptions) {
     }
     summary.classified += out.length;
     summary.dlq += poison.length;
-    if (poison.length) log.warn({ dlq: poison.length, first: poison[0]!.error.message }, 'news items sent to DLQ');
+    reportDlq(log, poison);
   }
 
   let lastActivity = Date.now();

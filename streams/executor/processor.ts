@@ -1,7 +1,7 @@
-import type { EachBatchPayload, Producer } from 'kafkajs';
+import type { EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
-import { dlqMessage, type PoisonRecord } from '../../core/dlq.ts';
+import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
 import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
@@ -9,7 +9,7 @@ import { logger } from '../../core/log.ts';
 import { counter } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
-import { topicName } from '../../schemas/catalog.ts';
+import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, Signal } from '../../schemas/records.ts';
 import type { ExecutorConfig } from './config.ts';
@@ -55,13 +55,14 @@ export async function startExecutor(opts: ExecutorOptions) {
     const tx = await producer.transaction();
     try {
       if (made.length) await tx.send({ topic: signalsTopic, acks: -1, messages: await encoder.messages('signals', made) });
-      for (const p of poison) await tx.send({ topic: `${p.topic}.dlq`, acks: -1, messages: [dlqMessage(p)] });
+      await sendToDlq(tx, poison);
       if (offsets) await tx.sendOffsets(offsets);
       await tx.commit();
     } catch (err) {
       await tx.abort().catch(() => {});
       throw err;
     }
+    reportDlq(log, poison);
     for (const u of made) {
       updates.inc({ status: u.status });
       if (u.status === 'EXECUTED') summary.executed++;
@@ -73,22 +74,46 @@ export async function startExecutor(opts: ExecutorOptions) {
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map<string, number>();
-  for (const topic of [signalsTopic, candlesTopic]) for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, Number(p.high));
+  const committed = new Map<string, bigint>();
+  for (const topic of [signalsTopic, candlesTopic]) {
+    for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, Number(p.high));
+    const [offsets] = await admin.fetchOffsets({ groupId: config.groupId, topics: [topic] });
+    for (const p of offsets?.partitions ?? []) committed.set(`${topic}:${p.partition}`, BigInt(p.offset));
+  }
   await admin.disconnect();
   const startup: Signal[] = [];
-  await readToEnd(kafka, signalsTopic, async (m) => {
-    const s = await codec.decode<Signal>(m.value).catch(() => null);
+  const startupPoison: PoisonRecord[] = [];
+  // The consumer starts past what is read here, so a bad record the group has not consumed
+  // yet goes to the DLQ now (one it consumed before went there then).
+  const decodeOnStart = async <T>(topic: string, partition: number, m: KafkaMessage, expected: string): Promise<T | null> => {
+    try {
+      return await codec.decode<T>(m.value, expected);
+    } catch (err) {
+      if (!(err instanceof BadRecordError)) throw err;
+      if (BigInt(m.offset) >= (committed.get(`${topic}:${partition}`) ?? 0n)) {
+        startupPoison.push({ topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, error: err, stage: 'executor' });
+      }
+      return null;
+    }
+  };
+  await readToEnd(kafka, signalsTopic, async (m, partition) => {
+    const s = await decodeOnStart<Signal>(signalsTopic, partition, m, recordName('signals'));
     if (s) startup.push(...book.onSignal(s));
   }, { endAt: ({ partition }) => BigInt(ends.get(`${signalsTopic}:${partition}`) ?? 0) });
   const tail: Candle[] = [];
-  await readToEnd(kafka, candlesTopic, async (m) => {
-    const c = await codec.decode<Candle>(m.value).catch(() => null);
+  await readToEnd(kafka, candlesTopic, async (m, partition) => {
+    const c = await decodeOnStart<Candle>(candlesTopic, partition, m, recordName('marketCandles'));
     if (c) tail.push(c);
   }, { startAt: ({ high }) => high - BigInt(config.stateTailRecords), endAt: ({ partition }) => BigInt(ends.get(`${candlesTopic}:${partition}`) ?? 0) });
   // Partitions are read one after another: feed the bars in time order, as they happened.
   tail.sort((a, b) => a.ts - b.ts || (a.ticker < b.ticker ? -1 : a.ticker > b.ticker ? 1 : 0));
   for (const c of tail) startup.push(...book.onCandle(c));
-  await produce(startup);
+  // What was read is done: its decisions, its poison and the offsets commit together.
+  const startOffsets = [signalsTopic, candlesTopic].map((topic) => ({
+    topic,
+    partitions: [...ends].filter(([key]) => key.startsWith(`${topic}:`)).map(([key, offset]) => ({ partition: Number(key.slice(topic.length + 1)), offset: String(offset) })),
+  }));
+  await produce(startup, { consumerGroupId: config.groupId, topics: startOffsets }, startupPoison);
   log.info({ open: book.openSignals, decidedOnStart: startup.length }, 'paper book rebuilt');
 
   // 2. Follow both topics from where the state reading stopped.
@@ -107,8 +132,8 @@ export async function startExecutor(opts: ExecutorOptions) {
         const poison: PoisonRecord[] = [];
         for (const m of batch.messages) {
           try {
-            if (batch.topic === signalsTopic) made.push(...book.onSignal(await codec.decode<Signal>(m.value)));
-            else made.push(...book.onCandle(await codec.decode<Candle>(m.value)));
+            if (batch.topic === signalsTopic) made.push(...book.onSignal(await codec.decode<Signal>(m.value, recordName('signals'))));
+            else made.push(...book.onCandle(await codec.decode<Candle>(m.value, recordName('marketCandles'))));
           } catch (err) {
             if (!(err instanceof BadRecordError)) throw err;
             poison.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, error: err, stage: 'executor' });

@@ -2,7 +2,7 @@ import type { EachBatchPayload, Producer } from 'kafkajs';
 import { concatMap, Subject } from 'rxjs';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
-import { dlqMessage, type PoisonRecord } from '../../core/dlq.ts';
+import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
 import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
@@ -10,7 +10,7 @@ import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
-import { topicName } from '../../schemas/catalog.ts';
+import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, NewsClassified, Signal } from '../../schemas/records.ts';
 import type { SignalsConfig } from './config.ts';
@@ -73,8 +73,8 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
 
   async function decode(topic: string, partition: number, m: { offset: string; value: Buffer | null; key: Buffer | null; timestamp: string }): Promise<Decoded> {
     try {
-      if (topic === newsTopic) return { input: newsInput(await codec.decode<NewsClassified>(m.value)) };
-      const input = candleInput(await codec.decode<Candle>(m.value));
+      if (topic === newsTopic) return { input: newsInput(await codec.decode<NewsClassified>(m.value, recordName('newsClassified'))) };
+      const input = candleInput(await codec.decode<Candle>(m.value, recordName('marketCandles')));
       if (!input) throw new BadRecordError('candle with an unknown interval');
       return { input };
     } catch (err) {
@@ -164,7 +164,7 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
     const tx = await producer.transaction();
     try {
       if (signals.length) await tx.send({ topic: signalsTopic, acks: -1, messages: await encoder.messages('signals', signals) });
-      for (const p of poison) await tx.send({ topic: `${p.topic}.dlq`, acks: -1, messages: [dlqMessage(p)] });
+      await sendToDlq(tx, poison);
       if (offsets.size) {
         await tx.sendOffsets({
           consumerGroupId: config.groupId,
@@ -183,6 +183,7 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
     }
     summary.signals += signals.length;
     summary.dlq += poison.length;
+    reportDlq(log, poison);
     if (Number.isFinite(engine.watermarkValue)) watermarkGauge.set(engine.watermarkValue / 1000);
   }
 
