@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stringify } from 'yaml';
+import { REPO_ROOT } from '../../deploy/local/layout.ts';
+
+// A pipeline component as a real child process (`node bin/ops-pipeline.js run …`), so a
+// fault test can SIGKILL it at any instruction, exactly as an OOM killer or a power cut would.
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ComponentProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<Exit>;
+  /** Everything it wrote to stdout and stderr so far (JSON log lines and the summary). */
+  output(): string;
+  running(): boolean;
+  kill(signal?: NodeJS.Signals): Promise<Exit>;
+}
+
+/** Writes a YAML config file (component sections, topics prefix) and returns its path. */
+export function writeConfig(config: Record<string, unknown>): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'opsp-chaos-')), 'config.yml');
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+export function startComponent(args: string[], env: NodeJS.ProcessEnv = {}): ComponentProcess {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'ops-pipeline.js'), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    // Bounded: the tail is what a failing test needs.
+    if (out.length > 4_000_000) out = out.slice(-2_000_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let alive = true;
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => ((alive = false), resolve({ code, signal }))));
+  return {
+    child,
+    exited,
+    output: () => out,
+    running: () => alive,
+    async kill(signal = 'SIGKILL') {
+      if (alive) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs to its own end (`--once`); throws with the output's tail when the exit code is not 0. */
+export async function runToEnd(args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  const p = startComponent(args, env);
+  const exit = await p.exited;
+  if (exit.code !== 0) throw new Error(`ops-pipeline ${args.join(' ')} exited ${exit.code ?? exit.signal}:\n${p.output().slice(-4000)}`);
+  return p.output();
+}
+
+/**
+ * Waits until `progress()` reaches `threshold` while the process runs, then SIGKILLs it.
+ * Returns the progress seen at the kill, or undefined when the process ended first.
+ */
+export async function killAtProgress(p: ComponentProcess, progress: () => Promise<number>, threshold: number): Promise<number | undefined> {
+  while (p.running()) {
+    const seen = await progress().catch(() => 0);
+    if (seen >= threshold) {
+      await p.kill('SIGKILL');
+      return seen;
+    }
+    await sleep(25);
+  }
+  return undefined;
+}
+
+/** A small seeded generator (mulberry32): the same seed gives the same kill points. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** `count` increasing kill points spread over (0, total), seeded. */
+export function killPoints(seed: number, count: number, total: number): number[] {
+  const r = seeded(seed);
+  return Array.from({ length: count }, (_, i) => Math.floor(((i + 0.2 + r() * 0.6) / count) * total * 0.9)).sort((a, b) => a - b);
+}
