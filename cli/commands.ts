@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerBacktestCommand } from '../streams/backtest/command.ts';
 import { registerClassifyCommand } from '../streams/classify/command.ts';
 import { registerDemoCommand } from './demo.ts';
+import { registerLoadSampleCommand } from './load-sample.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerRunCommand } from './run.ts';
 import { registerReplayCommand } from './replay.ts';
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerMigrateCommand(program);
   registerTopicsCommand(program);
   registerRunCommand(program);
+  registerLoadSampleCommand(program);
   registerDemoCommand(program);
   registerClassifyCommand(program);
   registerStatusCommand(program);

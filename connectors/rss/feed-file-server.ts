@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 // Serves a folder of feed files over HTTP on loopback, as a real publisher would: ETag and
-// Last-Modified on every 200, 304 for a matching conditional GET. The demo serves the
+// Last-Modified on every 200, 304 for a matching conditional GET. `load-sample` serves the
 // bundled samples with it (no internet needed); tests add fault routes.
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void;
@@ -21,14 +21,16 @@ function contentType(name: string): string {
   return name.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml';
 }
 
-export async function serveFeedFiles(dir: string, extraRoutes: Record<string, Route> = {}, port = 0): Promise<FeedFileServer> {
-  const names = readdirSync(dir).filter((n) => /\.(rss|atom|xml)$/.test(n));
-  const files = new Map(
-    names.map((n) => {
-      const body = readFileSync(join(dir, n));
-      return [n, { body, etag: `"${createHash('sha1').update(body).digest('hex')}"`, lastModified: statSync(join(dir, n)).mtime.toUTCString() }];
-    }),
-  );
+/** Serves the feed files of one folder, or of several (a file name must be unique across them). */
+export async function serveFeedFiles(dirs: string | readonly string[], extraRoutes: Record<string, Route> = {}, port = 0): Promise<FeedFileServer> {
+  const paths = (typeof dirs === 'string' ? [dirs] : dirs).flatMap((dir) => readdirSync(dir).filter((n) => /\.(rss|atom|xml)$/.test(n)).map((n) => ({ n, path: join(dir, n) })));
+  const files = new Map<string, { body: Buffer; etag: string; lastModified: string }>();
+  for (const { n, path } of paths) {
+    if (files.has(n)) throw new Error(`two feed files named ${n}`);
+    const body = readFileSync(path);
+    files.set(n, { body, etag: `"${createHash('sha1').update(body).digest('hex')}"`, lastModified: statSync(path).mtime.toUTCString() });
+  }
+  const names = [...files.keys()];
   const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const name = decodeURIComponent((req.url ?? '/').slice(1).split('?')[0]!);

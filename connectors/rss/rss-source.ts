@@ -85,7 +85,9 @@ export async function startRssSource(opts: RssSourceOptions) {
       const items = await parseFeed(res.body, res.contentType);
       const fetchedAt = now();
       const fresh = items.filter((i) => !store.hasSeen(feed, i.eventUid));
-      const unique = [...new Map(fresh.map((i) => [i.eventUid, i])).values()];
+      // Feeds list newest first; produced oldest first (undated last, their event time is the
+      // fetch), a backlog reaches event-time consumers in order instead of as late records.
+      const unique = [...new Map(fresh.map((i) => [i.eventUid, i])).values()].sort((a, b) => (a.publishedAt ?? Infinity) - (b.publishedAt ?? Infinity));
       for (const i of unique) {
         if (i.unreadableDate) {
           undatedItems.inc({ feed });
