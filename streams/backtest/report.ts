@@ -73,7 +73,7 @@ export function reportMarkdown(o: { from: number; to: number; rules: SignalRules
     '|---|---|---|',
     ...s.perTicker.map((t) => `| ${t.ticker} | ${t.signals} | ${pct(t.averageReturn)} |`),
     '',
-    'Returns are from the close of the signal\'s bar to the close of the first bar ending at or after the horizon; BUY is long, SELL short; no costs.',
+    'Returns are from the open of the first bar starting at or after the signal (the paper executor\'s fill) to the close of the first bar ending at or after the horizon; BUY is long, SELL short; no costs.',
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,11 @@
 import type { Candle, Signal } from '../../schemas/records.ts';
 
 // Scores signals against the candles that came after them: the forward return at each
-// horizon (long for BUY, short for SELL) from the close of the signal's bar to the close of
-// the first bar that ends at or after signal time + horizon. Pure and deterministic.
+// horizon (long for BUY, short for SELL) from the open of the first bar starting at or after
+// the signal (where the paper executor fills) to the close of the first bar that ends at or
+// after signal time + horizon. Not the signal bar's close: a daily bar ends at the next
+// session's open, and its close was before the overnight news the signal acted on, so
+// entering there would earn the gap the news caused. Pure and deterministic.
 
 export interface ScoredSignal {
   signal: Signal;
@@ -39,8 +42,7 @@ export function scoreSignals(signals: readonly Signal[], candles: readonly Candl
   for (const list of byTicker.values()) list.sort((a, b) => a.ts - b.ts);
   return signals.map((signal) => {
     const bars = byTicker.get(signal.ticker) ?? [];
-    const entryBar = [...bars].reverse().find((b) => barEnd(b, intervalMs) <= signal.ts);
-    const entry = entryBar?.close ?? null;
+    const entry = bars.find((b) => b.ts >= signal.ts)?.open ?? null;
     const returns = new Map<number, number | null>();
     for (const h of horizonsMinutes) {
       const exitBar = bars.find((b) => barEnd(b, intervalMs) >= signal.ts + h * 60_000);
