@@ -4,6 +4,8 @@ import iconv from 'iconv-lite';
 // then the XML prolog's encoding, then UTF-8. iconv-lite decodes the legacy encodings
 // (ISO-8859-x, windows-125x, Shift_JIS, GB18030, KOI8, …); Node's own TextDecoder treats
 // windows-1252 as Latin-1 and loses €, curly quotes and dashes.
+// A feed labelled (or defaulting to) UTF-8 whose bytes are not UTF-8 is read as windows-1252,
+// the usual truth of such feeds, rather than with replacement characters.
 
 export function declaredCharset(body: Buffer, contentType?: string | null): string {
   const fromHeader = /charset\s*=\s*"?([\w.:-]+)"?/i.exec(contentType ?? '')?.[1];
@@ -17,11 +19,19 @@ export function declaredCharset(body: Buffer, contentType?: string | null): stri
 }
 
 export function decodeBody(body: Buffer, contentType?: string | null): { text: string; charset: string } {
-  const declared = declaredCharset(body, contentType);
+  let declared = declaredCharset(body, contentType);
+  // A UTF-16 prolog that was readable as single bytes is a wrong label (WHATWG: treat as UTF-8).
+  const bom = body[0] === 0xff || body[0] === 0xfe;
+  if (/^utf-?16/.test(declared) && !bom && !/charset/i.test(contentType ?? '')) declared = 'utf-8';
   // ISO-8859-1 labels mean windows-1252 on the web (WHATWG): publishers mislabel it constantly.
   const charset = /^(iso-?8859-1|latin-?1|us-ascii|ascii)$/.test(declared) ? 'windows-1252' : declared;
   if (charset === 'utf-8' || charset === 'utf8' || !iconv.encodingExists(charset)) {
-    return { text: new TextDecoder('utf-8').decode(body), charset: 'utf-8' };
+    try {
+      return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), charset: 'utf-8' };
+    } catch {
+      // Not UTF-8 whatever the label says: the usual truth is a legacy single-byte feed.
+      return { text: iconv.decode(body, 'windows-1252'), charset: 'windows-1252' };
+    }
   }
   return { text: iconv.decode(body, charset), charset };
 }

@@ -25,6 +25,22 @@ function utc(y: number, mo: number, d: number, h: number, mi: number, s: number,
   return check.getUTCDate() === d ? t : null;
 }
 
+/** News older than this is a publisher's bug (a zeroed or default date), not news. */
+export const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
+/** Clocks and zones are off by hours, never by days: later than this after the fetch is a bug. */
+export const MAX_FUTURE_MS = 24 * 3600 * 1000;
+
+/**
+ * Why a readable date cannot be the item's event time, else null. Such a date would move
+ * the signals watermark to the far future (every later input then counts as late) or make
+ * a negative Kafka timestamp, which the broker refuses for the whole batch.
+ */
+export function implausibleDate(publishedAt: number, fetchedAt: number): string | null {
+  if (publishedAt < EARLIEST_PLAUSIBLE) return 'before 1990';
+  if (publishedAt > fetchedAt + MAX_FUTURE_MS) return 'more than a day after the fetch';
+  return null;
+}
+
 /** Epoch ms in UTC, or null when the text is not a date with a known zone. */
 export function parseFeedDate(text: string | null | undefined): number | null {
   if (!text) return null;

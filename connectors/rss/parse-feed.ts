@@ -1,7 +1,7 @@
 import Parser from 'rss-parser';
 import { decodeBody } from './body-text.ts';
 import { eventUid } from './event-uid.ts';
-import { parseFeedDate } from './feed-dates.ts';
+import { implausibleDate, parseFeedDate } from './feed-dates.ts';
 import { FeedError } from './feed-error.ts';
 
 // Feed bytes to items: decode by the declared charset, refuse entity tricks, parse RSS
@@ -13,7 +13,7 @@ export interface FeedItem {
   link: string | null;
   summary: string | null;
   publishedAt: number | null;
-  /** The date text when it could not be read (logged as a warning, left null). */
+  /** The date text when it could not be read or is implausible, and why (logged as a warning, left null). */
   unreadableDate?: string;
 }
 
@@ -49,8 +49,10 @@ function plain(text: string | undefined | null, max = 4000): string | null {
 
 type RawItem = Parser.Item & { id?: string; published?: string; updated?: string; summary?: string; 'dc:date'?: string };
 
-export async function parseFeed(body: Buffer, contentType?: string | null): Promise<FeedItem[]> {
+/** `fetchedAt` (default now) bounds the plausible publish dates (feed-dates.ts). */
+export async function parseFeed(body: Buffer, contentType?: string | null, fetchedAt = Date.now()): Promise<FeedItem[]> {
   const { text } = decodeBody(body, contentType);
+  if (!text.trim()) throw new FeedError('not-a-feed', 'the body is empty');
   const safe = checkXmlSafety(text);
   let feed: Parser.Output<RawItem>;
   try {
@@ -67,14 +69,16 @@ export async function parseFeed(body: Buffer, contentType?: string | null): Prom
     const uid = eventUid({ guid, link, title });
     if (!uid || !title) continue; // an item with no title has nothing to classify
     const dateText = raw.pubDate ?? raw.published ?? raw.updated ?? raw['dc:date'] ?? raw.isoDate ?? null;
-    const publishedAt = parseFeedDate(dateText);
+    const parsed = parseFeedDate(dateText);
+    const implausible = parsed === null ? null : implausibleDate(parsed, fetchedAt);
+    const publishedAt = implausible ? null : parsed;
     items.push({
       eventUid: uid,
       title,
       link,
       summary: plain(raw.contentSnippet ?? raw.summary ?? raw.content),
       publishedAt,
-      ...(dateText && publishedAt === null ? { unreadableDate: dateText } : {}),
+      ...(dateText && publishedAt === null ? { unreadableDate: implausible ? `${dateText} (${implausible})` : dateText } : {}),
     });
   }
   return items;
