@@ -1,0 +1,75 @@
+import type { Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AvroCodec } from '../../core/avro-codec.ts';
+import { createRegistry } from '../../core/registry.ts';
+import { readToEnd } from '../../core/topic-reader.ts';
+import { topicName } from '../../schemas/catalog.ts';
+import type { Signal } from '../../schemas/records.ts';
+import { killAtProgress, killPoints, runToEnd, startComponent, writeConfig } from '../../test/chaos/component-process.ts';
+import { faultInputs, produceInputs } from '../../test/chaos/fault-inputs.ts';
+import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+
+// kill -9 of the signals processor (a real child process) at seeded input counts, mid-
+// transaction, twice; then a run to the end. `signals` (read_committed) must hold exactly
+// what a clean, uninterrupted run over the same inputs produced: same records, none twice.
+
+const conn = testConnections();
+const all = faultInputs({ tickers: 40, minutes: 2500, news: 4000, seed: 61 });
+// Without the late corrections: the signals' inputs arrive in event time, as from the sources.
+const inputs = { newsClassified: all.newsClassified, marketCandles: all.marketCandles.filter((c) => c.volume !== 7) };
+const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100 };
+let clean: TestTopics;
+let chaos: TestTopics;
+
+function configFor(t: TestTopics): string {
+  return writeConfig({ topics: { prefix: t.prefix }, signals: { groupId: `${t.prefix}signals`, transactionalId: `${t.prefix}signals`, idleExitMs: 2000, rules } });
+}
+
+async function signalsOf(t: TestTopics): Promise<string[]> {
+  const codec = new AvroCodec(createRegistry(conn.registry));
+  const out: string[] = [];
+  await readToEnd(t.kafka, topicName('signals', t.prefix), async (m) => void out.push(JSON.stringify(await codec.decode<Signal>(m.value))));
+  return out.sort();
+}
+
+async function committedInputs(admin: Admin, t: TestTopics): Promise<number> {
+  let sum = 0;
+  for (const topic of [topicName('newsClassified', t.prefix), topicName('marketCandles', t.prefix)]) {
+    const [offsets] = await admin.fetchOffsets({ groupId: `${t.prefix}signals`, topics: [topic] });
+    for (const p of offsets?.partitions ?? []) sum += Math.max(0, Number(p.offset));
+  }
+  return sum;
+}
+
+beforeAll(async () => {
+  clean = await testTopics('signals-clean');
+  chaos = await testTopics('signals-kill');
+  await produceInputs(clean.kafka, conn, clean.prefix, inputs);
+  await produceInputs(chaos.kafka, conn, chaos.prefix, inputs);
+});
+afterAll(async () => {
+  await clean?.cleanup();
+  await chaos?.cleanup();
+});
+
+describe('signals processor under kill -9', () => {
+  it('produces exactly the signals of a clean run after repeated kills mid-transaction', async () => {
+    await runToEnd(['--config', configFor(clean), 'run', 'signals', '--once']);
+    const expected = await signalsOf(clean);
+    expect(expected.length).toBeGreaterThan(10);
+
+    const args = ['--config', configFor(chaos), 'run', 'signals'];
+    const total = inputs.newsClassified.length + inputs.marketCandles.length;
+    const kills = [];
+    for (const point of killPoints(7, 2, total)) {
+      kills.push(await killAtProgress(startComponent(args), () => committedInputs(chaos.admin, chaos), point));
+    }
+    expect(kills.every((k) => k !== undefined && k < total)).toBe(true);
+    await runToEnd([...args, '--once']);
+
+    expect(await committedInputs(chaos.admin, chaos)).toBe(total);
+    const actual = await signalsOf(chaos);
+    expect(new Set(actual).size).toBe(actual.length);
+    expect(actual).toEqual(expected);
+  });
+});
