@@ -59,7 +59,7 @@ export function registerDemoCommand(program: Command): void {
       say('== signals: classified news + candles → signals, in event time (default rules)');
       const signals = await startSignalsProcessor({ connections: conn, config: SignalsConfig.parse({ idleExitMs: 1500 }), prefix, once: true });
       const sig = await signals.done;
-      say(`   ${sig.inputs} inputs (${sig.late} too late to count: the corpus's 2015-2018 items come after the 2020 sample), ${sig.signals} new signals`);
+      say(`   ${sig.inputs} inputs (${sig.late} refused as late: mostly samples/rss's 2015-2018 items, which follow the 2020 sample in news.raw), ${sig.signals} new signals`);
 
       say('== sink: every topic into PostgreSQL');
       const sink = await startSink({ connections: conn, config: SinkConfig.parse({}), prefix, once: true });
