@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { stringify } from 'yaml';
+import { DLQ_HEADERS } from '../core/dlq.ts';
+import { readToEnd } from '../core/topic-reader.ts';
+import { REPO_ROOT } from '../deploy/local/layout.ts';
+import { SAMPLES } from '../schemas/samples.ts';
+import type { TopicId } from '../schemas/catalog.ts';
+import type { RecordEncoder } from '../schemas/record-encoder.ts';
+
+// Helpers of the bad-record chaos tests: the poison every consumer must survive, the real
+// CLI run as a child process (its stderr log lines and its Prometheus metrics), and the
+// DLQ read back with its headers.
+
+export interface Poison {
+  /** What is wrong with it: the test's name for the case. */
+  name: string;
+  message: Message;
+  /** What `dlq.error.message` must say. */
+  reason: RegExp;
+}
+
+/** A Confluent frame: magic byte, schema id, body. */
+export function frame(schemaId: number, body: Buffer): Buffer {
+  const out = Buffer.alloc(5 + body.length);
+  out.writeInt32BE(schemaId, 1);
+  body.copy(out, 5);
+  return out;
+}
+
+/**
+ * The undecodable records for a topic: garbage bytes, an empty value, a tombstone, an unknown
+ * schema id, a valid id of another subject's schema, truncated Avro, and a length that lies.
+ */
+export async function undecodable(encoder: RecordEncoder, id: TopicId, other: TopicId, key: string): Promise<Poison[]> {
+  const good = (await encoder.message(id, SAMPLES[id])).value as Buffer;
+  const schemaId = good.readInt32BE(1);
+  return [
+    { name: 'garbage bytes', message: { key, value: Buffer.from('{"not":"avro"} \u0000\u00ff') }, reason: /magic byte/ },
+    { name: 'empty value', message: { key, value: Buffer.alloc(0) }, reason: /too short for the Confluent wire format/ },
+    { name: 'tombstone (null value)', message: { key, value: null }, reason: /too short for the Confluent wire format/ },
+    { name: 'unknown schema id', message: { key, value: frame(0x7ffffff0, good.subarray(5)) }, reason: /schema id 2147483632 is not in the registry/ },
+    { name: "another subject's schema", message: { key, value: (await encoder.message(other, SAMPLES[other])).value }, reason: /another subject's schema/ },
+    { name: 'truncated Avro', message: { key, value: good.subarray(0, good.length - 4) }, reason: /does not match schema/ },
+    // A string field whose length claims far more bytes than follow.
+    { name: 'lying length', message: { key, value: frame(schemaId, Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f, 0x41])) }, reason: /does not match schema/ },
+  ];
+}
+
+/** Good records with bad ones between them, all sent, in that order. */
+export async function produceInterleaved(producer: Producer, topic: string, good: Message[], bad: Message[]): Promise<void> {
+  const messages: Message[] = [];
+  for (let i = 0; i < Math.max(good.length, bad.length); i++) {
+    if (good[i]) messages.push(good[i]!);
+    if (bad[i]) messages.push(bad[i]!);
+  }
+  await producer.send({ topic, acks: -1, messages });
+}
+
+export interface DlqRecord {
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/** Every record of a DLQ topic with its headers as strings. */
+export async function readDlq(kafka: Kafka, dlqTopic: string): Promise<DlqRecord[]> {
+  const out: DlqRecord[] = [];
+  await readToEnd(kafka, dlqTopic, (m) => {
+    out.push({ value: m.value, headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)])) });
+  });
+  return out;
+}
+
+/** The headers a DLQ record must carry: the reason, the stage and where it came from. */
+export function dlqSummary(r: DlqRecord) {
+  const h = r.headers;
+  return { errorClass: h[DLQ_HEADERS.errorClass], stage: h[DLQ_HEADERS.stage], topic: h[DLQ_HEADERS.topic], partition: h[DLQ_HEADERS.partition], offset: h[DLQ_HEADERS.offset], reason: h[DLQ_HEADERS.errorMessage] };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface RunningCli {
+  /** Every JSON log line the process wrote to stderr so far. */
+  logs(): Array<Record<string, unknown>>;
+  /** The sum of a metric's samples whose labels include `labels`. */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+  process: ChildProcess;
+}
+
+/** Runs `ops-pipeline <args>` (the real CLI) with a YAML config and METRICS_PORT, until stopped. */
+export async function runCli(args: string[], config: Record<string, unknown>, env: Record<string, string> = {}): Promise<RunningCli> {
+  const dir = mkdtempSync(join(tmpdir(), 'opsp-cli-'));
+  const file = join(dir, 'ops-pipeline.yml');
+  writeFileSync(file, stringify(config));
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'ops-pipeline.js'), '--config', file, ...args], {
+    env: { ...process.env, ...env, METRICS_PORT: String(port), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout!.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    process: child,
+    logs: () =>
+      stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    async metric(name, labels = {}) {
+      let text: string;
+      try {
+        text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+      } catch {
+        return NaN; // not serving yet
+      }
+      let sum = 0;
+      for (const line of text.split('\n')) {
+        const m = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+        if (!m || m[1] !== name) continue;
+        const has = Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`));
+        if (has) sum += Number(m[3]);
+      }
+      return sum;
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Polls until `check` returns true; fails with `what` and the last value after `timeoutMs`. */
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
