@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka, Message, Producer } from 'kafkajs';
+import { expect } from 'vitest';
 import { stringify } from 'yaml';
 import { DLQ_HEADERS } from '../core/dlq.ts';
 import { readToEnd } from '../core/topic-reader.ts';
@@ -75,10 +76,32 @@ export async function readDlq(kafka: Kafka, dlqTopic: string): Promise<DlqRecord
   return out;
 }
 
-/** The headers a DLQ record must carry: the reason, the stage and where it came from. */
-export function dlqSummary(r: DlqRecord) {
-  const h = r.headers;
-  return { errorClass: h[DLQ_HEADERS.errorClass], stage: h[DLQ_HEADERS.stage], topic: h[DLQ_HEADERS.topic], partition: h[DLQ_HEADERS.partition], offset: h[DLQ_HEADERS.offset], reason: h[DLQ_HEADERS.errorMessage] };
+const hex = (v: Buffer | string | null | undefined) => (v === null || v === undefined ? null : Buffer.from(v).toString('hex'));
+
+/**
+ * The DLQ holds exactly the poison, each value unchanged, with the reason, the stage and its
+ * origin (topic, partition, offset) in headers.
+ */
+export function expectDlq(dlq: DlqRecord[], poison: Poison[], o: { topic: string; stage: string; errorClass?: RegExp }): void {
+  expect(dlq.map((r) => hex(r.value)).sort()).toEqual(poison.map((p) => hex(p.message.value)).sort());
+  for (const p of poison) {
+    const h = dlq.find((d) => hex(d.value) === hex(p.message.value))!.headers;
+    expect({ case: p.name, errorClass: h[DLQ_HEADERS.errorClass], stage: h[DLQ_HEADERS.stage], topic: h[DLQ_HEADERS.topic], partition: h[DLQ_HEADERS.partition], offset: h[DLQ_HEADERS.offset], reason: h[DLQ_HEADERS.errorMessage] }).toEqual({
+      case: p.name,
+      errorClass: expect.stringMatching(o.errorClass ?? /^BadRecordError$/),
+      stage: o.stage,
+      topic: o.topic,
+      partition: expect.stringMatching(/^\d+$/),
+      offset: expect.stringMatching(/^\d+$/),
+      reason: expect.stringMatching(p.reason),
+    });
+  }
+}
+
+/** Each poison record's reason is in a `record sent to … .dlq` log line of the process. */
+export function expectLogged(cli: RunningCli, poison: Poison[]): void {
+  const logged = cli.logs().filter((l) => String(l.msg).startsWith('record sent to'));
+  for (const p of poison) expect({ case: p.name, logged: logged.some((l) => p.reason.test(String(l.reason))) }).toEqual({ case: p.name, logged: true });
 }
 
 async function freePort(): Promise<number> {
