@@ -57,3 +57,15 @@ export async function serveMetrics(port = Number(process.env.METRICS_PORT ?? 0))
   logger('metrics').info({ port }, 'serving Prometheus metrics on /metrics');
   return server;
 }
+
+// Outages of the services a component depends on (PostgreSQL, Kafka, the registry): each
+// failed attempt that will be retried counts, and a gauge is 1 while the service is away,
+// so a dashboard shows both that the component is waiting and that it came back.
+const serviceRetries = counter('service_retries_total', 'Failed attempts to use a service that are retried with backoff', ['component', 'service']);
+const serviceUnreachable = gauge('service_unreachable', '1 while the component cannot use the service, else 0', ['component', 'service']);
+
+/** Records one failed attempt (`ok` false) or a success after which the service is back. */
+export function reportServiceAttempt(component: string, service: string, ok: boolean): void {
+  if (!ok) serviceRetries.inc({ component, service });
+  serviceUnreachable.set({ component, service }, ok ? 0 : 1);
+}

@@ -1,12 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import { AvroCodec } from '../../core/avro-codec.ts';
+import { backoffMs } from '../../core/backoff.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
 import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
-import { counter, gauge, histogram } from '../../core/metrics.ts';
+import { counter, gauge, histogram, reportServiceAttempt } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { recordName, topicName, type TopicId } from '../../schemas/catalog.ts';
 import type { TopicRecords } from '../../schemas/records.ts';
@@ -25,6 +27,9 @@ const recordsIn = counter('sink_records_in_total', 'Records the sink read', ['to
 const rowsUpserted = counter('sink_rows_upserted_total', 'Rows upserted into PostgreSQL', ['table']);
 const batchSeconds = histogram('sink_batch_seconds', 'Time to write one micro-batch, decode to commit', ['table']);
 const lagRecords = gauge('sink_consumer_lag_records', 'High watermark minus committed offset after the last batch', ['topic', 'partition']);
+
+/** --once gives up on an unreachable database after this many attempts (about 7 s of backoff). */
+const ONCE_ATTEMPTS = 5;
 
 interface Decoded<K extends TopicId> {
   record: TopicRecords[K];
@@ -108,6 +113,30 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     return summary;
   });
 
+  /**
+   * A failure that is not the data's (connection lost, server restarting, deadlock) commits
+   * nothing: the same batch is written again after a backoff, heartbeating meanwhile, until it
+   * lands or the sink stops; offsets stay where they are. With --once it gives up after a few
+   * attempts so the command exits non-zero instead of waiting forever.
+   */
+  async function writeWithRetry<T>(table: string, write: () => Promise<T>, payload: EachBatchPayload): Promise<T> {
+    for (let failures = 1; ; failures++) {
+      try {
+        const result = await write();
+        reportServiceAttempt('sink', 'postgres', true);
+        return result;
+      } catch (err) {
+        reportServiceAttempt('sink', 'postgres', false);
+        const giveUp = life.stopping || (opts.once && failures >= ONCE_ATTEMPTS);
+        const delay = backoffMs(failures, 0.5, 30);
+        log.warn({ err: (err as Error).message, table, failures, retryInMs: giveUp ? undefined : delay }, 'database write failed; the batch will be retried');
+        if (giveUp) throw err;
+        await sleep(delay);
+        await payload.heartbeat();
+      }
+    }
+  }
+
   async function handleBatch<K extends TopicId>(id: K, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const mapping = mappingFor(id);
@@ -138,14 +167,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     }
     // Keys in a stable order: concurrent transactions then take row locks in the same order.
     const rows = sortedByKey(lastPerKey(good, (d) => mapping.key(d.record)), (d) => mapping.key(d.record));
-    let rejected;
-    try {
-      rejected = await writers.use((writer) => writer.writeBatch(mapping, rows, (d) => d.record));
-    } catch (err) {
-      // Not the data's fault (connection lost, deadlock, …): kafkajs retries the batch; offsets are untouched.
-      log.warn({ err: (err as Error).message, table: mapping.table }, 'database write failed; the batch will be retried');
-      throw err;
-    }
+    const rejected = await writeWithRetry(mapping.table, () => writers.use((writer) => writer.writeBatch(mapping, rows, (d) => d.record)), payload);
     for (const r of rejected) poison.push(toPoison(r.item.message, r.error));
     await sendToDlq(producer, poison);
 

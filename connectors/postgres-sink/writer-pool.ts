@@ -1,9 +1,12 @@
 import type pg from 'pg';
 import { connectClient } from '../../core/db.ts';
+import { logger } from '../../core/log.ts';
 import { BatchWriter } from './batch-writer.ts';
 
 // One database connection per concurrently processed partition batch, so that decoding
 // the next batch in Node overlaps with PostgreSQL upserting the previous one.
+
+const log = logger('sink');
 
 interface Slot {
   client: pg.Client;
@@ -29,6 +32,9 @@ export class WriterPool {
 
   private async connect(): Promise<Slot> {
     const client = await connectClient(this.url);
+    // An idle connection the server drops (restart, crash) emits 'error'; unheard, that would
+    // kill the process. The next write on it fails and the slot is replaced.
+    client.on('error', (err) => log.warn({ err: err.message }, 'database connection lost; it is replaced on next use'));
     return { client, writer: new BatchWriter(client) };
   }
 

@@ -1,0 +1,78 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresInstance } from '../../deploy/local/postgres-instance.ts';
+import { migrateDatabase } from '../../migrations/migrate.ts';
+import { startComponent, writeConfig, type ComponentProcess } from '../../test/chaos/component-process.ts';
+import { actualTables, countRows, expectedTables, faultInputs, produceInputs } from '../../test/chaos/fault-inputs.ts';
+import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+
+// PostgreSQL crashes (kill -9) and later restarts while the sink is writing: the sink (a
+// real child process, never restarted) retries with backoff, shows the outage in its log
+// and metrics, and recovers by itself; offsets never ran ahead of the database, so the
+// tables end exactly as a clean run leaves them.
+
+const conn = testConnections();
+const METRICS_PORT = 19211;
+const server = postgresInstance({ instance: 'pg-faults-sink', port: 19210 });
+const inputs = faultInputs({ tickers: 20, minutes: 1000, news: 2000, seed: 66 });
+let topics: TestTopics;
+let sink: ComponentProcess | undefined;
+
+async function metric(name: string): Promise<number> {
+  const body = await (await fetch(`http://127.0.0.1:${METRICS_PORT}/metrics`)).text();
+  return body
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+async function until(what: string, check: () => Promise<boolean>, p: ComponentProcess): Promise<void> {
+  while (!(await check().catch(() => false))) {
+    if (!p.running()) throw new Error(`the sink exited while waiting for ${what}:\n${p.output().slice(-3000)}`);
+    await sleep(100);
+  }
+}
+
+beforeAll(async () => {
+  await server.destroy();
+  await server.up();
+  await migrateDatabase(server.url('sink_faults'));
+  topics = await testTopics('sink-pg-restart');
+  await produceInputs(topics.kafka, conn, topics.prefix, inputs);
+});
+afterAll(async () => {
+  await sink?.kill('SIGKILL');
+  await topics?.cleanup();
+  await server.destroy();
+});
+
+describe('sink when PostgreSQL crashes and restarts under load', () => {
+  it('retries with backoff, reports the outage, recovers without a restart and loses or duplicates nothing', async () => {
+    const db = server.url('sink_faults');
+    const config = writeConfig({ topics: { prefix: topics.prefix }, database: { url: db }, sink: { groupId: `${topics.prefix}sink`, maxBytesPerPartition: 65536 } });
+    sink = startComponent(['--config', config, 'run', 'sink'], { METRICS_PORT: String(METRICS_PORT) });
+    const p = sink;
+    const candles = new Set(inputs.marketCandles.map((c) => `${c.ticker}@${c.ts}`)).size;
+
+    await until('a third of the candles', async () => (await countRows(db, 'lane_telemetry')) >= candles / 3, p);
+    await server.kill();
+    // Down until the sink has failed and retried at least three batches (counts, not time).
+    await until('three failed writes', async () => (await metric('ops_pipeline_service_retries_total{component="sink",service="postgres"}')) >= 3, p);
+    expect(await metric('ops_pipeline_service_unreachable{component="sink",service="postgres"}')).toBe(1);
+    await server.up();
+
+    const expected = expectedTables(inputs);
+    const want = Object.values(expected).reduce((n, rows) => n + rows.size, 0);
+    await until('every row', async () => Object.values(await actualTables(db)).reduce((n, t) => n + t.rows, 0) >= want, p);
+    await until('the gauge to clear', async () => (await metric('ops_pipeline_service_unreachable{component="sink",service="postgres"}')) === 0, p);
+    expect(p.running()).toBe(true);
+    expect(p.output()).toMatch(/database write failed; the batch will be retried/);
+
+    const actual = await actualTables(db);
+    for (const [table, rows] of Object.entries(expected)) {
+      expect(actual[table]!.rows, table).toBe(rows.size);
+      expect(actual[table]!.byKey, table).toEqual(rows);
+    }
+    expect((await p.kill('SIGTERM')).code).toBe(0);
+  });
+});
