@@ -1,4 +1,5 @@
 import { TOPICS, type TopicId } from '../../schemas/catalog.ts';
+import { ACTIONS, SENTIMENT_LABELS, STATUSES } from '../../schemas/record-checks.ts';
 import type { Candle, FeedState, NewsClassified, NewsRaw, Signal, TopicRecords } from '../../schemas/records.ts';
 import type { PgType } from './copy-text.ts';
 
@@ -26,8 +27,6 @@ export interface TableMapping<K extends TopicId> {
   upsert: readonly string[];
 }
 
-const ACTIONS = ['BUY', 'SELL'] as const;
-const STATUSES = ['PENDING', 'EXECUTED', 'CANCELLED'] as const;
 
 /** INSERT … SELECT … ON CONFLICT (key) DO UPDATE of the listed columns. */
 function upsertStatement(table: string, columns: readonly string[], conflict: readonly string[], update: readonly string[]): string {
@@ -97,7 +96,7 @@ const newsClassified: TableMapping<'newsClassified'> = {
     { name: 'source', type: 'text', value: (r) => r.source },
     { name: 'link', type: 'text', value: (r) => r.link },
     { name: 'tickers', type: 'text[]', value: (r) => r.tickers },
-    { name: 'sentiment_label', type: 'text', value: (r) => r.sentiment_label, required: true, oneOf: ['positive', 'negative', 'neutral'] },
+    { name: 'sentiment_label', type: 'text', value: (r) => r.sentiment_label, required: true, oneOf: SENTIMENT_LABELS },
     { name: 'sentiment_score', type: 'float8', value: (r) => r.sentiment_score, required: true },
     { name: 'event_type', type: 'text', value: (r) => r.event_type },
     { name: 'urgency', type: 'text', value: (r) => r.urgency },

@@ -13,7 +13,7 @@ import { INTERVAL_MS, type Interval } from '../../connectors/candles/config.ts';
 import type { SignalRules } from '../signals/config.ts';
 import { SignalEngine } from '../signals/engine.ts';
 import { eventTimeOf } from '../signals/inputs.ts';
-import { candleInput, newsInput } from '../signals/to-input.ts';
+import { candleInput, newsInput, usableInput } from '../signals/to-input.ts';
 import { equitySvg, reportMarkdown, signalsCsv } from './report.ts';
 import { scoreSignals, summarize } from './score.ts';
 
@@ -69,7 +69,8 @@ export async function runBacktest(o: BacktestOptions) {
   bar?.update(read);
   bar?.stop();
 
-  const inputs = [...news.map(newsInput), ...candles.map(candleInput).filter((i) => i !== null)]
+  const inputs = [...news.map((n) => usableInput(() => newsInput(n))), ...candles.map((c) => usableInput(() => candleInput(c)))]
+    .filter((i) => i !== null)
     .filter((i) => i.kind === 'news' || i.ts + i.intervalMs <= o.to)
     .sort((a, b) => eventTimeOf(a) - eventTimeOf(b) || (a.kind === b.kind ? 0 : a.kind === 'candle' ? -1 : 1));
   const engine = new SignalEngine(o.rules);

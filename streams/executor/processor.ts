@@ -10,6 +10,7 @@ import { counter } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
+import { candleProblem, signalProblem, usable } from '../../schemas/record-checks.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, Signal } from '../../schemas/records.ts';
 import type { ExecutorConfig } from './config.ts';
@@ -44,6 +45,8 @@ export async function startExecutor(opts: ExecutorOptions) {
   const codec = new AvroCodec(registry);
   const encoder = new RecordEncoder(registry, prefix);
   const signalsTopic = topicName('signals', prefix);
+  const decodeSignal = async (m: KafkaMessage) => usable(await codec.decode<Signal>(m.value, recordName('signals')), signalProblem);
+  const decodeCandle = async (m: KafkaMessage) => usable(await codec.decode<Candle>(m.value, recordName('marketCandles')), candleProblem);
   const candlesTopic = topicName('marketCandles', prefix);
   const book = new PaperBook({ positionSize: config.positionSize, ttlMs: config.ttlMinutes * 60_000, latenessMs: config.allowedLatenessMinutes * 60_000 });
   const summary: ExecutorSummary = { executed: 0, cancelled: 0, open: 0 };
@@ -85,9 +88,9 @@ export async function startExecutor(opts: ExecutorOptions) {
   const startupPoison: PoisonRecord[] = [];
   // The consumer starts past what is read here, so a bad record the group has not consumed
   // yet goes to the DLQ now (one it consumed before went there then).
-  const decodeOnStart = async <T>(topic: string, partition: number, m: KafkaMessage, expected: string): Promise<T | null> => {
+  const decodeOnStart = async <T>(topic: string, partition: number, m: KafkaMessage, decode: (m: KafkaMessage) => Promise<T>): Promise<T | null> => {
     try {
-      return await codec.decode<T>(m.value, expected);
+      return await decode(m);
     } catch (err) {
       if (!(err instanceof BadRecordError)) throw err;
       if (BigInt(m.offset) >= (committed.get(`${topic}:${partition}`) ?? 0n)) {
@@ -97,12 +100,12 @@ export async function startExecutor(opts: ExecutorOptions) {
     }
   };
   await readToEnd(kafka, signalsTopic, async (m, partition) => {
-    const s = await decodeOnStart<Signal>(signalsTopic, partition, m, recordName('signals'));
+    const s = await decodeOnStart(signalsTopic, partition, m, decodeSignal);
     if (s) startup.push(...book.onSignal(s));
   }, { endAt: ({ partition }) => BigInt(ends.get(`${signalsTopic}:${partition}`) ?? 0) });
   const tail: Candle[] = [];
   await readToEnd(kafka, candlesTopic, async (m, partition) => {
-    const c = await decodeOnStart<Candle>(candlesTopic, partition, m, recordName('marketCandles'));
+    const c = await decodeOnStart(candlesTopic, partition, m, decodeCandle);
     if (c) tail.push(c);
   }, { startAt: ({ high }) => high - BigInt(config.stateTailRecords), endAt: ({ partition }) => BigInt(ends.get(`${candlesTopic}:${partition}`) ?? 0) });
   // Partitions are read one after another: feed the bars in time order, as they happened.
@@ -132,8 +135,8 @@ export async function startExecutor(opts: ExecutorOptions) {
         const poison: PoisonRecord[] = [];
         for (const m of batch.messages) {
           try {
-            if (batch.topic === signalsTopic) made.push(...book.onSignal(await codec.decode<Signal>(m.value, recordName('signals'))));
-            else made.push(...book.onCandle(await codec.decode<Candle>(m.value, recordName('marketCandles'))));
+            if (batch.topic === signalsTopic) made.push(...book.onSignal(await decodeSignal(m)));
+            else made.push(...book.onCandle(await decodeCandle(m)));
           } catch (err) {
             if (!(err instanceof BadRecordError)) throw err;
             poison.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, error: err, stage: 'executor' });

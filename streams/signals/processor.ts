@@ -74,9 +74,7 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
   async function decode(topic: string, partition: number, m: { offset: string; value: Buffer | null; key: Buffer | null; timestamp: string }): Promise<Decoded> {
     try {
       if (topic === newsTopic) return { input: newsInput(await codec.decode<NewsClassified>(m.value, recordName('newsClassified'))) };
-      const input = candleInput(await codec.decode<Candle>(m.value, recordName('marketCandles')));
-      if (!input) throw new BadRecordError('candle with an unknown interval');
-      return { input };
+      return { input: candleInput(await codec.decode<Candle>(m.value, recordName('marketCandles'))) };
     } catch (err) {
       if (!(err instanceof BadRecordError)) throw err;
       return { poison: { topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, error: err, stage: 'signals' } };
