@@ -1,0 +1,189 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AvroCodec } from '../../core/avro-codec.ts';
+import { createRegistry } from '../../core/registry.ts';
+import { readToEnd } from '../../core/topic-reader.ts';
+import { dlqTopicName, TOPIC_IDS, topicName } from '../../schemas/catalog.ts';
+import { RecordEncoder } from '../../schemas/record-encoder.ts';
+import type { Signal } from '../../schemas/records.ts';
+import { freshDatabase } from '../database.ts';
+import { testConnections, testTopics, type TestTopics } from '../kafka.ts';
+import { ComponentProcess, memoryVerdict, type ComponentResult } from './component-process.ts';
+import { candleChunks, newsChunks, produceAll, soakPlan } from './soak-inputs.ts';
+
+// The soak: the issue's 1,000,000 candles and 100,000 news items through the whole pipeline,
+// each component a real `ops-pipeline run …` child process against the real broker, registry
+// and PostgreSQL. News go in first and classify starts on them while the candles are produced;
+// the sink runs live all along. Signals then run over the classified news and the candles,
+// the paper executor over the signals, and a last `sink --once` drains what is left. At the
+// end every table and topic holds exactly what went in, and each long-running component's
+// memory stayed flat (peak RSS reported, written to bench/out/soak.json).
+// SOAK_CANDLES / SOAK_NEWS shrink the run for development.
+
+const CANDLES = Number(process.env.SOAK_CANDLES ?? 1_000_000);
+const NEWS = Number(process.env.SOAK_NEWS ?? 100_000);
+const SEED = 20_240_102;
+const CHUNK = 20_000;
+/** A sane bound for any one component, whatever the input size. */
+const MAX_RSS_BYTES = 1.5 * 1024 ** 3;
+const OUT_DIR = join(import.meta.dirname, '..', '..', 'bench', 'out');
+
+const conn = testConnections();
+let topics: TestTopics;
+let db: { url: string; drop: () => Promise<void> };
+let logDir: string;
+
+beforeAll(async () => {
+  topics = await testTopics('soak');
+  db = await freshDatabase({ migrate: true });
+  // Kept after the run (bench/out is git-ignored): the components' logs explain a failure.
+  logDir = join(OUT_DIR, 'soak-logs');
+  rmSync(logDir, { recursive: true, force: true });
+  mkdirSync(logDir, { recursive: true });
+});
+afterAll(async () => {
+  await db?.drop();
+  await topics?.cleanup();
+});
+
+/** Records in a topic as a read-committed consumer sees them, each passed to `each`. */
+async function readAll(topic: string, each: (value: Buffer | null) => void | Promise<void> = () => {}): Promise<number> {
+  let n = 0;
+  await readToEnd(topics.kafka, topic, async (m) => {
+    n++;
+    await each(m.value);
+  });
+  return n;
+}
+
+const mib = (bytes: number) => Math.round(bytes / 1024 ** 2);
+
+function memorySummary(r: ComponentResult) {
+  const v = memoryVerdict(r.samples);
+  return v && { firstThirdPeakMiB: mib(v.firstThirdPeak), lastThirdPeakMiB: mib(v.lastThirdPeak), flat: v.flat };
+}
+
+it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} news through the whole pipeline: counts exact, memory flat`, async () => {
+  const { prefix } = topics;
+  const plan = soakPlan(CANDLES, NEWS);
+  const ids = (name: string) => ({ groupId: `${prefix}${name}`, transactionalId: `${prefix}${name}` });
+  const configFile = join(logDir, 'soak.yml');
+  writeFileSync(configFile, stringify({ classify: ids('classify'), signals: ids('signals'), executor: ids('executor'), sink: { groupId: `${prefix}sink` } }));
+  const global = ['--topic-prefix', prefix, '--database-url', db.url, '--config', configFile];
+  const run = (name: string, ...flags: string[]) => new ComponentProcess(name, [...global, 'run', name, ...flags], join(logDir, `${name}-${Date.now()}.log`));
+  const encoder = new RecordEncoder(createRegistry(conn.registry), prefix);
+  const results: ComponentResult[] = [];
+  const started = Date.now();
+  const step = (what: string) => process.stderr.write(`soak +${Math.round((Date.now() - started) / 1000)}s: ${what}\n`);
+
+  // 1. News first, so classify has work as soon as it joins; then candles while it runs.
+  expect(await produceAll(topics.kafka, encoder, 'newsRaw', newsChunks(plan, SEED, CHUNK))).toBe(NEWS);
+  step('news produced');
+  const sink = run('sink');
+  const classify = run('classify', '--once');
+  const classifyStarted = Date.now();
+  expect(await produceAll(topics.kafka, encoder, 'marketCandles', candleChunks(plan, SEED, CHUNK))).toBe(plan.candles);
+  step('candles produced');
+  results.push(await classify.succeeded());
+  step('classify done');
+  const classifySeconds = (Date.now() - classifyStarted) / 1000;
+
+  // 2. Signals over everything classified and every candle, then the paper executor.
+  const signals = run('signals', '--once');
+  results.push(await signals.succeeded());
+  step('signals done');
+  const executor = run('executor', '--once');
+  results.push(await executor.succeeded());
+  step('executor done');
+
+  // 3. The live sink stops cleanly; a last sink --once drains what it had not reached.
+  sink.stop();
+  results.push(await sink.succeeded());
+  const drain = run('sink', '--once');
+  const drained = await drain.succeeded();
+  step('sink drained');
+  const wallSeconds = (Date.now() - started) / 1000;
+
+  // 4. Counts: every table and topic holds exactly what went in; nothing went to a DLQ.
+  const codec = new AvroCodec(createRegistry(conn.registry));
+  const signalIds = new Set<string>();
+  const decidedIds = new Set<string>();
+  let pending = 0;
+  let updates = 0;
+  const signalRecords = await readAll(topicName('signals', prefix), async (v) => {
+    const s = await codec.decode<Signal>(v);
+    signalIds.add(s.signal_id);
+    if (s.status === 'PENDING') pending++;
+    else {
+      updates++;
+      decidedIds.add(s.signal_id);
+    }
+  });
+  const classified = await readAll(topicName('newsClassified', prefix));
+  const dlq: Record<string, number> = {};
+  for (const id of TOPIC_IDS) dlq[dlqTopicName(id, prefix)] = await readAll(dlqTopicName(id, prefix));
+
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  let rows: Record<string, number>;
+  try {
+    const q = await client.query(`SELECT
+      (SELECT count(*)::int FROM lane_telemetry) AS lane_telemetry,
+      (SELECT count(*)::int FROM inbound_events_raw) AS raw,
+      (SELECT count(*)::int FROM inbound_events_raw WHERE processed_at IS NOT NULL) AS raw_processed,
+      (SELECT count(*)::int FROM inbound_events_classified) AS classified,
+      (SELECT count(*)::int FROM dispatch_recommendations) AS signals,
+      (SELECT count(*)::int FROM dispatch_recommendations WHERE status <> 'PENDING') AS signals_decided`);
+    rows = q.rows[0];
+  } finally {
+    await client.end();
+  }
+
+  const summary = {
+    at: new Date().toISOString(),
+    inputs: { candles: plan.candles, news: NEWS, tickers: plan.tickers.length, bars: plan.bars },
+    wallSeconds: Math.round(wallSeconds),
+    recordsPerSecond: Math.round((plan.candles + NEWS) / wallSeconds),
+    classifySeconds: Math.round(classifySeconds),
+    outputs: { classified, signalRecords, signals: signalIds.size, statusUpdates: updates, rows, dlq },
+    components: [...results, drained].map((r) => ({
+      name: r.name,
+      seconds: Math.round(r.seconds),
+      peakRssMiB: mib(r.peakBytes),
+      memory: memorySummary(r),
+      stdout: r.stdout.trim(),
+    })),
+  };
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(join(OUT_DIR, 'soak.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  process.stdout.write(
+    [
+      `soak: ${plan.candles} candles + ${NEWS} news in ${summary.wallSeconds} s (${summary.recordsPerSecond} records/s); classify ${summary.classifySeconds} s`,
+      ...summary.components.map((c) => `  ${c.name.padEnd(9)} ${String(c.seconds).padStart(5)} s  peak RSS ${String(c.peakRssMiB).padStart(5)} MiB${c.memory ? `  (first third ${c.memory.firstThirdPeakMiB}, last third ${c.memory.lastThirdPeakMiB} MiB)` : ''}`),
+      '',
+    ].join('\n'),
+  );
+
+  expect(rows).toEqual({
+    lane_telemetry: plan.candles,
+    raw: NEWS,
+    raw_processed: NEWS,
+    classified: NEWS,
+    signals: signalIds.size,
+    signals_decided: decidedIds.size,
+  });
+  // The executor decides each signal once: one status update per decided signal.
+  expect(updates).toBe(decidedIds.size);
+  expect(classified).toBe(NEWS);
+  expect(pending).toBe(signalIds.size);
+  expect(signalIds.size).toBeGreaterThan(0);
+  expect(Object.values(dlq).every((n) => n === 0), JSON.stringify(dlq)).toBe(true);
+  for (const r of [...results, drained]) {
+    expect(r.peakBytes, `${r.name} peak RSS`).toBeLessThan(MAX_RSS_BYTES);
+    const verdict = memoryVerdict(r.samples);
+    if (verdict) expect(verdict.flat, `${r.name} RSS grew: first third peak ${mib(verdict.firstThirdPeak)} MiB, last third ${mib(verdict.lastThirdPeak)} MiB`).toBe(true);
+  }
+});
