@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { createRegistry } from '../../core/registry.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { topicName, type TopicId } from '../../schemas/catalog.ts';
@@ -154,4 +155,19 @@ export async function countRows(url: string, table: string): Promise<number> {
   } finally {
     await client.end();
   }
+}
+
+/** Asserts each table holds exactly the rows these inputs must end in: one per key, last value. */
+export async function expectExactTables(url: string, inputs: FaultInputs): Promise<void> {
+  const actual = await actualTables(url);
+  for (const [table, rows] of Object.entries(expectedTables(inputs))) {
+    expect(actual[table]!.rows, table).toBe(rows.size);
+    expect(actual[table]!.byKey, table).toEqual(rows);
+  }
+}
+
+/** True once the tables hold as many rows as these inputs end in (a live sink has caught up). */
+export async function allRowsWritten(url: string, inputs: FaultInputs): Promise<boolean> {
+  const want = Object.values(expectedTables(inputs)).reduce((n, rows) => n + rows.size, 0);
+  return Object.values(await actualTables(url)).reduce((n, t) => n + t.rows, 0) >= want;
 }
