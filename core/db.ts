@@ -20,8 +20,13 @@ export function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+/**
+ * An identifier (e.g. a database name from a URL) quoted by node-postgres' own escaping:
+ * the one way a name enters SQL text (values go in as parameters). The source-safety test
+ * allows `${...}` in a query only around this helper.
+ */
 export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+  return pg.escapeIdentifier(name);
 }
 
 // Refused credentials (invalid_authorization_specification, invalid_password) and TLS
