@@ -5,10 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConnections } from '../../core/config.ts';
 import { AuthenticationError, ServiceUnreachableError } from '../../core/errors.ts';
 import { createKafka, withKafka } from '../../core/kafka.ts';
+import { createRegistry } from '../../core/registry.ts';
 import { kafkaBroker } from '../../deploy/local/kafka-broker.ts';
 import { servicePaths } from '../../deploy/local/layout.ts';
 import type { LocalService } from '../../deploy/local/service.ts';
 import { bringUp } from '../../deploy/local/services.ts';
+import { consumeSignals } from '../../examples/consumer.ts';
+import { topicName } from '../../schemas/catalog.ts';
+import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import { freshDatabase } from '../database.ts';
 import { deleteSubjects, testConnections, uniquePrefix } from '../kafka.ts';
 import { runCli } from './run-cli.ts';
@@ -187,6 +191,26 @@ describe('the CLI over SASL_SSL, secrets from env and files', () => {
     for (const run of [apply, sink]) {
       for (const secret of [APP_PASSWORD, dbPassword, registryPassword, encodeURIComponent(dbPassword)]) expect(run.output).not.toContain(secret);
     }
+  });
+
+  it('the example consumer reads signals over SASL_SSL (topics and schemas from the test above)', async () => {
+    const conn = loadConnections({ env: secureEnv() });
+    const producer = createKafka(conn.kafka, 'security-test').producer();
+    await producer.connect();
+    const encoder = new RecordEncoder(createRegistry(registry), prefix);
+    const signal = { signal_id: 'f'.repeat(64), ts: Date.UTC(2024, 0, 2), ticker: 'AAPL', action: 'BUY' as const, confidence: 0.7, reason: '{}', status: 'PENDING' as const, executed_at: null, filled_price: null, shares: null };
+    await producer.send({ topic: topicName('signals', prefix), messages: await encoder.messages('signals', [signal]) });
+    await producer.disconnect();
+    const got = await consumeSignals({
+      brokers: [BROKER],
+      registryUrl: registry.url,
+      topic: topicName('signals', prefix),
+      groupId: `${prefix}example`,
+      max: 1,
+      ssl: { ca: [ca.ca] },
+      sasl: { mechanism: 'scram-sha-512', username: 'app', password: APP_PASSWORD },
+    });
+    expect(got.map((s) => s.signal_id)).toEqual([signal.signal_id]);
   });
 
   it.each([
