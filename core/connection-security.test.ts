@@ -26,10 +26,14 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
 }
 
 describe('Kafka TLS and SASL settings', () => {
-  it('are off by default', () => {
-    const c = loadConnections({ env: {} });
-    expect(c.kafka.ssl).toBeUndefined();
-    expect(c.kafka.sasl).toBeUndefined();
+  it('are off by default, and empty env variables (Compose `${X:-}`) count as unset', () => {
+    for (const env of [{}, { KAFKA_SSL: '', KAFKA_SASL_USERNAME: '', KAFKA_SASL_PASSWORD: '', SCHEMA_REGISTRY_USERNAME: '', DATABASE_SSLMODE: '' }]) {
+      const c = loadConnections({ env });
+      expect(c.kafka.ssl).toBeUndefined();
+      expect(c.kafka.sasl).toBeUndefined();
+      expect(c.registry.auth).toBeUndefined();
+      expect(c.database.url).toBe('postgres://postgres@127.0.0.1:5432/ops_pipeline');
+    }
   });
 
   it('read the password from env or from a *_FILE, and the CA from its file', () => {

@@ -136,21 +136,25 @@ export function resolveDatabaseUrl(
   return u.toString();
 }
 
-/** Env variables of the security settings, as a partial config tree. */
+/** Env variables of the security settings, as a partial config tree; empty means unset. */
 export function securityFromEnv(env: NodeJS.ProcessEnv): Record<'kafka' | 'registry' | 'database', Record<string, unknown> | undefined> {
-  const bool = (name: string) => (env[name] === undefined ? undefined : /^(true|1|yes)$/i.test(env[name]!) ? true : /^(false|0|no)$/i.test(env[name]!) ? false : env[name]);
+  const get = (name: string) => env[name] || undefined;
+  const bool = (name: string) => {
+    const v = get(name);
+    return v === undefined ? undefined : /^(true|1|yes)$/i.test(v) ? true : /^(false|0|no)$/i.test(v) ? false : v;
+  };
   const ssl = defined({
     enabled: bool('KAFKA_SSL'),
-    caFile: env.KAFKA_SSL_CA_FILE,
-    certFile: env.KAFKA_SSL_CERT_FILE,
-    keyFile: env.KAFKA_SSL_KEY_FILE,
+    caFile: get('KAFKA_SSL_CA_FILE'),
+    certFile: get('KAFKA_SSL_CERT_FILE'),
+    keyFile: get('KAFKA_SSL_KEY_FILE'),
     rejectUnauthorized: bool('KAFKA_SSL_REJECT_UNAUTHORIZED'),
   });
-  const sasl = defined({ mechanism: env.KAFKA_SASL_MECHANISM?.toLowerCase(), username: env.KAFKA_SASL_USERNAME, ...passwordFromEnv(env, 'KAFKA_SASL_PASSWORD') });
-  const dbSsl = defined({ mode: env.DATABASE_SSLMODE, caFile: env.DATABASE_SSL_CA_FILE });
+  const sasl = defined({ mechanism: get('KAFKA_SASL_MECHANISM')?.toLowerCase(), username: get('KAFKA_SASL_USERNAME'), ...passwordFromEnv(env, 'KAFKA_SASL_PASSWORD') });
+  const dbSsl = defined({ mode: get('DATABASE_SSLMODE'), caFile: get('DATABASE_SSL_CA_FILE') });
   return {
     kafka: defined({ ssl, sasl }),
-    registry: defined({ username: env.SCHEMA_REGISTRY_USERNAME, ...passwordFromEnv(env, 'SCHEMA_REGISTRY_PASSWORD') }),
+    registry: defined({ username: get('SCHEMA_REGISTRY_USERNAME'), ...passwordFromEnv(env, 'SCHEMA_REGISTRY_PASSWORD') }),
     database: defined({ ssl: dbSsl, ...passwordFromEnv(env, 'DATABASE_PASSWORD') }),
   };
 }

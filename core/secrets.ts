@@ -80,11 +80,12 @@ export function resolvePassword(ctx: Ctx, v: { password?: string; passwordFile?:
 
 /**
  * Env variables of one secret: NAME gives the value, NAME_FILE a file holding it. Setting both
- * is left to the schema to refuse, with the key named.
+ * is left to the schema to refuse, with the key named. Empty means unset (Compose passes
+ * `${NAME:-}` through as an empty string).
  */
 export function passwordFromEnv(env: NodeJS.ProcessEnv, name: string): { password?: string; passwordFile?: string } {
   const out: { password?: string; passwordFile?: string } = {};
-  if (env[name] !== undefined) out.password = env[name];
-  if (env[`${name}_FILE`] !== undefined) out.passwordFile = env[`${name}_FILE`];
+  if (env[name]) out.password = env[name];
+  if (env[`${name}_FILE`]) out.passwordFile = env[`${name}_FILE`];
   return out;
 }
