@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DatabaseSslConfig, KafkaSaslConfig, KafkaSslConfig, registryAuthFields, resolveDatabaseUrl, resolveRegistryAuth, securityFromEnv } from './connection-security.ts';
+import { checkPlainOverTls, DatabaseSslConfig, KafkaSaslConfig, KafkaSslConfig, registryAuthFields, resolveDatabaseUrl, resolveRegistryAuth, securityFromEnv } from './connection-security.ts';
 import { ConfigError } from './errors.ts';
 import { passwordFields } from './secrets.ts';
 
@@ -21,7 +21,8 @@ export const KafkaConfig = z
     /** SASL authentication; none by default. */
     sasl: KafkaSaslConfig.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => checkPlainOverTls(ctx, v));
 
 export const RegistryConfig = z
   .object({

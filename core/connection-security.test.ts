@@ -7,7 +7,7 @@ import { loadConnections } from './config.ts';
 import { ConfigError } from './errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'opsp-security-'));
-const SECRET = 'pa55-word-that-must-never-print';
+const SECRET = 'pa55:w@rd/%-that must never print';
 const secretFile = join(dir, 'secret');
 writeFileSync(secretFile, `${SECRET}\n`);
 const pem = join(dir, 'ca.pem');
@@ -58,6 +58,7 @@ describe('Kafka TLS and SASL settings', () => {
     { name: 'a CA file that is not PEM', env: { KAFKA_SSL_CA_FILE: notPem }, key: 'kafka.ssl.caFile', message: /not a PEM file/ },
     { name: 'a certificate without its key', env: { KAFKA_SSL_CERT_FILE: pem }, key: 'kafka.ssl.keyFile', message: /go together/ },
     { name: 'TLS files with TLS off', env: { KAFKA_SSL: 'false', KAFKA_SSL_CA_FILE: pem }, key: 'kafka.ssl.enabled', message: /disabled/ },
+    { name: 'SASL/PLAIN without TLS', env: { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: SECRET }, key: 'kafka.sasl.mechanism', message: /clear text/ },
     { name: 'a KAFKA_SSL that is no boolean', env: { KAFKA_SSL: 'maybe' }, key: 'kafka.ssl.enabled', message: /boolean/ },
   ];
   it.each(bad)('stop start-up on $name, naming the key and never the secret', ({ env, key, message }) => {
@@ -73,7 +74,7 @@ describe('registry basic auth', () => {
     const env = loadConnections({ env: { SCHEMA_REGISTRY_USERNAME: 'reg', SCHEMA_REGISTRY_PASSWORD_FILE: secretFile } });
     expect(env.registry.auth?.username).toBe('reg');
     expect(env.registry.auth?.password.reveal()).toBe(SECRET);
-    const url = loadConnections({ env: { SCHEMA_REGISTRY_URL: `http://reg:${SECRET}@127.0.0.1:8081/apis/ccompat/v7` } });
+    const url = loadConnections({ env: { SCHEMA_REGISTRY_URL: `http://reg:${encodeURIComponent(SECRET)}@127.0.0.1:8081/apis/ccompat/v7` } });
     expect(url.registry.url).toBe('http://127.0.0.1:8081/apis/ccompat/v7');
     expect(url.registry.auth?.password.reveal()).toBe(SECRET);
     expect(loadConnections({ env: {} }).registry.auth).toBeUndefined();
@@ -100,7 +101,7 @@ describe('PostgreSQL TLS and password', () => {
     expect(u.searchParams.get('sslmode')).toBe('require');
     expect(u.searchParams.get('sslrootcert')).toBe(pem);
     expect(u.searchParams.get('uselibpqcompat')).toBe('true');
-    expect(decodeURIComponent(u.password)).toBe(SECRET);
+    expect(decodeURIComponent(u.password)).toBe(SECRET); // what node-postgres decodes it to
   });
 
   it("honours the URL's own sslmode, and a CA file alone means verify-full", () => {

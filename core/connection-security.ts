@@ -49,6 +49,11 @@ export const KafkaSaslConfig = z
     return { mechanism: v.mechanism, username: v.username, password };
   });
 
+/** SASL/PLAIN sends the password as it is: only over TLS. */
+export function checkPlainOverTls(ctx: z.core.$RefinementCtx, v: { ssl?: { enabled: boolean }; sasl?: { mechanism: string } }): void {
+  if (v.sasl?.mechanism === 'plain' && !v.ssl?.enabled) configIssue(ctx, ['sasl', 'mechanism'], 'plain sends the password in clear text: enable kafka.ssl, or use scram-sha-512');
+}
+
 /** HTTP basic auth of the schema registry: username plus password (or passwordFile). */
 export const registryAuthFields = {
   /** Env SCHEMA_REGISTRY_USERNAME. */
