@@ -89,6 +89,11 @@ function authenticationError(err: unknown, kafka: ConnectionsConfig['kafka']): A
   if (cause.name === 'KafkaJSSASLAuthenticationError') {
     return new AuthenticationError('Kafka', brokers, `SASL ${kafka.sasl?.mechanism ?? ''} authentication failed for user ${kafka.sasl?.username ?? '?'} (check kafka.sasl): ${cause.message}`, { cause: err });
   }
+  // UNSUPPORTED_SASL_MECHANISM (33), ILLEGAL_SASL_STATE (34): the listener does not do SASL, or not this mechanism.
+  const code = (cause as { code?: number }).code;
+  if (cause.name === 'KafkaJSProtocolError' && (code === 33 || code === 34)) {
+    return new AuthenticationError('Kafka', brokers, `the listener does not accept SASL ${kafka.sasl?.mechanism ?? ''} (check kafka.sasl and the broker's listener): ${cause.message}`, { cause: err });
+  }
   if (TLS_FAILURE.test(cause.message)) return new AuthenticationError('Kafka', brokers, `TLS: ${cause.message} (check kafka.ssl)`, { cause: err });
   return undefined;
 }

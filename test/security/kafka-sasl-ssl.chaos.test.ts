@@ -153,6 +153,13 @@ describe('Kafka over SASL_SSL (SCRAM)', () => {
     await admin.disconnect().catch(() => {});
   });
 
+  it('SASL against a listener without SASL (the shared PLAINTEXT broker) is an AuthenticationError saying so', async () => {
+    const conn = loadConnections({ env: { ...secureEnv(), KAFKA_BROKERS: testConnections().kafka.brokers.join(','), KAFKA_SSL_CA_FILE: undefined } });
+    const admin = createKafka(conn.kafka, 'security-test', { retry: { retries: 1 } }).admin();
+    await expect(admin.connect()).rejects.toThrow(/refused the connection: the listener does not accept SASL scram-sha-512/);
+    await admin.disconnect().catch(() => {});
+  });
+
   it('a broker certificate from another CA fails the TLS check as AuthenticationError', async () => {
     const other = createTestCa('other');
     try {
