@@ -1,5 +1,6 @@
 import YahooFinance from 'yahoo-finance2';
 import type { Producer } from 'kafkajs';
+import { sendChunked } from '../../core/chunked-send.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import { backoffMs } from '../../core/backoff.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
@@ -96,7 +97,7 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
       try {
         const chart = await yahoo.chart(ticker, { period1, period2, interval: config.interval, includePrePost: false, return: 'array' });
         const { candles, nullBars } = chartToCandles(ticker, config.interval, chart.quotes, after);
-        if (candles.length) await producer.send({ topic: candlesTopic, acks: -1, messages: await encoder.messages('marketCandles', candles) });
+        if (candles.length) await sendChunked(producer, candlesTopic, await encoder.messages('marketCandles', candles));
         if (candles.length) last.set(ticker, candles[candles.length - 1]!.ts);
         candlesProduced.inc({ ticker }, candles.length);
         if (nullBars) {

@@ -1,4 +1,5 @@
 import type { Producer } from 'kafkajs';
+import { sendChunked } from '../../core/chunked-send.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import { backoffMs } from '../../core/backoff.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
@@ -103,7 +104,7 @@ export async function startRssSource(opts: RssSourceOptions) {
         summary: i.summary,
         fetched_at: fetchedAt,
       }));
-      if (records.length) await producer.send({ topic: rawTopic, acks: -1, messages: await encoder.messages('newsRaw', records) });
+      if (records.length) await sendChunked(producer, rawTopic, await encoder.messages('newsRaw', records));
       const state = nextFeedState(prev, feed, {
         etag: res.etag,
         lastModified: res.lastModified,

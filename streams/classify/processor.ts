@@ -1,5 +1,6 @@
 import type { EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import { bufferCount, concatMap, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
+import { sendChunked } from '../../core/chunked-send.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
@@ -99,7 +100,7 @@ export async function startClassifyProcessor(opts: ClassifyOptions) {
     );
     const tx = await producer.transaction();
     try {
-      if (out.length) await tx.send({ topic: outTopic, acks: -1, messages: await encoder.messages('newsClassified', out) });
+      if (out.length) await sendChunked(tx, outTopic, await encoder.messages('newsClassified', out));
       await sendToDlq(tx, poison);
       await tx.sendOffsets({
         consumerGroupId: config.groupId,

@@ -1,4 +1,5 @@
 import type { EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import { sendChunked } from '../../core/chunked-send.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
@@ -57,7 +58,7 @@ export async function startExecutor(opts: ExecutorOptions) {
     if (!made.length && !offsets && !poison.length) return;
     const tx = await producer.transaction();
     try {
-      if (made.length) await tx.send({ topic: signalsTopic, acks: -1, messages: await encoder.messages('signals', made) });
+      if (made.length) await sendChunked(tx, signalsTopic, await encoder.messages('signals', made));
       await sendToDlq(tx, poison);
       if (offsets) await tx.sendOffsets(offsets);
       await tx.commit();

@@ -1,5 +1,6 @@
 import type { EachBatchPayload, Producer } from 'kafkajs';
 import { concatMap, Subject } from 'rxjs';
+import { sendChunked } from '../../core/chunked-send.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
@@ -161,7 +162,7 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
     if (!offsets.size && !signals.length && !poison.length) return;
     const tx = await producer.transaction();
     try {
-      if (signals.length) await tx.send({ topic: signalsTopic, acks: -1, messages: await encoder.messages('signals', signals) });
+      if (signals.length) await sendChunked(tx, signalsTopic, await encoder.messages('signals', signals));
       await sendToDlq(tx, poison);
       if (offsets.size) {
         await tx.sendOffsets({
