@@ -67,6 +67,11 @@ export class ComponentProcess {
     this.child.kill('SIGTERM');
   }
 
+  /** SIGKILL if still running (a failed test's cleanup). */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
   /** The last lines of its log, for a failure message. */
   logTail(lines = 20): string {
     try {
