@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { loadSymbolDirectory } from '../../streams/classify/tickers/symbol-directory.ts';
 import type { RecordEncoder } from '../../schemas/record-encoder.ts';
-import type { Candle, NewsRaw } from '../../schemas/records.ts';
 import type { TopicId } from '../../schemas/catalog.ts';
-import type { TopicRecords } from '../../schemas/records.ts';
+import type { Candle, NewsRaw, TopicRecords } from '../../schemas/records.ts';
+import { seeded } from '../chaos/component-process.ts';
 
 // The soak test's inputs, the same for a given seed and size: 5-minute bars of the first
 // tickers of the shipped symbol directory (a random walk each), and news whose headlines
@@ -16,18 +16,6 @@ import type { TopicRecords } from '../../schemas/records.ts';
 export const BAR_MS = 5 * 60_000;
 export const T0 = Date.UTC(2024, 0, 2, 0, 0);
 const PHRASEBANK = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'phrasebank', 'phrasebank.tsv');
-
-/** mulberry32: a tiny seeded PRNG, so every run produces the same inputs. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SoakPlan {
   tickers: Array<{ ticker: string; name: string }>;

@@ -1,7 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import { createRegistry } from '../../core/registry.ts';
@@ -11,7 +10,8 @@ import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Signal } from '../../schemas/records.ts';
 import { freshDatabase } from '../database.ts';
 import { testConnections, testTopics, type TestTopics } from '../kafka.ts';
-import { ComponentProcess, memoryVerdict, type ComponentResult } from './component-process.ts';
+import { writeConfig } from '../chaos/component-process.ts';
+import { MonitoredComponent, memoryVerdict, type MonitoredRun } from './rss-monitor.ts';
 import { candleChunks, newsChunks, produceAll, soakPlan } from './soak-inputs.ts';
 
 // The soak: the issue's 1,000,000 candles and 100,000 news items through the whole pipeline,
@@ -39,7 +39,7 @@ let topics: TestTopics;
 let db: { url: string; drop: () => Promise<void> };
 let logDir: string;
 /** Every component started, so a failed run leaves none behind. */
-const started: ComponentProcess[] = [];
+const started: MonitoredComponent[] = [];
 
 beforeAll(async () => {
   topics = await testTopics('soak');
@@ -50,8 +50,7 @@ beforeAll(async () => {
   mkdirSync(logDir, { recursive: true });
 });
 afterAll(async () => {
-  for (const c of started) c.kill();
-  await Promise.all(started.map((c) => c.done));
+  await Promise.all(started.map((c) => c.kill()));
   await db?.drop();
   await topics?.cleanup();
 });
@@ -68,7 +67,7 @@ async function readAll(topic: string, each: (value: Buffer | null) => void | Pro
 
 const mib = (bytes: number) => Math.round(bytes / 1024 ** 2);
 
-function memorySummary(r: ComponentResult) {
+function memorySummary(r: MonitoredRun) {
   const v = memoryVerdict(r.samples);
   return v && { firstThirdPeakMiB: mib(v.firstThirdPeak), lastThirdPeakMiB: mib(v.lastThirdPeak), flat: v.flat };
 }
@@ -77,16 +76,15 @@ it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} new
   const { prefix } = topics;
   const plan = soakPlan(CANDLES, NEWS);
   const ids = (name: string) => ({ groupId: `${prefix}${name}`, transactionalId: `${prefix}${name}` });
-  const configFile = join(logDir, 'soak.yml');
-  writeFileSync(configFile, stringify({ classify: ids('classify'), signals: ids('signals'), executor: ids('executor'), sink: { groupId: `${prefix}sink` } }));
+  const configFile = writeConfig({ classify: ids('classify'), signals: ids('signals'), executor: ids('executor'), sink: { groupId: `${prefix}sink` } });
   const global = ['--topic-prefix', prefix, '--database-url', db.url, '--config', configFile];
   const run = (name: string, ...flags: string[]) => {
-    const c = new ComponentProcess(name, [...global, 'run', name, ...flags], join(logDir, `${name}-${started.length}.log`));
+    const c = new MonitoredComponent(name, [...global, 'run', name, ...flags], join(logDir, `${started.length}-${name}.log`));
     started.push(c);
     return c;
   };
   const encoder = new RecordEncoder(createRegistry(conn.registry), prefix);
-  const results: ComponentResult[] = [];
+  const results: MonitoredRun[] = [];
   const t0 = Date.now();
   const step = (what: string) => process.stderr.write(`soak +${Math.round((Date.now() - t0) / 1000)}s: ${what}\n`);
 
@@ -98,23 +96,23 @@ it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} new
   const classifyStarted = Date.now();
   expect(await produceAll(topics.kafka, encoder, 'marketCandles', candleChunks(plan, SEED, CHUNK.candles))).toBe(plan.candles);
   step('candles produced');
-  results.push(await classify.succeeded());
+  results.push(await classify.done);
   step('classify done');
   const classifySeconds = (Date.now() - classifyStarted) / 1000;
 
   // 2. Signals over everything classified and every candle, then the paper executor.
   const signals = run('signals', '--once');
-  results.push(await signals.succeeded());
+  results.push(await signals.done);
   step('signals done');
   const executor = run('executor', '--once');
-  results.push(await executor.succeeded());
+  results.push(await executor.done);
   step('executor done');
 
   // 3. The live sink stops cleanly; a last sink --once drains what it had not reached.
-  sink.stop();
-  results.push(await sink.succeeded());
+  await sink.stop();
+  results.push(await sink.done);
   const drain = run('sink', '--once');
-  const drained = await drain.succeeded();
+  const drained = await drain.done;
   step('sink drained');
   const wallSeconds = (Date.now() - t0) / 1000;
 
@@ -165,7 +163,9 @@ it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} new
       seconds: Math.round(r.seconds),
       peakRssMiB: mib(r.peakBytes),
       memory: memorySummary(r),
-      stdout: r.stdout.trim(),
+      /** RSS every 5 s, MiB: the curve behind the verdict. */
+      rssEvery5sMiB: r.samples.filter((_, i) => i % 5 === 0).map((x) => mib(x.bytes)),
+      summary: r.summary,
     })),
   };
   mkdirSync(OUT_DIR, { recursive: true });
