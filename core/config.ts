@@ -100,7 +100,8 @@ function readConfigFile(path: string): Tree {
   try {
     parsed = parseYaml(text) ?? {};
   } catch (err) {
-    throw new ConfigError(`config file ${path} is not valid YAML: ${(err as Error).message}`);
+    // The parser's message spans lines (a code excerpt): the first says what and where.
+    throw new ConfigError(`config file ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]!.replace(/:\s*$/, '')}`);
   }
   if (!isTree(parsed)) throw new ConfigError(`config file ${path} must hold a mapping at its top level`);
   fileCache.set(path, parsed);
@@ -118,6 +119,14 @@ function connectionsFromEnv(env: NodeJS.ProcessEnv): Tree {
   return deepMerge(tree, securityFromEnv(env));
 }
 
+/** Where a connection key is usually set, so the message says what to fix. */
+const SET_BY: Array<[RegExp, string]> = [
+  [/^kafka\.brokers/, 'set by env KAFKA_BROKERS or --brokers, e.g. 127.0.0.1:9092,broker2:9092'],
+  [/^registry\.url/, 'set by env SCHEMA_REGISTRY_URL or --registry-url, e.g. http://127.0.0.1:8081/apis/ccompat/v7'],
+  [/^database\.url/, 'set by env DATABASE_URL or --database-url, e.g. postgres://user@127.0.0.1:5432/ops_pipeline'],
+  [/^topics\.prefix/, 'set by --topic-prefix'],
+];
+
 function formatIssues(error: z.ZodError, prefix: string[], source: string): ConfigError {
   const first = error.issues[0]!;
   let path = [...prefix, ...first.path.map(String)];
@@ -127,7 +136,9 @@ function formatIssues(error: z.ZodError, prefix: string[], source: string): Conf
     message = 'unknown key';
   }
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
-  return new ConfigError(`${message}${more} [${source}]`, path.join('.') || '(root)');
+  const key = path.join('.') || '(root)';
+  const hint = SET_BY.find(([re]) => re.test(key))?.[1];
+  return new ConfigError(`${message}${more}${hint ? ` (${hint}, or in the config file)` : ''} [${source}]`, key);
 }
 
 function sourceLabel(sources: ConfigSources): string {

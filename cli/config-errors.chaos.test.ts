@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../deploy/local/layout.ts';
+import { testTopics, type TestTopics } from '../test/kafka.ts';
+
+// Start-up errors of the real CLI (`run <component>`, spawned): a bad, missing or unknown
+// setting, a missing secret, an unreachable service, topics that do not exist. Each exits
+// with its code (2 config, 3 unreachable) and ONE line on stderr that names the key and the
+// fix: no stack trace, and a secret given on the way is never echoed.
+
+const SECRET = 'S3cretPassw0rd-never-printed';
+const dir = mkdtempSync(join(tmpdir(), 'opsp-config-errors-'));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+// The variables a developer's shell may set; every case starts without them.
+const CLEARED = /^(OPS_PIPELINE_CONFIG|KAFKA_|SCHEMA_REGISTRY_|DATABASE_|METRICS_PORT)/;
+let topics: TestTopics;
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CLEARED.test(k)));
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'ops-pipeline.js'), ...args], { env: { ...base, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, stderr };
+}
+
+interface Case {
+  name: string;
+  args?: string[];
+  env?: Record<string, string>;
+  code: number;
+  line: RegExp;
+}
+
+const sink = ['run', 'sink', '--once'];
+const CASES: Case[] = [
+  { name: 'DATABASE_URL not a URL', env: { DATABASE_URL: 'foo' }, code: 2, line: /^error: database\.url: expected a postgres:\/\/ URL \(set by env DATABASE_URL or --database-url, e\.g\. postgres:\/\// },
+  { name: 'SCHEMA_REGISTRY_URL not a URL', env: { SCHEMA_REGISTRY_URL: 'not-a-url' }, code: 2, line: /^error: registry\.url: Invalid URL \(set by env SCHEMA_REGISTRY_URL or --registry-url, e\.g\. http:\/\// },
+  { name: 'KAFKA_BROKERS without a port', env: { KAFKA_BROKERS: 'nohost' }, code: 2, line: /^error: kafka\.brokers\.0: expected host:port \(set by env KAFKA_BROKERS or --brokers/ },
+  { name: 'KAFKA_BROKERS empty', env: { KAFKA_BROKERS: '' }, code: 2, line: /^error: kafka\.brokers: .*\(set by env KAFKA_BROKERS/ },
+  { name: 'a secret-bearing URL of the wrong scheme', env: { DATABASE_URL: `mysql://app:${SECRET}@db/x` }, code: 2, line: /^error: database\.url: expected a postgres:\/\/ URL/ },
+  { name: 'SASL user without a password', env: { KAFKA_SASL_USERNAME: 'app' }, code: 2, line: /^error: kafka\.sasl\.password: SASL needs a password \(KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE\)/ },
+  { name: 'a password file that does not exist', env: { KAFKA_SASL_USERNAME: 'app', KAFKA_SASL_PASSWORD_FILE: join(dir, 'missing-password') }, code: 2, line: /^error: kafka\.sasl\.passwordFile: cannot read .*missing-password/ },
+  { name: 'registry user without a password', env: { SCHEMA_REGISTRY_USERNAME: 'app' }, code: 2, line: /^error: registry\.password: basic auth needs both username and password/ },
+  { name: 'an unknown key in a section', args: ['--config', file('unknown-key.yml', 'sink:\n  groupid: x\n')], code: 2, line: /^error: sink\.groupid: unknown key \[file .*unknown-key\.yml/ },
+  { name: 'an unknown key in a connection section', args: ['--config', file('unknown-kafka-key.yml', 'kafka:\n  broker: ["a:1"]\n')], code: 2, line: /^error: kafka\.broker: unknown key/ },
+  { name: 'an unknown section', args: ['--config', file('unknown-section.yml', 'sinks:\n  groupId: x\n')], code: 2, line: /^error: sinks: unknown section in .* \(known: kafka, registry, database, topics, rss/ },
+  { name: 'a wrong type', args: ['--config', file('wrong-type.yml', 'sink:\n  concurrency: lots\n')], code: 2, line: /^error: sink\.concurrency: .*expected number, received string/ },
+  { name: 'a value out of range', args: ['--config', file('out-of-range.yml', 'sink:\n  concurrency: 0\n')], code: 2, line: /^error: sink\.concurrency: Too small/ },
+  { name: 'YAML that does not parse', args: ['--config', file('broken.yml', 'kafka: [\n')], code: 2, line: /^error: config file .*broken\.yml is not valid YAML: .*line 2/ },
+  { name: 'a config file that does not exist', args: ['--config', join(dir, 'nope.yml')], code: 2, line: /^error: cannot read config file .*nope\.yml/ },
+  { name: 'OPS_PIPELINE_CONFIG naming no file', env: { OPS_PIPELINE_CONFIG: join(dir, 'nope.yml') }, code: 2, line: /^error: cannot read config file .*nope\.yml/ },
+  { name: 'a topic prefix with bad characters', args: ['--topic-prefix', 'a b'], code: 2, line: /^error: topics\.prefix: letters, digits, \. _ - only \(set by --topic-prefix/ },
+  { name: 'Kafka unreachable', env: { KAFKA_BROKERS: '127.0.0.1:1' }, code: 3, line: /^error: Kafka unreachable at 127\.0\.0\.1:1: .*ECONNREFUSED .*services status/ },
+  { name: 'the registry unreachable, credentials in its URL', env: { SCHEMA_REGISTRY_URL: `http://app:${SECRET}@127.0.0.1:1/apis/ccompat/v7` }, code: 3, line: /^error: schema registry unreachable at http:\/\/127\.0\.0\.1:1\/apis\/ccompat\/v7/ },
+  { name: 'topics missing (a mistyped prefix)', args: ['--topic-prefix', 'no-such-prefix.'], code: 2, line: /^error: topics\.prefix: 10 topic\(s\) missing, e\.g\. no-such-prefix\.news\.raw: create them with `npx ops-pipeline --topic-prefix no-such-prefix\. topics apply`, or fix the prefix/ },
+];
+
+beforeAll(async () => {
+  topics = await testTopics('config-errors');
+});
+
+afterAll(async () => {
+  await topics?.cleanup();
+});
+
+function expectOneClearLine(stderr: string, line: RegExp): void {
+  // JSON lines are logs; everything else on stderr is what the user reads.
+  const plain = stderr.split('\n').filter((l) => l.trim() && !l.startsWith('{'));
+  expect(plain).toEqual([expect.stringMatching(line)]);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  expect(stderr).not.toContain(SECRET);
+}
+
+describe('start-up errors of `run <component>`', () => {
+  it.each(CASES)('$name: exit $code, one line naming the key and the fix', async ({ args = [], env = {}, code, line }) => {
+    const run = await cli([...args, ...sink], env);
+    expectOneClearLine(run.stderr, line);
+    expect(run.code).toBe(code);
+  });
+
+  it('PostgreSQL unreachable (credentials in DATABASE_URL): exit 3, one line without the password', async () => {
+    const run = await cli(['--topic-prefix', topics.prefix, ...sink], { DATABASE_URL: `postgres://app:${SECRET}@127.0.0.1:1/db` });
+    expectOneClearLine(run.stderr.split('\n').filter((l) => !l.includes('"component":"kafka"')).join('\n'), /^error: PostgreSQL unreachable at 127\.0\.0\.1:1\/db: .*ECONNREFUSED/);
+    expect(run.stderr).not.toContain(SECRET);
+    expect(run.code).toBe(3);
+  });
+
+  it('a component setting checked after the services (classify model folder): exit 2, one line', async () => {
+    const run = await cli(['--topic-prefix', topics.prefix, 'run', 'classify', '--once', '--model', join(dir, 'no-model')]);
+    expectOneClearLine(run.stderr, /^error: classify\.modelDir: .*no-model is not a model folder \(needs model\.onnx, vocab\.txt, config\.json\)/);
+    expect(run.code).toBe(2);
+  });
+});

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import type { z } from 'zod';
+import { CandlesConfig } from '../connectors/candles/config.ts';
+import { SinkConfig } from '../connectors/postgres-sink/config.ts';
+import { RssConfig } from '../connectors/rss/config.ts';
+import { loadSection } from '../core/config.ts';
+import { ConfigError } from '../core/errors.ts';
+import { checkKafka, createKafka, withKafka } from '../core/kafka.ts';
+import { checkRegistry } from '../core/registry.ts';
+import { TOPIC_IDS, TopicsConfig, dlqTopicName, topicName } from '../schemas/catalog.ts';
+import { ClassifyConfig } from '../streams/classify/config.ts';
+import { ExecutorConfig } from '../streams/executor/config.ts';
+import { SignalsConfig } from '../streams/signals/config.ts';
+import { configSources, connections } from './context.ts';
+
+/** Each component's config section: all of the config is checked before any service is called. */
+const SECTIONS: Record<string, z.ZodType> = { rss: RssConfig, candles: CandlesConfig, classify: ClassifyConfig, signals: SignalsConfig, sink: SinkConfig, executor: ExecutorConfig };
+
+// Before a component starts: the config is valid, Kafka and the registry answer, and the
+// topics exist. Each failure is one line and an exit code (2 config, 3 unreachable) instead
+// of a minute of kafkajs retries, a stack trace, or a consumer waiting forever on a topic
+// that a mistyped --topic-prefix names.
+
+export async function preflight(cmd: Command): Promise<void> {
+  const conn = connections(cmd);
+  const sources = configSources(cmd);
+  const { prefix } = loadSection('topics', TopicsConfig, sources);
+  const section = SECTIONS[cmd.name()];
+  if (section) loadSection(cmd.name(), section, sources);
+  await checkKafka(conn.kafka);
+  await checkRegistry(conn.registry);
+  const existing = await withKafka(conn.kafka, async () => {
+    const admin = createKafka(conn.kafka, 'preflight').admin();
+    await admin.connect();
+    try {
+      return new Set(await admin.listTopics());
+    } finally {
+      await admin.disconnect();
+    }
+  });
+  const missing = TOPIC_IDS.flatMap((id) => [topicName(id, prefix), dlqTopicName(id, prefix)]).filter((t) => !existing.has(t));
+  if (missing.length) {
+    const apply = `npx ops-pipeline${prefix ? ` --topic-prefix ${prefix}` : ''} topics apply`;
+    throw new ConfigError(`${missing.length} topic(s) missing, e.g. ${missing[0]}: create them with \`${apply}\`, or fix the prefix`, 'topics.prefix');
+  }
+}
