@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { backoffMs } from '../../core/backoff.ts';
 import { declaredCharset, decodeBody } from './body-text.ts';
 import { eventUid } from './event-uid.ts';
-import { parseFeedDate } from './feed-dates.ts';
+import { implausibleDate, parseFeedDate } from './feed-dates.ts';
 import { nextFeedState } from './feed-state-store.ts';
 import { checkXmlSafety } from './parse-feed.ts';
 
@@ -43,6 +43,18 @@ describe('parseFeedDate', () => {
   it.each(cases)('%s', (_n, text, expected) => expect(parseFeedDate(text)).toBe(expected));
 });
 
+describe('implausibleDate', () => {
+  const fetched = Date.UTC(2024, 0, 2, 12);
+  const cases: Array<[string, number, string | null]> = [
+    ['an hour ahead (clocks and zones are off)', fetched + 3600_000, null],
+    ['a day and a minute ahead', fetched + 24 * 3600_000 + 60_000, 'more than a day after the fetch'],
+    ['1990-01-01', Date.UTC(1990, 0, 1), null],
+    ['1989-12-31', Date.UTC(1989, 11, 31), 'before 1990'],
+    ['before the epoch', -1, 'before 1990'],
+  ];
+  it.each(cases)('%s', (_n, at, expected) => expect(implausibleDate(at, fetched)).toBe(expected));
+});
+
 describe('declared charset', () => {
   const cases: Array<[string, Buffer, string | null, string]> = [
     ['HTTP header wins', Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><rss/>'), 'text/xml; charset=UTF-8', 'utf-8'],
@@ -59,6 +71,16 @@ describe('declared charset', () => {
 
   it('falls back to UTF-8 for an unknown charset', () => {
     expect(decodeBody(Buffer.from('héllo'), 'text/xml; charset=x-unknown').charset).toBe('utf-8');
+  });
+
+  it('reads bytes that are not UTF-8 under a UTF-8 label as windows-1252', () => {
+    expect(decodeBody(Buffer.from([0x4d, 0xe3, 0x65, 0x20, 0x80]), 'text/xml; charset=utf-8')).toEqual({ text: 'Mãe €', charset: 'windows-1252' });
+    expect(decodeBody(Buffer.from([0x4d, 0xe3, 0x65]), null).text).toBe('Mãe');
+  });
+
+  it('reads a UTF-16 prolog on single-byte text as UTF-8, but honours a BOM', () => {
+    expect(decodeBody(Buffer.from('<?xml version="1.0" encoding="UTF-16"?><rss>é</rss>'), null).text).toBe('<?xml version="1.0" encoding="UTF-16"?><rss>é</rss>');
+    expect(decodeBody(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<rss/>', 'utf16le')]), null).text).toBe('<rss/>');
   });
 });
 
