@@ -53,7 +53,7 @@ export function registerClassifyRunCommand(run: Command): void {
     .description('news.raw → news.classified: sentiment (ONNX model), tickers, event type, urgency; in Kafka transactions')
     .option('--once', 'process what is there, then exit')
     .option('--model <dir>', 'model folder (config classify.modelDir)')
-    .addHelpText('after', '\nConfig section `classify`: groupId, transactionalId, modelDir, batchSize, symbols, idleExitMs (see README).')
+    .addHelpText('after', '\nConfig section `classify`: groupId, transactionalId, modelDir, batchSize, symbols, idleExitMs, maxBytesPerPartition, sessionTimeoutMs (see README).')
     .action(async (opts: { once?: boolean; model?: string }, cmd: Command) => {
       const sources = configSources(cmd);
       const config = loadSection('classify', ClassifyConfig, sources);

@@ -14,6 +14,10 @@ export const ClassifyConfig = z
     symbols: z.array(z.object({ ticker: z.string().regex(/^[A-Z0-9.^=-]{1,20}$/), names: z.array(z.string().min(2)).min(1) }).strict()).default([]),
     /** --once: stop after this long without new input. */
     idleExitMs: z.number().int().min(100).default(3000),
+    /** Most bytes fetched per partition at once: one fetched batch is one transaction. */
+    maxBytesPerPartition: z.number().int().min(1024).default(1_048_576),
+    /** Consumer session timeout: how long a dead instance holds its partitions (the broker allows 6 s and up). */
+    sessionTimeoutMs: z.number().int().min(6000).default(30_000),
   })
   .strict();
 export type ClassifyConfig = z.infer<typeof ClassifyConfig>;

@@ -58,7 +58,7 @@ export async function startClassifyProcessor(opts: ClassifyOptions) {
 
   const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
+  const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: config.sessionTimeoutMs, maxBytesPerPartition: config.maxBytesPerPartition });
   await consumer.connect();
   await consumer.subscribe({ topic: rawTopic, fromBeginning: true });
 

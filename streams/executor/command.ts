@@ -12,7 +12,7 @@ export function registerExecutorCommand(run: Command): void {
     .command('executor')
     .description('paper execution: fill PENDING signals at the next bar\'s open (positionSize) or cancel them after ttlMinutes; status updates go to signals')
     .option('--once', 'decide what can be decided now, then exit')
-    .addHelpText('after', '\nConfig section `executor`: groupId, transactionalId, positionSize, ttlMinutes, stateTailRecords, idleExitMs.')
+    .addHelpText('after', '\nConfig section `executor`: groupId, transactionalId, positionSize, ttlMinutes, stateTailRecords, idleExitMs, sessionTimeoutMs.')
     .action(async (opts: { once?: boolean }, cmd: Command) => {
       const sources = configSources(cmd);
       const executor = await startExecutor({ connections: connections(cmd), config: loadSection('executor', ExecutorConfig, sources), prefix: loadSection('topics', TopicsConfig, sources).prefix, once: opts.once });

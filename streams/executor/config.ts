@@ -15,6 +15,8 @@ export const ExecutorConfig = z
     stateTailRecords: z.number().int().min(100).default(20_000),
     /** --once: stop after this long without new input. */
     idleExitMs: z.number().int().min(100).default(3000),
+    /** Consumer session timeout: how long a dead instance holds its partitions (the broker allows 6 s and up). */
+    sessionTimeoutMs: z.number().int().min(6000).default(30_000),
   })
   .strict();
 export type ExecutorConfig = z.infer<typeof ExecutorConfig>;

@@ -121,7 +121,7 @@ export async function startExecutor(opts: ExecutorOptions) {
   log.info({ open: book.openSignals, decidedOnStart: startup.length }, 'paper book rebuilt');
 
   // 2. Follow both topics from where the state reading stopped.
-  const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
+  const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: config.sessionTimeoutMs });
   await consumer.connect();
   await consumer.subscribe({ topics: [signalsTopic, candlesTopic], fromBeginning: false });
   let lastActivity = Date.now();

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin } from 'kafkajs';
 import { stringify } from 'yaml';
 import { REPO_ROOT } from '../../deploy/local/layout.ts';
 
@@ -98,4 +99,24 @@ export function seeded(seed: number): () => number {
 export function killPoints(seed: number, count: number, total: number): number[] {
   const r = seeded(seed);
   return Array.from({ length: count }, (_, i) => Math.floor(((i + 0.2 + r() * 0.6) / count) * total * 0.9)).sort((a, b) => a - b);
+}
+
+/**
+ * Starts the component once per kill point and SIGKILLs it when `progress()` reaches that point;
+ * returns the progress seen at each kill (undefined where the process ended first).
+ */
+export async function killAtEach(args: string[], progress: () => Promise<number>, points: number[], env?: NodeJS.ProcessEnv): Promise<Array<number | undefined>> {
+  const seen: Array<number | undefined> = [];
+  for (const point of points) seen.push(await killAtProgress(startComponent(args, env), progress, point));
+  return seen;
+}
+
+/** Sum of a consumer group's committed offsets over these topics (what it has made final). */
+export async function committedOffsets(admin: Admin, groupId: string, topics: string[]): Promise<number> {
+  let sum = 0;
+  for (const topic of topics) {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    for (const p of offsets?.partitions ?? []) sum += Math.max(0, Number(p.offset));
+  }
+  return sum;
 }

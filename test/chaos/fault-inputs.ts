@@ -87,15 +87,19 @@ export function faultInputs(opts: { tickers: number; minutes: number; news: numb
   return { newsRaw, feedsState, newsClassified, marketCandles, signals };
 }
 
-/** Produces each topic's records, in order, to the prefixed topics. */
-export async function produceInputs(kafka: Kafka, conn: ConnectionsConfig, prefix: string, inputs: Partial<FaultInputs>): Promise<void> {
+/**
+ * Produces each topic's records, in order, to the prefixed topics, `chunk` records per send. A
+ * consumer fetches whole record batches, so small sends make small consumer batches (and so
+ * many transactions for a kill to land in).
+ */
+export async function produceInputs(kafka: Kafka, conn: ConnectionsConfig, prefix: string, inputs: Partial<FaultInputs>, chunk = 5000): Promise<void> {
   const encoder = new RecordEncoder(createRegistry(conn.registry), prefix);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (const [id, records] of Object.entries(inputs) as Array<[TopicId, Array<TopicRecords[TopicId]>]>) {
-      for (let i = 0; i < records.length; i += 5000) {
-        await producer.send({ topic: topicName(id, prefix), acks: -1, messages: await encoder.messages(id, records.slice(i, i + 5000)) });
+      for (let i = 0; i < records.length; i += chunk) {
+        await producer.send({ topic: topicName(id, prefix), acks: -1, messages: await encoder.messages(id, records.slice(i, i + chunk)) });
       }
     }
   } finally {

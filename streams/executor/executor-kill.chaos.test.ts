@@ -1,0 +1,109 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AvroCodec } from '../../core/avro-codec.ts';
+import { createRegistry } from '../../core/registry.ts';
+import { readToEnd } from '../../core/topic-reader.ts';
+import { recordName, topicName } from '../../schemas/catalog.ts';
+import type { Candle, Signal } from '../../schemas/records.ts';
+import { committedOffsets, killAtEach, killPoints, runToEnd, startComponent, writeConfig } from '../../test/chaos/component-process.ts';
+import { produceInputs } from '../../test/chaos/fault-inputs.ts';
+import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+
+// kill -9 of the paper executor (a real child process, `run executor`) three times at seeded
+// committed-candle counts while candles stream in; then it runs on to the end. The status
+// updates in `signals` (read_committed) must be exactly one per PENDING signal and the same as
+// a clean run's over the same inputs: fills at the same bar and price, the same cancellations.
+
+const conn = testConnections();
+const MIN = 60_000;
+const T0 = Date.UTC(2024, 0, 2, 14, 30);
+const TICKERS = Array.from({ length: 20 }, (_, i) => `X${String(i).padStart(2, '0')}`);
+const MINUTES = 400;
+// Ticker X01 has no bars from minute 100 to 139: its signals there are cancelled (TTL 10 min).
+const candles: Candle[] = [];
+for (let m = 0; m < MINUTES; m++) {
+  for (const ticker of TICKERS) {
+    if (ticker === 'X01' && m >= 100 && m < 140) continue;
+    const open = 50 + ((m * 7 + ticker.charCodeAt(2)) % 100) / 10;
+    candles.push({ ticker, ts: T0 + m * MIN, interval: '1m', open, high: open + 1, low: open - 1, close: open, adjclose: null, volume: 100, source: 'chaos' });
+  }
+}
+const pending: Signal[] = Array.from({ length: 300 }, (_, s) => ({
+  signal_id: `exec-${s}`.padEnd(64, 'e'),
+  ts: T0 + ((s * 7) % (MINUTES - 20)) * MIN + 30_000,
+  ticker: TICKERS[s % TICKERS.length]!,
+  action: s % 3 ? 'BUY' : 'SELL',
+  confidence: 0.7,
+  reason: '{}',
+  status: 'PENDING',
+  executed_at: null,
+  filled_price: null,
+  shares: null,
+}));
+const CHUNK = 400;
+let clean: TestTopics;
+let chaos: TestTopics;
+
+function argsFor(t: TestTopics): string[] {
+  // A lateness beyond the whole input: only a signal's own ticker decides it, so how the
+  // partitions interleave (which differs from run to run) cannot change a decision.
+  const executor = { groupId: `${t.prefix}executor`, transactionalId: `${t.prefix}executor`, ttlMinutes: 10, allowedLatenessMinutes: 100_000, idleExitMs: 2000, sessionTimeoutMs: 10_000 };
+  return ['--config', writeConfig({ topics: { prefix: t.prefix }, executor }), 'run', 'executor'];
+}
+
+async function updatesOf(t: TestTopics): Promise<string[]> {
+  const codec = new AvroCodec(createRegistry(conn.registry));
+  const out: string[] = [];
+  await readToEnd(t.kafka, topicName('signals', t.prefix), async (m) => {
+    const s = await codec.decode<Signal>(m.value, recordName('signals'));
+    if (s.status !== 'PENDING') out.push(JSON.stringify(s));
+  });
+  return out.sort();
+}
+
+beforeAll(async () => {
+  clean = await testTopics('executor-clean');
+  chaos = await testTopics('executor-kill');
+  await produceInputs(clean.kafka, conn, clean.prefix, { signals: pending, marketCandles: candles });
+  await produceInputs(chaos.kafka, conn, chaos.prefix, { signals: pending });
+});
+afterAll(async () => {
+  await clean?.cleanup();
+  await chaos?.cleanup();
+});
+
+describe('paper executor under kill -9', () => {
+  it('writes exactly one status update per signal, as a clean run does, after repeated kills mid-transaction', async () => {
+    await runToEnd([...argsFor(clean), '--once']);
+    const expected = await updatesOf(clean);
+    expect(expected).toHaveLength(pending.length);
+    expect(expected.some((u) => u.includes('"CANCELLED"'))).toBe(true);
+
+    const args = argsFor(chaos);
+    const candlesTopic = topicName('marketCandles', chaos.prefix);
+    const progress = () => committedOffsets(chaos.admin, `${chaos.prefix}executor`, [candlesTopic]);
+    // Candles arrive while the executor runs, at most two chunks ahead of what it committed.
+    let produced = 0;
+    const feeder = (async () => {
+      while (produced < candles.length) {
+        while ((await progress()) < produced - CHUNK) await sleep(50);
+        await produceInputs(chaos.kafka, conn, chaos.prefix, { marketCandles: candles.slice(produced, produced + CHUNK) });
+        produced += CHUNK;
+      }
+    })();
+    const kills = await killAtEach(args, progress, killPoints(23, 3, candles.length));
+    expect(kills.every((k) => k !== undefined && k < candles.length)).toBe(true);
+    const last = startComponent(args);
+    await feeder;
+    while ((await progress()) < candles.length) {
+      if (!last.running()) throw new Error(`the executor exited:\n${last.output().slice(-3000)}`);
+      await sleep(100);
+    }
+    expect((await last.kill('SIGTERM')).code).toBe(0);
+    await runToEnd([...args, '--once']);
+
+    const actual = await updatesOf(chaos);
+    expect(new Set(actual.map((u) => (JSON.parse(u) as Signal).signal_id)).size).toBe(actual.length);
+    expect(actual).toEqual(expected);
+  });
+});
