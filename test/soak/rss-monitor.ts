@@ -35,10 +35,11 @@ export class MonitoredComponent {
     readonly name: string,
     args: string[],
     logFile: string,
+    env: NodeJS.ProcessEnv = {},
   ) {
     const started = Date.now();
     const samples: RssSample[] = [];
-    this.process = startComponent(args);
+    this.process = startComponent(args, env);
     const pid = this.process.child.pid!;
     const sample = async () => {
       const bytes = await vmRss(pid);
