@@ -10,6 +10,7 @@ import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram, reportServiceAttempt } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
+import { outageReporter } from '../../core/supervised.ts';
 import { recordName, topicName, type TopicId } from '../../schemas/catalog.ts';
 import type { TopicRecords } from '../../schemas/records.ts';
 import type { SinkConfig } from './config.ts';
@@ -75,27 +76,39 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     readUncommitted: false,
   });
   const summary: SinkSummary = { records: 0, rows: 0, dlq: 0 };
-  await producer.connect();
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...idByTopic.keys()], fromBeginning: config.fromBeginning });
+  const remaining = new Map<string, bigint>();
+  try {
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...idByTopic.keys()], fromBeginning: config.fromBeginning });
+    if (opts.once) await readOnceTargets();
+  } catch (err) {
+    // Open connections would keep the process alive after the error is reported.
+    await consumer.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    await writers.close();
+    throw err;
+  }
 
   // --once: the offsets each partition must reach, read before consuming starts.
-  const remaining = new Map<string, bigint>();
-  if (opts.once) {
+  async function readOnceTargets(): Promise<void> {
     const admin = kafka.admin();
-    await admin.connect();
-    for (const topic of idByTopic.keys()) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId: config.groupId, topics: [topic] });
-      for (const p of ends) {
-        const end = BigInt(p.high);
-        const low = BigInt(p.low);
-        const done = BigInt(committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1');
-        const start = done >= 0n ? done : config.fromBeginning ? low : end;
-        if (start < end) remaining.set(`${topic}:${p.partition}`, end);
+    try {
+      await admin.connect();
+      for (const topic of idByTopic.keys()) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId: config.groupId, topics: [topic] });
+        for (const p of ends) {
+          const end = BigInt(p.high);
+          const low = BigInt(p.low);
+          const done = BigInt(committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1');
+          const start = done >= 0n ? done : config.fromBeginning ? low : end;
+          if (start < end) remaining.set(`${topic}:${p.partition}`, end);
+        }
       }
+    } finally {
+      await admin.disconnect().catch(() => {});
     }
-    await admin.disconnect();
   }
   let lastActivity = Date.now();
   // Busy is not idle: a batch in progress keeps the sink alive however long it takes.
@@ -211,8 +224,10 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     });
   }
 
+  const outages = outageReporter('sink', log);
   consumer.on(consumer.events.CRASH, (e) => {
-    if (!e.payload.restart) {
+    if (e.payload.restart) outages.failed(e.payload.error, 'Kafka consumer failed; kafkajs restarts it from the committed offsets');
+    else {
       log.error({ err: e.payload.error?.message }, 'sink consumer crashed and will not restart');
       failure = e.payload.error;
       void life.stop();
@@ -229,6 +244,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
       inFlight++;
       try {
         await handleBatch(id, payload);
+        outages.ok();
         lastActivity = Date.now();
         lastFailure = undefined;
       } catch (err) {

@@ -22,10 +22,15 @@ export class WriterPool {
 
   static async open(url: string, size: number): Promise<WriterPool> {
     const pool = new WriterPool(url);
-    for (let i = 0; i < size; i++) {
-      const slot = await pool.connect();
-      pool.all.push(slot);
-      pool.idle.push(slot);
+    try {
+      for (let i = 0; i < size; i++) {
+        const slot = await pool.connect();
+        pool.all.push(slot);
+        pool.idle.push(slot);
+      }
+    } catch (err) {
+      await pool.close();
+      throw err;
     }
     return pool;
   }

@@ -223,6 +223,8 @@ describe('the CLI over SASL_SSL, secrets from env and files', () => {
   it.each([
     ['topics apply', ['topics', 'apply']],
     ['a processor start (run signals)', ['run', 'signals', '--once']],
+    // The sink opens its database connections first; they must not keep it alive after the error.
+    ['the sink (run sink)', ['run', 'sink', '--once']],
   ])('a wrong SASL password stops %s with exit code 2 and one clear line, never echoing it', async (_name, args) => {
     const run = await runCli(['--topic-prefix', prefix, ...args], secureEnv({ KAFKA_SASL_PASSWORD: WRONG_PASSWORD, KAFKA_SASL_PASSWORD_FILE: undefined }));
     expect(run.code, run.output.slice(-2000)).toBe(2);
