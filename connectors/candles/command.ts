@@ -17,12 +17,13 @@ export function registerCandlesCommand(run: Command): void {
     .option('--ticker <symbol...>', 'tickers to fetch instead of the configured watchlist (candles.watchlist)')
     .option('--interval <interval>', 'bar interval (candles.interval): 1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo')
     .option('--replay <dir>', 'answer chart requests from recorded Yahoo responses in DIR (offline; e.g. samples/yahoo-chart)')
+    .option('--replay-latency <ms>', 'with --replay: answer each request after MS milliseconds (a slow Yahoo)', (v) => Number(v))
     .addHelpText('after', '\nConfig section `candles`: watchlist, interval, pollIntervalSeconds, backfillDays, includeTickersFromNews,\nmaxNewsTickers, concurrency, retries, retryInitialSeconds, stateTailRecords (see README).')
-    .action(async (opts: { once?: boolean; ticker?: string[]; interval?: string; replay?: string }, cmd: Command) => {
+    .action(async (opts: { once?: boolean; ticker?: string[]; interval?: string; replay?: string; replayLatency?: number }, cmd: Command) => {
       const sources = configSources(cmd);
       const flags = { ...(opts.ticker ? { watchlist: opts.ticker } : {}), ...(opts.interval ? { interval: opts.interval } : {}) };
       const config = loadSection('candles', CandlesConfig, { ...sources, overrides: { ...sources.overrides, candles: flags } });
-      const replay = opts.replay ? recordedFetch(isAbsolute(opts.replay) ? opts.replay : join(process.cwd(), opts.replay)) : undefined;
+      const replay = opts.replay ? recordedFetch(isAbsolute(opts.replay) ? opts.replay : join(process.cwd(), opts.replay), opts.replayLatency) : undefined;
       const source = await startCandlesSource({
         connections: connections(cmd),
         config,

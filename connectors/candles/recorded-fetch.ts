@@ -35,7 +35,8 @@ export function loadRecordings(dir: string): Recording[] {
     });
 }
 
-export function recordedFetch(dir: string): RecordedFetch {
+/** `latencyMs`: each answer comes after this delay, as from a slow Yahoo (fault tests). */
+export function recordedFetch(dir: string, latencyMs = 0): RecordedFetch {
   const recordings = loadRecordings(dir);
   const requests: string[] = [];
   const failures = new Map<string, number[]>();
@@ -43,6 +44,7 @@ export function recordedFetch(dir: string): RecordedFetch {
   const impl = async (input: string | URL | Request): Promise<Response> => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     requests.push(url.href);
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const symbol = decodeURIComponent(url.pathname.split('/').pop() ?? '');
     const scripted = failures.get(symbol);
     if (scripted?.length) {

@@ -32,6 +32,8 @@ export const RssConfig = z
     /** event_uids remembered per feed (in feeds.state) so an item is never produced twice. */
     dedupeWindow: z.number().int().min(10).max(10_000).default(1000),
     userAgent: z.string().min(1).default('ops-pipeline/0.1 (+https://github.com/ops-pipeline)'),
+    /** Kafka transactional id (one running source per id); empty: `<topics.prefix>ops-pipeline-rss`. */
+    transactionalId: z.string().default(''),
   })
   .strict();
 export type RssConfig = z.infer<typeof RssConfig>;

@@ -9,7 +9,7 @@ import { counter, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
-import type { NewsRaw } from '../../schemas/records.ts';
+import type { FeedState, NewsRaw } from '../../schemas/records.ts';
 import type { RssConfig } from './config.ts';
 import { FeedError } from './feed-error.ts';
 import { FeedStateStore, nextFeedState } from './feed-state-store.ts';
@@ -17,8 +17,8 @@ import { fetchFeed } from './fetch-feed.ts';
 import { parseFeed } from './parse-feed.ts';
 
 // The RSS source: polls each feed on its own schedule, produces new items to news.raw and
-// then the feed's new state to feeds.state. Items go first: a crash between the two
-// re-produces items the sink's upsert absorbs, and never skips one.
+// the feed's new state to feeds.state in one Kafka transaction: a crash at any point either
+// wrote both or neither, so after a restart no item is skipped and none is produced twice.
 
 const log = logger('rss');
 const itemsProduced = counter('rss_items_produced_total', 'New feed items produced to news.raw', ['feed']);
@@ -65,8 +65,25 @@ export async function startRssSource(opts: RssSourceOptions) {
   const stateTopic = topicName('feedsState', prefix);
   const store = await FeedStateStore.load(kafka, stateTopic, new AvroCodec(registry));
   log.info({ feeds: config.feeds.length, known: store.size }, 'feed state loaded');
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer: Producer = kafka.producer({ transactionalId: config.transactionalId || `${prefix}ops-pipeline-rss`, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
+  // One transaction at a time on the producer; feeds are fetched concurrently, produced in turn.
+  let producing: Promise<unknown> = Promise.resolve();
+  const inTransaction = (records: NewsRaw[], state: FeedState): Promise<void> => {
+    const run = producing.then(async () => {
+      const tx = await producer.transaction();
+      try {
+        if (records.length) await sendChunked(tx, rawTopic, await encoder.messages('newsRaw', records));
+        await tx.send({ topic: stateTopic, acks: -1, messages: [await encoder.message('feedsState', state)] });
+        await tx.commit();
+      } catch (err) {
+        await tx.abort().catch(() => {});
+        throw err;
+      }
+    });
+    producing = run.catch(() => {});
+    return run;
+  };
 
   const schedules = new Map<string, Schedule>(config.feeds.map((f) => [f, { dueAt: 0, failures: 0 }]));
   const summary: RssSummary = { polls: 0, produced: 0, errors: 0, outcomes: [] };
@@ -104,7 +121,6 @@ export async function startRssSource(opts: RssSourceOptions) {
         summary: i.summary,
         fetched_at: fetchedAt,
       }));
-      if (records.length) await sendChunked(producer, rawTopic, await encoder.messages('newsRaw', records));
       const state = nextFeedState(prev, feed, {
         etag: res.etag,
         lastModified: res.lastModified,
@@ -113,7 +129,7 @@ export async function startRssSource(opts: RssSourceOptions) {
         now: fetchedAt,
         window: config.dedupeWindow,
       });
-      await producer.send({ topic: stateTopic, acks: -1, messages: [await encoder.message('feedsState', state)] });
+      await inTransaction(records, state);
       store.put(state);
       itemsProduced.inc({ feed }, records.length);
       return { feed, result: 'items', produced: records.length };
