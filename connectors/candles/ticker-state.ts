@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../core/avro-codec.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
+import { recordName } from '../../schemas/catalog.ts';
 import type { Candle, NewsClassified } from '../../schemas/records.ts';
 
 // What the candles source knows, all rebuilt from Kafka: the last candle produced per
@@ -13,7 +14,7 @@ export async function lastCandleTimes(kafka: Kafka, topic: string, codec: AvroCo
     kafka,
     topic,
     async (m) => {
-      const c = await codec.decode<Candle>(m.value).catch(() => null);
+      const c = await codec.decode<Candle>(m.value, recordName('marketCandles')).catch(() => null);
       if (c && c.interval === interval && c.ts > (last.get(c.ticker) ?? -Infinity)) last.set(c.ticker, c.ts);
     },
     { startAt: ({ high }) => high - BigInt(tailRecords) },
@@ -41,7 +42,7 @@ export class NewsTickers {
       this.topic,
       async (m, partition) => {
         this.next.set(partition, BigInt(m.offset) + 1n);
-        const n = await this.codec.decode<NewsClassified>(m.value).catch(() => null);
+        const n = await this.codec.decode<NewsClassified>(m.value, recordName('newsClassified')).catch(() => null);
         for (const t of n?.tickers ?? []) {
           this.seen.delete(t);
           this.seen.set(t, order++);

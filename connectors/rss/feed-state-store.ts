@@ -1,7 +1,9 @@
 import type { Kafka } from 'kafkajs';
 import type { AvroCodec } from '../../core/avro-codec.ts';
+import { BadRecordError } from '../../core/errors.ts';
 import { logger } from '../../core/log.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
+import { recordName } from '../../schemas/catalog.ts';
 import type { FeedState } from '../../schemas/records.ts';
 
 // The RSS source's memory across restarts: the latest FeedState per feed, rebuilt from the
@@ -33,8 +35,10 @@ export class FeedStateStore {
     await readToEnd(kafka, topic, async (message) => {
       if (!message.value) return; // a tombstone: the feed was forgotten
       try {
-        store.put(await codec.decode<FeedState>(message.value));
+        store.put(await codec.decode<FeedState>(message.value, recordName('feedsState')));
       } catch (err) {
+        // A bad record is skipped (the sink sends it to feeds.state.dlq); a registry outage stops the start.
+        if (!(err instanceof BadRecordError)) throw err;
         logger('rss').warn({ offset: message.offset, err: (err as Error).message }, 'skipping unreadable feeds.state record');
       }
     });

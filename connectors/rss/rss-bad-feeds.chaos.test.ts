@@ -12,7 +12,9 @@ import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { REPO_ROOT } from '../../deploy/local/layout.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
+import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { NewsRaw } from '../../schemas/records.ts';
+import { SAMPLES } from '../../schemas/samples.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 import { RssConfig } from './config.ts';
 import { serveFeedFiles, type FeedFileServer } from './feed-file-server.ts';
@@ -154,6 +156,24 @@ describe('bad feeds', () => {
     }
     const undated = await metricValues('ops_pipeline_rss_unreadable_dates_total');
     expect(undated.find((v) => v.labels.feed === server.url('dates.rss'))?.value).toBe(UNREADABLE);
+  });
+
+  it('starts over bad records in feeds.state (skipped, the sink DLQs them) and keeps the good states', async () => {
+    const producer = topics.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: topicName('feedsState', topics.prefix),
+      acks: -1,
+      messages: [
+        { key: 'garbage', value: Buffer.from('not avro') },
+        { key: 'wrong', value: (await new RecordEncoder(createRegistry(conn.registry), topics.prefix).message('marketCandles', SAMPLES.marketCandles)).value },
+      ],
+    });
+    await producer.disconnect();
+    const again = await startRssSource({ connections: conn, config: RssConfig.parse({ feeds: [server.url('guardian.rss')], timeoutMs: 10_000 }), prefix: topics.prefix, once: true });
+    const s = await again.done;
+    // Its ETag came back from feeds.state: a conditional GET, answered 304.
+    expect(s.outcomes.map((o) => o.result)).toEqual(['not-modified']);
   });
 
   it('logs one warning per bad feed naming its kind (the real CLI), and exits 0 because the others went on', async () => {
