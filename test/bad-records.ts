@@ -1,17 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { expect } from 'vitest';
-import { stringify } from 'yaml';
 import { DLQ_HEADERS } from '../core/dlq.ts';
 import { readToEnd } from '../core/topic-reader.ts';
-import { REPO_ROOT } from '../deploy/local/layout.ts';
 import { SAMPLES } from '../schemas/samples.ts';
 import type { TopicId } from '../schemas/catalog.ts';
 import type { RecordEncoder } from '../schemas/record-encoder.ts';
+import { startComponent, writeConfig } from './chaos/component-process.ts';
 
 // Helpers of the bad-record chaos tests: the poison every consumer must survive, the real
 // CLI run as a child process (its stderr log lines and its Prometheus metrics), and the
@@ -113,9 +109,9 @@ async function freePort(): Promise<number> {
 }
 
 export interface RunningCli {
-  /** Every JSON log line the process wrote to stderr so far. */
+  /** Every JSON log line the process wrote so far. */
   logs(): Array<Record<string, unknown>>;
-  /** The sum of a metric's samples whose labels include `labels`. */
+  /** The sum of a metric's samples whose labels include `labels`; NaN while it serves none. */
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
@@ -124,22 +120,13 @@ export interface RunningCli {
 
 /** Runs `ops-pipeline <args>` (the real CLI) with a YAML config and METRICS_PORT, until stopped. */
 export async function runCli(args: string[], config: Record<string, unknown>, env: Record<string, string> = {}): Promise<RunningCli> {
-  const dir = mkdtempSync(join(tmpdir(), 'opsp-cli-'));
-  const file = join(dir, 'ops-pipeline.yml');
-  writeFileSync(file, stringify(config));
   const port = await freePort();
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'ops-pipeline.js'), '--config', file, ...args], {
-    env: { ...process.env, ...env, METRICS_PORT: String(port), LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout!.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const p = startComponent(['--config', writeConfig(config), ...args], { ...env, METRICS_PORT: String(port) });
   return {
-    process: child,
+    process: p.child,
     logs: () =>
-      stderr
+      p
+        .output()
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, unknown>),
@@ -153,16 +140,11 @@ export async function runCli(args: string[], config: Record<string, unknown>, en
       let sum = 0;
       for (const line of text.split('\n')) {
         const m = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-        if (!m || m[1] !== name) continue;
-        const has = Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`));
-        if (has) sum += Number(m[3]);
+        if (m?.[1] === name && Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`))) sum += Number(m[3]);
       }
       return sum;
     },
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
+    stop: async () => (await p.kill('SIGTERM')).code,
   };
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { NewsRaw } from '../../schemas/records.ts';
 import { SAMPLES } from '../../schemas/samples.ts';
+import { startComponent, writeConfig } from '../../test/chaos/component-process.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 import { RssConfig } from './config.ts';
 import { serveFeedFiles, type FeedFileServer } from './feed-file-server.ts';
@@ -179,17 +179,11 @@ describe('bad feeds', () => {
   it('logs one warning per bad feed naming its kind (the real CLI), and exits 0 because the others went on', async () => {
     // A fresh prefix of feeds.state is not needed: bad feeds never store state, so they are fetched again.
     const bad = Object.keys(BAD).map((n) => server.url(n));
-    const config = join(secretDir, 'ops-pipeline.yml');
-    writeFileSync(config, `rss:\n  maxBodyBytes: ${CAP}\n  timeoutMs: 10000\n`);
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'ops-pipeline.js'), '--config', config, '--topic-prefix', topics.prefix, 'run', 'rss', '--once', '--feed', ...bad, server.url('dates.rss')], {
-      env: { ...process.env, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(0);
-    const warnings = stderr
+    const config = writeConfig({ rss: { maxBodyBytes: CAP, timeoutMs: 10_000 } });
+    const run = startComponent(['--config', config, '--topic-prefix', topics.prefix, 'run', 'rss', '--once', '--feed', ...bad, server.url('dates.rss')]);
+    expect((await run.exited).code).toBe(0);
+    const warnings = run
+      .output()
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { level: number; msg: string; feed?: string; kind?: string })
