@@ -9,9 +9,15 @@ import { logger } from './log.ts';
 
 const log = logger('kafka');
 
+// CONCURRENT_TRANSACTIONS is the coordinator's normal answer to a transaction that starts
+// while the previous one's commit markers are still being written; kafkajs retries it (as the
+// Java client does, silently) but logs the response and the retry as errors.
+const CONCURRENT_TRANSACTIONS = /another concurrent operation on the same transaction/;
+
 const pinoLogCreator: logCreator = () => ({ level, log: entry }) => {
   const { message, ...extra } = entry;
-  if (level === logLevel.ERROR) log.error(extra, message);
+  if (CONCURRENT_TRANSACTIONS.test(`${message} ${String(extra.error ?? '')}`)) log.debug(extra, `${message} (retried: the previous transaction was still completing)`);
+  else if (level === logLevel.ERROR) log.error(extra, message);
   else if (level === logLevel.WARN) log.warn(extra, message);
   else if (level === logLevel.INFO) log.debug(extra, message);
   else log.trace(extra, message);

@@ -46,6 +46,9 @@ export async function readToEnd(
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let lastProgress = Date.now();
+  // A failing onMessage (the registry away while decoding) fails the read: a partial read
+  // taken for the whole would rebuild a component's state wrong.
+  let failed: unknown;
   await new Promise<void>((resolve) => {
     const reached = (partition: number, lastOffset: string) => {
       lastProgress = Date.now();
@@ -55,7 +58,7 @@ export async function readToEnd(
     };
     consumer.on(consumer.events.END_BATCH_PROCESS, (e) => reached(e.payload.partition, e.payload.lastOffset));
     const stall = setInterval(() => {
-      if (!pending.size) return clearInterval(stall);
+      if (!pending.size || failed) return clearInterval(stall);
       if (Date.now() - lastProgress > (opts.stallTimeoutMs ?? 15_000)) {
         clearInterval(stall);
         logger('topic-reader').warn({ topic, partitions: [...pending.keys()] }, 'stopped reading before the end offsets (no progress)');
@@ -66,13 +69,20 @@ export async function readToEnd(
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         const end = pending.get(batch.partition);
-        for (const m of batch.messages) {
-          if (end !== undefined && BigInt(m.offset) >= end) break;
-          await onMessage(m, batch.partition);
+        try {
+          for (const m of batch.messages) {
+            if (end !== undefined && BigInt(m.offset) >= end) break;
+            await onMessage(m, batch.partition);
+          }
+        } catch (err) {
+          failed ??= err;
+          resolve();
+          throw err;
         }
       },
     });
     for (const [partition, offset] of starts) consumer.seek({ topic, partition, offset: offset.toString() });
   });
   await consumer.disconnect();
+  if (failed) throw failed;
 }

@@ -8,6 +8,8 @@ import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
+import { failedService, outageReporter } from '../../core/supervised.ts';
+import { ServiceUnreachableError } from '../../core/errors.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import { chartToCandles, type ChartQuote } from './chart-to-candles.ts';
@@ -60,6 +62,12 @@ export function classifyYahooError(err: unknown): Failure {
   return { kind: 'network', retry: true };
 }
 
+/** A failure of Kafka or the registry (while producing), as opposed to Yahoo's. */
+function fromOurServices(err: unknown): boolean {
+  const name = (err as Error)?.name ?? '';
+  return err instanceof ServiceUnreachableError || name.startsWith('KafkaJS') || name === 'ResponseError';
+}
+
 export async function startCandlesSource(opts: CandlesSourceOptions) {
   const { connections, config, prefix } = opts;
   const now = opts.now ?? Date.now;
@@ -87,6 +95,7 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
   await producer.connect();
   log.info({ known: last.size, interval: config.interval }, 'last candle per ticker loaded');
 
+  const outages = outageReporter('candles', log);
   async function fetchTicker(ticker: string): Promise<TickerOutcome> {
     const after = last.get(ticker) ?? null;
     const period1 = after !== null ? new Date(after + 1) : new Date(now() - config.backfillDays * 86_400_000);
@@ -100,12 +109,19 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
         if (candles.length) await sendChunked(producer, candlesTopic, await encoder.messages('marketCandles', candles));
         if (candles.length) last.set(ticker, candles[candles.length - 1]!.ts);
         candlesProduced.inc({ ticker }, candles.length);
+        outages.ok();
         if (nullBars) {
           nullBarsSkipped.inc({ ticker }, nullBars);
           log.info({ ticker, nullBars }, 'null bars skipped');
         }
         return { ticker, produced: candles.length, nullBars, attempts };
       } catch (err) {
+        if (fromOurServices(err)) {
+          // Not Yahoo's fault: the bars were not produced and `last` did not move, so the next
+          // pass asks for them again.
+          outages.failed(err, 'producing candles failed; the ticker is fetched again next pass');
+          return { ticker, produced: 0, nullBars: 0, attempts, error: `${failedService(err)}: ${(err as Error).message?.slice(0, 200)}` };
+        }
         const failure = classifyYahooError(err);
         requestErrors.inc({ kind: failure.kind });
         if (!failure.retry || attempts > config.retries) {

@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresInstance } from '../../deploy/local/postgres-instance.ts';
 import { migrateDatabase } from '../../migrations/migrate.ts';
-import { startComponent, writeConfig, type ComponentProcess } from '../../test/chaos/component-process.ts';
+import { scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../../test/chaos/component-process.ts';
 import { allRowsWritten, countRows, expectExactTables, faultInputs, produceInputs } from '../../test/chaos/fault-inputs.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
@@ -18,20 +17,8 @@ const inputs = faultInputs({ tickers: 20, minutes: 1000, news: 2000, seed: 66 })
 let topics: TestTopics;
 let sink: ComponentProcess | undefined;
 
-async function metric(name: string): Promise<number> {
-  const body = await (await fetch(`http://127.0.0.1:${METRICS_PORT}/metrics`)).text();
-  return body
-    .split('\n')
-    .filter((l) => l.startsWith(name))
-    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-}
-
-async function until(what: string, check: () => Promise<boolean>, p: ComponentProcess): Promise<void> {
-  while (!(await check().catch(() => false))) {
-    if (!p.running()) throw new Error(`the sink exited while waiting for ${what}:\n${p.output().slice(-3000)}`);
-    await sleep(100);
-  }
-}
+const metric = (name: string) => scrapeMetric(METRICS_PORT, name);
+const until = (what: string, check: () => Promise<boolean>, p: ComponentProcess) => waitFor(what, check, [p]);
 
 beforeAll(async () => {
   await server.destroy();

@@ -7,6 +7,7 @@ import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
+import { outageReporter } from '../../core/supervised.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { FeedState, NewsRaw } from '../../schemas/records.ts';
@@ -65,12 +66,17 @@ export async function startRssSource(opts: RssSourceOptions) {
   const stateTopic = topicName('feedsState', prefix);
   const store = await FeedStateStore.load(kafka, stateTopic, new AvroCodec(registry));
   log.info({ feeds: config.feeds.length, known: store.size }, 'feed state loaded');
-  const producer: Producer = kafka.producer({ transactionalId: config.transactionalId || `${prefix}ops-pipeline-rss`, idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  const newProducer = (): Producer => kafka.producer({ transactionalId: config.transactionalId || `${prefix}ops-pipeline-rss`, idempotent: true, maxInFlightRequests: 1 });
+  let producer = newProducer();
+  let connected: Promise<void> | undefined = producer.connect();
+  await connected;
+  const outages = outageReporter('rss', log);
+  let outageFailures = 0;
   // One transaction at a time on the producer; feeds are fetched concurrently, produced in turn.
   let producing: Promise<unknown> = Promise.resolve();
   const inTransaction = (records: NewsRaw[], state: FeedState): Promise<void> => {
     const run = producing.then(async () => {
+      await (connected ??= producer.connect());
       const tx = await producer.transaction();
       try {
         if (records.length) await sendChunked(tx, rawTopic, await encoder.messages('newsRaw', records));
@@ -78,6 +84,10 @@ export async function startRssSource(opts: RssSourceOptions) {
         await tx.commit();
       } catch (err) {
         await tx.abort().catch(() => {});
+        // A transaction that failed against an unreachable broker can leave the producer unusable.
+        await producer.disconnect().catch(() => {});
+        producer = newProducer();
+        connected = undefined;
         throw err;
       }
     });
@@ -131,10 +141,19 @@ export async function startRssSource(opts: RssSourceOptions) {
       });
       await inTransaction(records, state);
       store.put(state);
+      outageFailures = 0;
+      outages.ok();
       itemsProduced.inc({ feed }, records.length);
       return { feed, result: 'items', produced: records.length };
     } catch (err) {
-      if (!(err instanceof FeedError)) throw err; // Kafka or registry trouble: not the feed's fault
+      if (!(err instanceof FeedError)) {
+        // Kafka or registry trouble, not the feed's: nothing of this poll was produced (one
+        // transaction), so the feed is polled again after a backoff of its own.
+        if (opts.once) throw err;
+        outages.failed(err, 'producing a poll failed; the feed is polled again after a backoff');
+        schedule.dueAt = now() + backoffMs(++outageFailures, 0.5, 30);
+        return { feed, result: 'error', produced: 0 };
+      }
       schedule.failures++;
       const delay = backoffMs(schedule.failures, config.backoffInitialSeconds, config.backoffMaxSeconds);
       schedule.dueAt = now() + delay;

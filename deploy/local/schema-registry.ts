@@ -21,6 +21,11 @@ export interface SchemaRegistryOptions {
   /** PostgreSQL database for `sql` storage; created when missing. */
   databaseUrl?: string;
   heap?: string;
+  /**
+   * Folder name under the services home for log and pid (default `registry`). Fault tests
+   * that stop and restart a registry run their own instance; the unpacked app is shared.
+   */
+  instance?: string;
 }
 
 export const CCOMPAT_PATH = '/apis/ccompat/v7';
@@ -32,15 +37,16 @@ export function schemaRegistry(opts: SchemaRegistryOptions = {}): LocalService {
     storage: 'sql' as RegistryStorage,
     databaseUrl: 'postgres://postgres@127.0.0.1:5432/ops_pipeline_registry',
     heap: '384m',
+    instance: 'registry',
     ...opts,
   };
-  const paths = servicePaths('registry');
-  const home = join(paths.root, `apicurio-${VERSIONS.apicurio}`);
+  const paths = servicePaths(o.instance);
+  const home = join(servicePaths('registry').root, `apicurio-${VERSIONS.apicurio}`);
   const runner = join(home, `apicurio-registry-app-${VERSIONS.apicurio}-runner.jar`);
   const base = `http://${o.host}:${o.port}${CCOMPAT_PATH}`;
 
   return {
-    name: 'registry',
+    name: o.instance,
     address: base,
     logFile: paths.logFile,
     ports: [{ host: o.host, port: o.port }],
@@ -60,6 +66,7 @@ export function schemaRegistry(opts: SchemaRegistryOptions = {}): LocalService {
 
     async start() {
       const java = checkJava();
+      mkdirSync(paths.root, { recursive: true });
       const storage: string[] = [];
       if (o.storage === 'sql') {
         await ensureDatabase(o.databaseUrl).catch((err: Error) => {

@@ -1,6 +1,7 @@
-import type { EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import { bufferCount, concatMap, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { sendChunked } from '../../core/chunked-send.ts';
+import { sendOffsetsRetrying } from '../../core/transaction-offsets.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
@@ -10,6 +11,7 @@ import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
+import { supervise, type Session } from '../../core/supervised.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { NewsClassified, NewsRaw } from '../../schemas/records.ts';
@@ -56,13 +58,7 @@ export async function startClassifyProcessor(opts: ClassifyOptions) {
   const tickers = new TickerExtractor(loadSymbolDirectory(config.symbols));
   const summary: ClassifySummary = { classified: 0, dlq: 0 };
 
-  const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: config.sessionTimeoutMs, maxBytesPerPartition: config.maxBytesPerPartition });
-  await consumer.connect();
-  await consumer.subscribe({ topic: rawTopic, fromBeginning: true });
-
-  async function handle(payload: EachBatchPayload): Promise<void> {
+  async function handle(payload: EachBatchPayload, producer: Producer, consumer: Consumer): Promise<void> {
     const { batch } = payload;
     const poison: PoisonRecord[] = [];
     const decodeOne = async (m: KafkaMessage) => {
@@ -102,7 +98,7 @@ export async function startClassifyProcessor(opts: ClassifyOptions) {
     try {
       if (out.length) await sendChunked(tx, outTopic, await encoder.messages('newsClassified', out));
       await sendToDlq(tx, poison);
-      await tx.sendOffsets({
+      await sendOffsetsRetrying(tx, {
         consumerGroupId: config.groupId,
         topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }] }],
       });
@@ -125,27 +121,66 @@ export async function startClassifyProcessor(opts: ClassifyOptions) {
 
   let lastActivity = Date.now();
   let inFlight = 0;
-  consumer.on(consumer.events.GROUP_JOIN, () => (lastActivity = Date.now()));
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    eachBatch: async (payload) => {
-      inFlight++;
-      try {
-        await handle(payload);
-        lastActivity = Date.now();
-      } finally {
-        inFlight--;
-      }
-    },
-  });
-  log.info({ model: model.version, topic: rawTopic }, 'classify processor running');
+  // A session: a transactional producer and a consumer from the committed offsets. When Kafka
+  // or the registry fails under it (a transaction that could not commit or abort leaves the
+  // producer unusable), it is replaced by a new one after a backoff (core/supervised.ts).
+  async function openSession(): Promise<Session> {
+    let fail: (err: unknown) => void = () => {};
+    const broken = new Promise<never>((_, reject) => (fail = reject));
+    broken.catch(() => {});
+    const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
+    const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: config.sessionTimeoutMs, maxBytesPerPartition: config.maxBytesPerPartition });
+    const close = async () => {
+      await consumer.disconnect().catch(() => {});
+      await producer.disconnect().catch(() => {});
+    };
+    // Opening counts as busy for --once; idle time counts from the group join.
+    inFlight++;
+    try {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topic: rawTopic, fromBeginning: true });
+      consumer.on(consumer.events.GROUP_JOIN, () => (lastActivity = Date.now()));
+      consumer.on(consumer.events.CRASH, (e) => fail(e.payload.error));
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async (payload) => {
+          inFlight++;
+          try {
+            await handle(payload, producer, consumer);
+            lastActivity = Date.now();
+          } catch (err) {
+            fail(err);
+            throw err;
+          } finally {
+            inFlight--;
+          }
+        },
+      });
+    } catch (err) {
+      await close();
+      throw err;
+    } finally {
+      inFlight--;
+      lastActivity = Date.now();
+    }
+    log.info({ model: model.version, topic: rawTopic }, 'classify processor running');
+    return { broken, close };
+  }
 
+  const sessions = supervise('classify', log, openSession, { once: opts.once });
+  // Set when the processor cannot go on (a config error, --once out of attempts): `done` rejects with it.
+  let failure: unknown;
   const life = stoppable(async () => {
-    await consumer.disconnect().catch(() => {});
-    await producer.disconnect().catch(() => {});
+    await sessions.stop();
     log.info(summary, 'classify processor stopped');
+    if (failure) throw failure;
     return summary;
+  });
+  sessions.done.catch((err) => {
+    failure = err;
+    void life.stop();
   });
   if (opts.once) stopWhenIdle(life, () => inFlight === 0 && Date.now() - lastActivity > config.idleExitMs);
   return { done: life.done, stop: () => life.stop() };

@@ -1,6 +1,7 @@
 import type { EachBatchPayload, Producer } from 'kafkajs';
 import { concatMap, Subject } from 'rxjs';
 import { sendChunked } from '../../core/chunked-send.ts';
+import { sendOffsetsRetrying } from '../../core/transaction-offsets.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
@@ -10,6 +11,7 @@ import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
+import { supervise, type Session } from '../../core/supervised.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
@@ -26,7 +28,8 @@ import { candleInput, newsInput } from './to-input.ts';
 // signals it makes final are produced in one transaction with the offsets of exactly the
 // inputs the engine has seen. On start, the engine's state is rebuilt by replaying the
 // inputs up to the committed offsets (their signals were produced before, so they are not
-// produced again): a crash at any point neither loses nor duplicates a signal.
+// produced again): a crash at any point neither loses nor duplicates a signal. A broker or
+// registry outage does the same inside the process (a new session, see core/supervised.ts).
 
 const log = logger('signals');
 const inputsIn = counter('signals_inputs_total', 'Inputs the signals engine took', ['kind']);
@@ -68,8 +71,6 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
   const newsTopic = topicName('newsClassified', prefix);
   const candlesTopic = topicName('marketCandles', prefix);
   const signalsTopic = topicName('signals', prefix);
-  const engine = new SignalEngine(config.rules);
-  const merge = new PartitionMerge<{ input: EngineInput; poison?: undefined }>();
   const summary: SignalsSummary = { rebuilt: 0, inputs: 0, late: 0, signals: 0, dlq: 0 };
 
   async function decode(topic: string, partition: number, m: { offset: string; value: Buffer | null; key: Buffer | null; timestamp: string }): Promise<Decoded> {
@@ -82,167 +83,218 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
     }
   }
 
-  // 1. Where the group stands, and the state up to there.
-  const admin = kafka.admin();
-  await admin.connect();
-  const committed = new Map<string, bigint>();
-  const highs = new Map<string, bigint>();
-  for (const topic of [newsTopic, candlesTopic]) {
-    const [offsets] = await admin.fetchOffsets({ groupId: config.groupId, topics: [topic] });
-    for (const p of offsets?.partitions ?? []) if (p.offset !== '-1') committed.set(`${topic}:${p.partition}`, BigInt(p.offset));
-    for (const p of await admin.fetchTopicOffsets(topic)) highs.set(`${topic}:${p.partition}`, BigInt(p.high));
-  }
-  await admin.disconnect();
-  const rebuild = new PartitionMerge<{ input: EngineInput }>();
-  rebuild.assign(highs.keys());
-  for (const topic of [newsTopic, candlesTopic]) {
-    await readToEnd(
-      kafka,
-      topic,
-      async (m, partition) => {
-        const d = await decode(topic, partition, m);
-        if (d.input) rebuild.add({ source: `${topic}:${partition}`, offset: BigInt(m.offset), eventTime: eventTimeOf(d.input), value: { input: d.input } });
-      },
-      { endAt: ({ partition }) => committed.get(`${topic}:${partition}`) ?? 0n },
-    );
-  }
-  for (const item of rebuild.drain(true)) {
-    engine.push(item.value.input);
-    summary.rebuilt++;
-  }
-  log.info({ rebuilt: summary.rebuilt, watermark: engine.watermarkValue }, 'engine state rebuilt from the committed inputs');
+  // A session: the engine's state rebuilt from the committed offsets, then live. When Kafka or
+  // the registry fails under it, it is replaced by a new one (core/supervised.ts), never
+  // patched: its engine may hold inputs whose transaction did not commit.
+  let current: { idle(): boolean } | undefined;
+  async function openSession(): Promise<Session> {
+    const engine = new SignalEngine(config.rules);
+    const merge = new PartitionMerge<{ input: EngineInput; poison?: undefined }>();
+    let fail: (err: unknown) => void = () => {};
+    const broken = new Promise<never>((_, reject) => (fail = reject));
+    broken.catch(() => {});
+    let rebuilt = 0;
 
-  // 2. Live: batches and ticks flow through one serial pipeline (RxJS concatMap), so the
-  // merge, the engine and the transactional producer are never used concurrently.
-  const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [newsTopic, candlesTopic], fromBeginning: true });
-  const positions = new Map<string, bigint>(highs);
-  for (const key of highs.keys()) positions.set(key, committed.get(key) ?? 0n);
-  merge.assign(highs.keys());
-  const refreshCaughtUp = () => {
-    for (const [key, high] of highs) merge.setCaughtUp(key, (positions.get(key) ?? 0n) >= high);
-  };
-  refreshCaughtUp();
-  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-    const key = `${e.payload.topic}:${e.payload.partition}`;
-    positions.set(key, BigInt(e.payload.lastOffset) + 1n);
-    highs.set(key, BigInt(e.payload.highWatermark));
-  });
-
-  const committedAt = new Map<string, bigint>();
-
-  async function emit(released: Array<MergeItem<{ input: EngineInput }>>, poison: PoisonRecord[]): Promise<void> {
-    const signals: Signal[] = [];
-    for (const item of released) {
-      const { signals: made, late } = engine.push(item.value.input);
-      inputsIn.inc({ kind: item.value.input.kind });
-      summary.inputs++;
-      if (late) {
-        summary.late++;
-        lateInputs.inc();
-      }
-      signals.push(...made);
-    }
-    const offsets = new Map<string, Map<number, string>>();
-    const commit = (source: string, offset: bigint) => {
-      const [topic, partition] = [source.slice(0, source.lastIndexOf(':')), Number(source.slice(source.lastIndexOf(':') + 1))];
-      if (!offsets.has(topic)) offsets.set(topic, new Map());
-      offsets.get(topic)!.set(partition, offset.toString());
-      committedAt.set(source, offset);
-    };
-    for (const item of released) commit(item.source, item.offset + 1n);
-    // A partition with nothing waiting in the merge is done up to its position, past any
-    // transaction markers and DLQ'd records: commit that, or they would count as lag forever.
-    for (const [source, position] of positions) {
-      if (!merge.hasBuffered(source) && position > (committedAt.get(source) ?? -1n) && position > (committed.get(source) ?? -1n)) commit(source, position);
-    }
-    if (!offsets.size && !signals.length && !poison.length) return;
-    const tx = await producer.transaction();
+    // 1. Where the group stands, and the state up to there.
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = new Map<string, bigint>();
+    const highs = new Map<string, bigint>();
     try {
-      if (signals.length) await sendChunked(tx, signalsTopic, await encoder.messages('signals', signals));
-      await sendToDlq(tx, poison);
-      if (offsets.size) {
-        await tx.sendOffsets({
-          consumerGroupId: config.groupId,
-          topics: [...offsets].map(([topic, parts]) => ({ topic, partitions: [...parts].map(([partition, offset]) => ({ partition, offset })) })),
-        });
+      for (const topic of [newsTopic, candlesTopic]) {
+        const [offsets] = await admin.fetchOffsets({ groupId: config.groupId, topics: [topic] });
+        for (const p of offsets?.partitions ?? []) if (p.offset !== '-1') committed.set(`${topic}:${p.partition}`, BigInt(p.offset));
+        for (const p of await admin.fetchTopicOffsets(topic)) highs.set(`${topic}:${p.partition}`, BigInt(p.high));
       }
-      await tx.commit();
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
+    const rebuild = new PartitionMerge<{ input: EngineInput }>();
+    rebuild.assign(highs.keys());
+    for (const topic of [newsTopic, candlesTopic]) {
+      await readToEnd(
+        kafka,
+        topic,
+        async (m, partition) => {
+          const d = await decode(topic, partition, m);
+          if (d.input) rebuild.add({ source: `${topic}:${partition}`, offset: BigInt(m.offset), eventTime: eventTimeOf(d.input), value: { input: d.input } });
+        },
+        { endAt: ({ partition }) => committed.get(`${topic}:${partition}`) ?? 0n },
+      );
+    }
+    for (const item of rebuild.drain(true)) {
+      engine.push(item.value.input);
+      rebuilt++;
+    }
+    summary.rebuilt = rebuilt;
+    log.info({ rebuilt, watermark: engine.watermarkValue }, 'engine state rebuilt from the committed inputs');
+
+    // 2. Live: batches and ticks flow through one serial pipeline (RxJS concatMap), so the
+    // merge, the engine and the transactional producer are never used concurrently.
+    const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
+    const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
+    const timers: { tick?: NodeJS.Timeout } = {};
+    const work = new Subject<Work>();
+    const close = async () => {
+      clearInterval(timers.tick);
+      await consumer.disconnect().catch(() => {});
+      work.complete();
+      await producer.disconnect().catch(() => {});
+    };
+    try {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: [newsTopic, candlesTopic], fromBeginning: true });
     } catch (err) {
-      await tx.abort().catch(() => {});
+      await close();
       throw err;
     }
-    const now = Date.now();
-    for (const s of signals) {
-      signalsOut.inc({ action: s.action });
-      e2eLatency.observe(Math.max(0, (now - s.ts) / 1000));
+    const positions = new Map<string, bigint>(highs);
+    for (const key of highs.keys()) positions.set(key, committed.get(key) ?? 0n);
+    merge.assign(highs.keys());
+    const refreshCaughtUp = () => {
+      for (const [key, high] of highs) merge.setCaughtUp(key, (positions.get(key) ?? 0n) >= high);
+    };
+    refreshCaughtUp();
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+      const key = `${e.payload.topic}:${e.payload.partition}`;
+      positions.set(key, BigInt(e.payload.lastOffset) + 1n);
+      highs.set(key, BigInt(e.payload.highWatermark));
+    });
+    // kafkajs would restart a crashed consumer from the committed offsets into this session's
+    // merge and engine, which already hold what came after them.
+    consumer.on(consumer.events.CRASH, (e) => fail(e.payload.error));
+
+    const committedAt = new Map<string, bigint>();
+
+    async function emit(released: Array<MergeItem<{ input: EngineInput }>>, poison: PoisonRecord[]): Promise<void> {
+      const signals: Signal[] = [];
+      for (const item of released) {
+        const { signals: made, late } = engine.push(item.value.input);
+        inputsIn.inc({ kind: item.value.input.kind });
+        summary.inputs++;
+        if (late) {
+          summary.late++;
+          lateInputs.inc();
+        }
+        signals.push(...made);
+      }
+      const offsets = new Map<string, Map<number, string>>();
+      const commit = (source: string, offset: bigint) => {
+        const [topic, partition] = [source.slice(0, source.lastIndexOf(':')), Number(source.slice(source.lastIndexOf(':') + 1))];
+        if (!offsets.has(topic)) offsets.set(topic, new Map());
+        offsets.get(topic)!.set(partition, offset.toString());
+        committedAt.set(source, offset);
+      };
+      for (const item of released) commit(item.source, item.offset + 1n);
+      // A partition with nothing waiting in the merge is done up to its position, past any
+      // transaction markers and DLQ'd records: commit that, or they would count as lag forever.
+      for (const [source, position] of positions) {
+        if (!merge.hasBuffered(source) && position > (committedAt.get(source) ?? -1n) && position > (committed.get(source) ?? -1n)) commit(source, position);
+      }
+      if (!offsets.size && !signals.length && !poison.length) return;
+      const tx = await producer.transaction();
+      try {
+        if (signals.length) await sendChunked(tx, signalsTopic, await encoder.messages('signals', signals));
+        await sendToDlq(tx, poison);
+        if (offsets.size) {
+          await sendOffsetsRetrying(tx, {
+            consumerGroupId: config.groupId,
+            topics: [...offsets].map(([topic, parts]) => ({ topic, partitions: [...parts].map(([partition, offset]) => ({ partition, offset })) })),
+          });
+        }
+        await tx.commit();
+      } catch (err) {
+        await tx.abort().catch(() => {});
+        throw err;
+      }
+      const now = Date.now();
+      for (const s of signals) {
+        signalsOut.inc({ action: s.action });
+        e2eLatency.observe(Math.max(0, (now - s.ts) / 1000));
+      }
+      summary.signals += signals.length;
+      summary.dlq += poison.length;
+      reportDlq(log, poison);
+      if (Number.isFinite(engine.watermarkValue)) watermarkGauge.set(engine.watermarkValue / 1000);
     }
-    summary.signals += signals.length;
-    summary.dlq += poison.length;
-    reportDlq(log, poison);
-    if (Number.isFinite(engine.watermarkValue)) watermarkGauge.set(engine.watermarkValue / 1000);
+
+    let lastInput = Date.now();
+    work
+      .pipe(
+        concatMap(async (w) => {
+          try {
+            const poison: PoisonRecord[] = [];
+            if (w.kind === 'batch') {
+              const { batch } = w.payload!;
+              const source = `${batch.topic}:${batch.partition}`;
+              for (const m of batch.messages) {
+                const d = await decode(batch.topic, batch.partition, m);
+                if (d.poison) poison.push(d.poison);
+                else merge.add({ source, offset: BigInt(m.offset), eventTime: eventTimeOf(d.input), value: { input: d.input } });
+              }
+              positions.set(source, BigInt(batch.lastOffset()) + 1n);
+              highs.set(source, BigInt(batch.highWatermark));
+              lastInput = Date.now();
+            }
+            refreshCaughtUp();
+            await emit(merge.drain(), poison);
+            w.done();
+          } catch (err) {
+            // The engine may have taken inputs of the failed transaction: this session is over.
+            fail(err);
+            w.fail(err);
+          }
+        }),
+      )
+      .subscribe();
+    const submit = (kind: Work['kind'], payload?: EachBatchPayload) => new Promise<void>((done, failed) => work.next({ kind, payload, done, fail: failed }));
+
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async (payload) => {
+        await submit('batch', payload);
+        payload.resolveOffset(payload.batch.lastOffset());
+        await payload.heartbeat();
+      },
+    });
+
+    // Partitions with nothing new (or only transaction markers) still let the merge move on.
+    timers.tick = setInterval(() => void submit('tick').catch((err) => log.warn({ err: (err as Error).message }, 'tick failed')), 500);
+    current = {
+      idle: () => {
+        const allCaughtUp = [...highs].every(([key, high]) => (positions.get(key) ?? 0n) >= high);
+        return allCaughtUp && merge.buffered === 0 && Date.now() - lastInput > config.idleExitMs;
+      },
+    };
+    return {
+      broken,
+      async close() {
+        current = undefined;
+        await close();
+      },
+    };
   }
 
-  let lastInput = Date.now();
-  const work = new Subject<Work>();
-  const pipeline = work
-    .pipe(
-      concatMap(async (w) => {
-        try {
-          const poison: PoisonRecord[] = [];
-          if (w.kind === 'batch') {
-            const { batch } = w.payload!;
-            const source = `${batch.topic}:${batch.partition}`;
-            for (const m of batch.messages) {
-              const d = await decode(batch.topic, batch.partition, m);
-              if (d.poison) poison.push(d.poison);
-              else merge.add({ source, offset: BigInt(m.offset), eventTime: eventTimeOf(d.input), value: { input: d.input } });
-            }
-            positions.set(source, BigInt(batch.lastOffset()) + 1n);
-            highs.set(source, BigInt(batch.highWatermark));
-            lastInput = Date.now();
-          }
-          refreshCaughtUp();
-          await emit(merge.drain(), poison);
-          w.done();
-        } catch (err) {
-          w.fail(err);
-        }
-      }),
-    )
-    .subscribe();
-  const submit = (kind: Work['kind'], payload?: EachBatchPayload) => new Promise<void>((done, fail) => work.next({ kind, payload, done, fail }));
-
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    eachBatch: async (payload) => {
-      await submit('batch', payload);
-      payload.resolveOffset(payload.batch.lastOffset());
-      await payload.heartbeat();
-    },
-  });
-
-  // Partitions with nothing new (or only transaction markers) still let the merge move on.
-  const ticker = setInterval(() => void submit('tick').catch((err) => log.warn({ err: (err as Error).message }, 'tick failed')), 500);
-
+  const sessions = supervise('signals', log, openSession, { once: opts.once });
+  // Set when the processor cannot go on (a config error, --once out of attempts): `done` rejects with it.
+  let failure: unknown;
   const life = stoppable(async () => {
-    clearInterval(ticker);
-    await consumer.disconnect().catch(() => {});
-    work.complete();
-    pipeline.unsubscribe();
-    await producer.disconnect().catch(() => {});
+    await sessions.stop();
     log.info(summary, 'signals processor stopped');
     return summary;
   });
-  if (opts.once) {
-    stopWhenIdle(life, () => {
-      const allCaughtUp = [...highs].every(([key, high]) => (positions.get(key) ?? 0n) >= high);
-      return allCaughtUp && merge.buffered === 0 && Date.now() - lastInput > config.idleExitMs;
-    });
-  }
-  return { done: life.done, stop: () => life.stop() };
+  sessions.done.catch((err) => {
+    failure = err;
+    void life.stop();
+  });
+  if (opts.once) stopWhenIdle(life, () => current?.idle() ?? false);
+  return {
+    done: life.done.then((s) => {
+      if (failure) throw failure;
+      return s;
+    }),
+    stop: () => life.stop(),
+  };
 }

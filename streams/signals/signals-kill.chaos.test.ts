@@ -5,7 +5,7 @@ import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import type { Signal } from '../../schemas/records.ts';
-import { killAtProgress, killPoints, runToEnd, startComponent, writeConfig } from '../../test/chaos/component-process.ts';
+import { committedOffsets, killAtProgress, killPoints, runToEnd, startComponent, writeConfig } from '../../test/chaos/component-process.ts';
 import { faultInputs, produceInputs } from '../../test/chaos/fault-inputs.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
@@ -32,13 +32,8 @@ async function signalsOf(t: TestTopics): Promise<string[]> {
   return out.sort();
 }
 
-async function committedInputs(admin: Admin, t: TestTopics): Promise<number> {
-  let sum = 0;
-  for (const topic of [topicName('newsClassified', t.prefix), topicName('marketCandles', t.prefix)]) {
-    const [offsets] = await admin.fetchOffsets({ groupId: `${t.prefix}signals`, topics: [topic] });
-    for (const p of offsets?.partitions ?? []) sum += Math.max(0, Number(p.offset));
-  }
-  return sum;
+function committedInputs(admin: Admin, t: TestTopics): Promise<number> {
+  return committedOffsets(admin, `${t.prefix}signals`, [topicName('newsClassified', t.prefix), topicName('marketCandles', t.prefix)]);
 }
 
 beforeAll(async () => {

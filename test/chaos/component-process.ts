@@ -103,11 +103,16 @@ export function killPoints(seed: number, count: number, total: number): number[]
 
 /**
  * Starts the component once per kill point and SIGKILLs it when `progress()` reaches that point;
- * returns the progress seen at each kill (undefined where the process ended first).
+ * returns the progress seen at each kill. A process that ends before its point fails the test.
  */
-export async function killAtEach(args: string[], progress: () => Promise<number>, points: number[], env?: NodeJS.ProcessEnv): Promise<Array<number | undefined>> {
-  const seen: Array<number | undefined> = [];
-  for (const point of points) seen.push(await killAtProgress(startComponent(args, env), progress, point));
+export async function killAtEach(args: string[], progress: () => Promise<number>, points: number[], env?: NodeJS.ProcessEnv): Promise<number[]> {
+  const seen: number[] = [];
+  for (const point of points) {
+    const p = startComponent(args, env);
+    const at = await killAtProgress(p, progress, point);
+    if (at === undefined) throw new Error(`ops-pipeline ${args.join(' ')} ended (${JSON.stringify(await p.exited)}) before progress ${point}:\n${p.output().slice(-4000)}`);
+    seen.push(at);
+  }
   return seen;
 }
 
@@ -119,4 +124,22 @@ export async function committedOffsets(admin: Admin, groupId: string, topics: st
     for (const p of offsets?.partitions ?? []) sum += Math.max(0, Number(p.offset));
   }
   return sum;
+}
+
+/** Sum of the samples of a metric (name with optional `{labels}`) a component serves on METRICS_PORT. */
+export async function scrapeMetric(port: number, name: string): Promise<number> {
+  const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return body
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+/** Polls `check` until it holds; throws with the output's tail when a process it depends on ends first. */
+export async function waitFor(what: string, check: () => Promise<boolean>, running: ComponentProcess[] = []): Promise<void> {
+  while (!(await check().catch(() => false))) {
+    const gone = running.find((p) => !p.running());
+    if (gone) throw new Error(`a component exited while waiting for ${what}:\n${gone.output().slice(-3000)}`);
+    await sleep(200);
+  }
 }

@@ -1,0 +1,112 @@
+import { backoffMs } from './backoff.ts';
+import { OpsPipelineError, ServiceUnreachableError } from './errors.ts';
+import type { Logger } from './log.ts';
+import { reportServiceAttempt } from './metrics.ts';
+
+// A stateful processor's life as a chain of sessions. A session connects, rebuilds the
+// processor's state from the committed offsets, and consumes; when Kafka or the registry fails
+// under it (a transaction that could not commit, a consumer that crashed) its in-memory state
+// may hold inputs whose output never committed, so it is closed and a fresh one opened after a
+// backoff: exactly what a process restart does, without the restart.
+
+export interface Session {
+  /** Rejects when the session broke and must be replaced; never resolves. */
+  broken: Promise<never>;
+  close(): Promise<void>;
+}
+
+/** --once gives up after this many failed sessions in a row (about 7 s of backoff). */
+export const ONCE_ATTEMPTS = 5;
+
+/** The service a failure came from, for the log and the outage metrics. */
+export function failedService(err: unknown): string {
+  if (err instanceof ServiceUnreachableError) return err.service === 'schema registry' ? 'registry' : err.service.toLowerCase();
+  // The registry client reports a refused connection or an HTTP error as a ResponseError.
+  const name = (err as Error)?.name ?? '';
+  if (name === 'ResponseError' || name === 'RegistryHttpError') return 'registry';
+  return 'kafka';
+}
+
+/** Config and credential errors are not outages: retrying cannot help. */
+function fatal(err: unknown): boolean {
+  return err instanceof OpsPipelineError && !(err instanceof ServiceUnreachableError);
+}
+
+export interface Supervisor {
+  /** Settles when stopped, or rejects when the processor cannot go on (fatal error, --once out of attempts). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function supervise(component: string, log: Logger, open: () => Promise<Session>, opts: { once?: boolean } = {}): Supervisor {
+  let stopping = false;
+  let wake: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (wake = resolve));
+  let current: Session | undefined;
+  const down = new Set<string>();
+
+  const done = (async () => {
+    for (let failures = 0; !stopping; ) {
+      try {
+        current = await open();
+        if (stopping) break;
+        for (const service of down) reportServiceAttempt(component, service, true);
+        if (failures) log.info({ failures }, 'recovered: state rebuilt from the committed offsets, consuming again');
+        down.clear();
+        failures = 0;
+        await Promise.race([current.broken, stopped]);
+      } catch (err) {
+        await current?.close().catch(() => {});
+        current = undefined;
+        if (stopping) break;
+        failures++;
+        const service = failedService(err);
+        reportServiceAttempt(component, service, false);
+        down.add(service);
+        const giveUp = fatal(err) || (opts.once && failures >= ONCE_ATTEMPTS);
+        const delay = backoffMs(failures, 0.5, 30);
+        log.warn(
+          { err: (err as Error)?.message, service, failures, retryInMs: giveUp ? undefined : delay },
+          giveUp ? `${service} failed; giving up` : `${service} failed; reconnecting after a backoff and rebuilding state from the committed offsets`,
+        );
+        if (giveUp) throw err;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, delay))), stopped]);
+        clearTimeout(timer);
+      }
+    }
+    await current?.close();
+  })();
+
+  return {
+    done,
+    async stop() {
+      stopping = true;
+      wake();
+      await done.catch(() => {});
+    },
+  };
+}
+
+/**
+ * Outage bookkeeping for a component that lets kafkajs retry (a stateless processor, the sink,
+ * the sources): each failure is counted and logged once with its service, `ok()` after work
+ * that succeeded clears the gauge and logs the recovery.
+ */
+export function outageReporter(component: string, log: Logger) {
+  const down = new Set<string>();
+  return {
+    failed(err: unknown, what: string): void {
+      const service = failedService(err);
+      reportServiceAttempt(component, service, false);
+      down.add(service);
+      log.warn({ err: (err as Error)?.message, service }, what);
+    },
+    ok(): void {
+      if (!down.size) return;
+      for (const service of down) reportServiceAttempt(component, service, true);
+      log.info({ services: [...down] }, 'recovered');
+      down.clear();
+    },
+  };
+}
