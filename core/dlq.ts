@@ -1,4 +1,5 @@
-import type { IHeaders, Producer, TopicMessages } from 'kafkajs';
+import type { IHeaders, Message } from 'kafkajs';
+import { sendChunked, type Sender } from './chunked-send.ts';
 import type { Logger } from './log.ts';
 import { counter } from './metrics.ts';
 
@@ -47,19 +48,21 @@ export function dlqMessage(p: PoisonRecord) {
   };
 }
 
-/** The records grouped into their DLQ topics (`<topic>.dlq`), ready for one sendBatch. */
-export function dlqTopicMessages(records: PoisonRecord[]): TopicMessages[] {
-  const byTopic = new Map<string, PoisonRecord[]>();
-  for (const r of records) byTopic.set(`${r.topic}.dlq`, [...(byTopic.get(`${r.topic}.dlq`) ?? []), r]);
-  return [...byTopic].map(([topic, rs]) => ({ topic, messages: rs.map(dlqMessage) }));
+/** The records grouped into their DLQ topics (`<topic>.dlq`). */
+function dlqTopicMessages(records: PoisonRecord[]): Map<string, Message[]> {
+  const byTopic = new Map<string, Message[]>();
+  for (const r of records) byTopic.set(`${r.topic}.dlq`, [...(byTopic.get(`${r.topic}.dlq`) ?? []), dlqMessage(r)]);
+  return byTopic;
 }
 
 /**
  * Sends poison records to their topics' DLQs (acks=all) before the caller commits offsets:
- * through a producer, or a Kafka transaction so they commit with the consumed offsets.
+ * through a producer, or a Kafka transaction so they commit with the consumed offsets. In
+ * requests under the broker's size limit: poison is often large (a whole page of garbage), and
+ * a refused DLQ send would stall the partition behind it.
  */
-export async function sendToDlq(sender: Pick<Producer, 'sendBatch'>, records: PoisonRecord[]): Promise<void> {
-  if (records.length) await sender.sendBatch({ acks: -1, topicMessages: dlqTopicMessages(records) });
+export async function sendToDlq(sender: Sender, records: PoisonRecord[]): Promise<void> {
+  for (const [topic, messages] of dlqTopicMessages(records)) await sendChunked(sender, topic, messages);
 }
 
 /** Once the DLQ records are committed: counts each (`ops_pipeline_dlq_records_total`) and logs its reason. */

@@ -1,6 +1,6 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { RegistryHttpError, type Registry } from '../core/registry.ts';
-import { DLQ_RETENTION_MS, TOPIC_IDS, TOPICS, dlqTopicName, schemaPath, topicName, valueSchema, valueSubject, type TopicId } from './catalog.ts';
+import { DLQ_MAX_MESSAGE_BYTES, DLQ_RETENTION_MS, TOPIC_IDS, TOPICS, dlqTopicName, schemaPath, topicName, valueSchema, valueSubject, type TopicId } from './catalog.ts';
 import { readTopicStates, topicDifferences } from './topic-state.ts';
 
 // `topics apply`: create what is missing (topics with their configs, DLQ topics), set every
@@ -31,7 +31,9 @@ export function plannedTopics(prefix: string): TopicPlan[] {
     plans.push({
       topic: dlqTopicName(id, prefix),
       partitions: 1,
-      configs: { 'cleanup.policy': 'delete', 'retention.ms': String(DLQ_RETENTION_MS) },
+      // Twice the broker's default record limit: a poison record that fit its topic still
+      // fits with the DLQ headers added.
+      configs: { 'cleanup.policy': 'delete', 'retention.ms': String(DLQ_RETENTION_MS), 'max.message.bytes': String(DLQ_MAX_MESSAGE_BYTES) },
     });
   }
   return plans;

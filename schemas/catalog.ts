@@ -84,6 +84,9 @@ export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = {
 /** DLQ topics keep poison records for a month: long enough to inspect and replay them. */
 export const DLQ_RETENTION_MS = 30 * DAY;
 
+/** DLQ record size limit: twice Kafka's default, so a record that fit its topic fits with its DLQ headers. */
+export const DLQ_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
 export const TopicsConfig = z
   .object({
     /** Prepended to every topic name (e.g. `staging.`), so runs and tests can isolate themselves. */

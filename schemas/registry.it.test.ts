@@ -54,7 +54,7 @@ describe('topics apply', () => {
     const meta = await admin.fetchTopicMetadata({ topics: plans.map((x) => x.topic) });
     const configs = await brokerConfigs(
       plans.map((x) => x.topic),
-      ['cleanup.policy', 'retention.ms', 'min.compaction.lag.ms', 'segment.ms'],
+      ['cleanup.policy', 'retention.ms', 'min.compaction.lag.ms', 'segment.ms', 'max.message.bytes'],
     );
     for (const plan of plans) {
       const actual = configs.get(plan.topic)!;

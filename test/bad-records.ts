@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { expect } from 'vitest';
+import { sendChunked } from '../core/chunked-send.ts';
 import { DLQ_HEADERS } from '../core/dlq.ts';
 import { readToEnd } from '../core/topic-reader.ts';
 import { SAMPLES } from '../schemas/samples.ts';
@@ -55,7 +56,7 @@ export async function produceInterleaved(producer: Producer, topic: string, good
     if (good[i]) messages.push(good[i]!);
     if (bad[i]) messages.push(bad[i]!);
   }
-  await producer.send({ topic, acks: -1, messages });
+  await sendChunked(producer, topic, messages);
 }
 
 export interface DlqRecord {

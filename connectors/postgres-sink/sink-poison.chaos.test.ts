@@ -58,6 +58,10 @@ beforeAll(async () => {
 
   poison.set('newsRaw', [
     ...(await undecodable(encoder, 'newsRaw', 'marketCandles', uid(9000))),
+    // Near the broker's 1 MiB record limit: with the DLQ headers it must still fit its DLQ.
+    { name: 'garbage at the size limit', message: { key: uid(9002), value: Buffer.alloc(1_048_200, 0x7a) }, reason: /magic byte/ },
+    // Together over 1 MiB: the DLQ records cannot go in one request.
+    ...Array.from({ length: 6 }, (_, i) => ({ name: `large garbage ${i}`, message: { key: uid(9100 + i), value: Buffer.alloc(300_000, 0x41 + i) }, reason: /magic byte/ })),
     { name: 'NUL in a text column', message: (await messages('newsRaw', [{ ...raw(9001), title: 'nul \u0000 title' }]))[0]!, reason: /inbound_events_raw\.title contains a NUL character/ },
   ]);
   poison.set('marketCandles', [
