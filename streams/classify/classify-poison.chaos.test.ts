@@ -39,6 +39,8 @@ beforeAll(async () => {
   const encoder = new RecordEncoder(registry, topics.prefix);
   poison = [
     ...(await undecodable(encoder, 'newsRaw', 'newsClassified', uid(9000))),
+    // At the broker's record limit: its DLQ record (with headers) goes in the transaction too.
+    { name: 'garbage at the size limit', message: { key: uid(9002), value: Buffer.alloc(1_048_200, 0x7a) }, reason: /magic byte/ },
     { name: 'blank title', message: await encoder.message('newsRaw', raw(9001, ' \n\t ')), reason: /news item without a title/ },
   ];
   await produceInterleaved(producer, topicName('newsRaw', topics.prefix), await encoder.messages('newsRaw', GOOD), poison.map((p) => p.message));
