@@ -2,86 +2,125 @@ import { randomBytes } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { logger } from './log.ts';
 
-// Reads a topic from a start offset per partition up to an end offset (default: the end
-// offsets seen at start),
-// then stops: how components rebuild their state from Kafka (the compacted feeds.state,
-// the tail of market.candles). Commits nothing.
+// Reads topics from a start offset per partition up to an end offset (default: the end
+// offsets seen at start), then stops: how components rebuild their state from Kafka (the
+// compacted feeds.state, the tail of market.candles, the signals engine's inputs). Commits
+// nothing. `holdBack` lets a reader that merges partitions keep its buffers bounded: a
+// partition it says to hold back is paused until it says otherwise.
 
 export interface PartitionRange {
+  topic: string;
   partition: number;
   low: bigint;
   high: bigint;
 }
 
+export interface ReadOptions {
+  startAt?: (range: PartitionRange) => bigint;
+  endAt?: (range: PartitionRange) => bigint;
+  stallTimeoutMs?: number;
+  /** Called once per partition when it has been read to its end (or has nothing to read). */
+  onPartitionEnd?: (topic: string, partition: number) => void | Promise<void>;
+  /** Asked after every batch, for every partition still being read: true pauses it, false resumes it. */
+  holdBack?: (topic: string, partition: number) => boolean;
+}
+
 export async function readToEnd(
   kafka: Kafka,
-  topic: string,
-  onMessage: (message: KafkaMessage, partition: number) => void | Promise<void>,
-  opts: { startAt?: (range: PartitionRange) => bigint; endAt?: (range: PartitionRange) => bigint; stallTimeoutMs?: number } = {},
+  topicOrTopics: string | readonly string[],
+  onMessage: (message: KafkaMessage, partition: number, topic: string) => void | Promise<void>,
+  opts: ReadOptions = {},
 ): Promise<void> {
+  const topics = typeof topicOrTopics === 'string' ? [topicOrTopics] : [...topicOrTopics];
+  const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
   const admin = kafka.admin();
   await admin.connect();
-  let offsets;
+  const offsets: Array<{ topic: string; partition: number; low: string; high: string }> = [];
   try {
-    offsets = await admin.fetchTopicOffsets(topic);
+    for (const topic of topics) for (const o of await admin.fetchTopicOffsets(topic)) offsets.push({ topic, ...o });
   } finally {
     await admin.disconnect();
   }
-  const pending = new Map<number, bigint>();
-  const starts = new Map<number, bigint>();
+  const pending = new Map<string, { topic: string; partition: number; end: bigint }>();
+  /** Every partition's end, kept after it is reached: later fetches must not pass it on. */
+  const ends = new Map<string, bigint>();
+  const starts: Array<{ topic: string; partition: number; offset: bigint }> = [];
+  const empty: Array<{ topic: string; partition: number }> = [];
   for (const o of offsets) {
-    const range = { partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) };
+    const range = { topic: o.topic, partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) };
     const start = opts.startAt ? opts.startAt(range) : range.low;
     const clamped = start < range.low ? range.low : start;
     const wanted = opts.endAt ? opts.endAt(range) : range.high;
     const end = wanted > range.high ? range.high : wanted;
+    ends.set(key(o.topic, o.partition), end);
     if (clamped < end) {
-      pending.set(o.partition, end);
-      starts.set(o.partition, clamped);
-    }
+      pending.set(key(o.topic, o.partition), { topic: o.topic, partition: o.partition, end });
+      starts.push({ topic: o.topic, partition: o.partition, offset: clamped });
+    } else empty.push({ topic: o.topic, partition: o.partition });
   }
+  for (const p of empty) await opts.onPartitionEnd?.(p.topic, p.partition);
   if (!pending.size) return;
 
   const consumer = kafka.consumer({ groupId: `ops-pipeline-reader-${randomBytes(6).toString('hex')}`, readUncommitted: false, maxWaitTimeInMs: 100 });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics, fromBeginning: true });
   let lastProgress = Date.now();
   // A failing onMessage (the registry away while decoding) fails the read: a partial read
   // taken for the whole would rebuild a component's state wrong.
   let failed: unknown;
+  const paused = new Set<string>();
+  const pace = () => {
+    if (!opts.holdBack) return;
+    for (const [k, p] of pending) {
+      const hold = opts.holdBack(p.topic, p.partition);
+      if (hold && !paused.has(k)) consumer.pause([{ topic: p.topic, partitions: [p.partition] }]);
+      if (!hold && paused.has(k)) consumer.resume([{ topic: p.topic, partitions: [p.partition] }]);
+      if (hold) paused.add(k);
+      else paused.delete(k);
+    }
+  };
   await new Promise<void>((resolve) => {
-    const reached = (partition: number, lastOffset: string) => {
+    const fail = (err: unknown) => {
+      failed ??= err;
+      resolve();
+    };
+    const reached = async (topic: string, partition: number, lastOffset: string) => {
       lastProgress = Date.now();
-      const end = pending.get(partition);
-      if (end !== undefined && BigInt(lastOffset) + 1n >= end) pending.delete(partition);
+      const p = pending.get(key(topic, partition));
+      if (p && BigInt(lastOffset) + 1n >= p.end) {
+        pending.delete(key(topic, partition));
+        consumer.pause([{ topic, partitions: [partition] }]);
+        await opts.onPartitionEnd?.(topic, partition);
+        pace();
+      }
       if (!pending.size) resolve();
     };
-    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => reached(e.payload.partition, e.payload.lastOffset));
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => void reached(e.payload.topic, e.payload.partition, e.payload.lastOffset).catch(fail));
     const stall = setInterval(() => {
       if (!pending.size || failed) return clearInterval(stall);
       if (Date.now() - lastProgress > (opts.stallTimeoutMs ?? 15_000)) {
         clearInterval(stall);
-        logger('topic-reader').warn({ topic, partitions: [...pending.keys()] }, 'stopped reading before the end offsets (no progress)');
+        logger('topic-reader').warn({ topics, partitions: [...pending.values()].map((p) => `${p.topic}:${p.partition}`) }, 'stopped reading before the end offsets (no progress)');
         resolve();
       }
     }, 200);
     void consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        const end = pending.get(batch.partition);
+        const end = ends.get(key(batch.topic, batch.partition));
         try {
           for (const m of batch.messages) {
             if (end !== undefined && BigInt(m.offset) >= end) break;
-            await onMessage(m, batch.partition);
+            await onMessage(m, batch.partition, batch.topic);
           }
+          pace();
         } catch (err) {
-          failed ??= err;
-          resolve();
+          fail(err);
           throw err;
         }
       },
     });
-    for (const [partition, offset] of starts) consumer.seek({ topic, partition, offset: offset.toString() });
+    for (const s of starts) consumer.seek({ topic: s.topic, partition: s.partition, offset: s.offset.toString() });
   });
   await consumer.disconnect();
   if (failed) throw failed;
