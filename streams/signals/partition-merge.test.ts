@@ -32,4 +32,33 @@ describe('PartitionMerge', () => {
     expect(m.drain().map((i) => i.value)).toEqual([]);
     expect(m.drain(true).map((i) => i.value)).toEqual(['a@0', 'b@0']);
   });
+
+  it('fed partition by partition in any interleaving, with ended partitions caught up, releases what a full read then drain(true) releases', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 200; trial++) {
+      const sources = ['a', 'b', 'c', 'd'].slice(0, 1 + Math.floor(rand() * 4));
+      const logs = sources.map((s) => Array.from({ length: Math.floor(rand() * 12) }, (_, o) => item(s, o, Math.floor(rand() * 20))));
+      const whole = new PartitionMerge<string>();
+      whole.assign(sources);
+      for (const log of logs) for (const i of log) whole.add(i);
+      const expected = whole.drain(true).map((i) => i.value);
+
+      const streamed = new PartitionMerge<string>();
+      streamed.assign(sources);
+      const out: string[] = [];
+      const next = logs.map(() => 0);
+      const ended = (k: number) => next[k] === logs[k]!.length;
+      sources.forEach((s, k) => ended(k) && streamed.setCaughtUp(s, true));
+      while (sources.some((_, k) => !ended(k))) {
+        const open = sources.map((_, k) => k).filter((k) => !ended(k));
+        const k = open[Math.floor(rand() * open.length)]!;
+        streamed.add(logs[k]![next[k]!++]!);
+        if (ended(k)) streamed.setCaughtUp(sources[k]!, true);
+        out.push(...streamed.drain().map((i) => i.value));
+      }
+      out.push(...streamed.drain(true).map((i) => i.value));
+      expect(out).toEqual(expected);
+    }
+  });
 });

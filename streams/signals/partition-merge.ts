@@ -55,7 +55,12 @@ export class PartitionMerge<T> {
   }
 
   hasBuffered(source: string): boolean {
-    return (this.queues.get(source)?.length ?? 0) > 0;
+    return this.queued(source) > 0;
+  }
+
+  /** Records waiting in one partition's queue. */
+  queued(source: string): number {
+    return this.queues.get(source)?.length ?? 0;
   }
 
   get buffered(): number {

@@ -38,6 +38,9 @@ const signalsOut = counter('signals_produced_total', 'Signals produced', ['actio
 const watermarkGauge = gauge('signals_watermark_seconds', 'Event-time watermark of the signals engine (epoch seconds)');
 const e2eLatency = histogram('signals_end_to_end_seconds', 'Signal event time to produced, seconds', [], [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 86400]);
 
+/** Inputs buffered per partition while rebuilding before that partition is paused. */
+const REBUILD_QUEUE_LIMIT = 5_000;
+
 type Decoded = { input: EngineInput; poison?: undefined } | { input?: undefined; poison: PoisonRecord };
 
 interface Work {
@@ -109,23 +112,35 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
     } finally {
       await admin.disconnect().catch(() => {});
     }
+    // Both topics are read at once and merged as they come, each partition paused while it is
+    // far ahead of the others: memory stays bounded however long the history is, and the
+    // engine sees the inputs in the same order as if all were read first and then merged.
     const rebuild = new PartitionMerge<{ input: EngineInput }>();
     rebuild.assign(highs.keys());
-    for (const topic of [newsTopic, candlesTopic]) {
-      await readToEnd(
-        kafka,
-        topic,
-        async (m, partition) => {
-          const d = await decode(topic, partition, m);
-          if (d.input) rebuild.add({ source: `${topic}:${partition}`, offset: BigInt(m.offset), eventTime: eventTimeOf(d.input), value: { input: d.input } });
+    const replay = (all = false) => {
+      for (const item of rebuild.drain(all)) {
+        engine.push(item.value.input);
+        rebuilt++;
+      }
+    };
+    await readToEnd(
+      kafka,
+      [newsTopic, candlesTopic],
+      async (m, partition, topic) => {
+        const d = await decode(topic, partition, m);
+        if (d.input) rebuild.add({ source: `${topic}:${partition}`, offset: BigInt(m.offset), eventTime: eventTimeOf(d.input), value: { input: d.input } });
+        replay();
+      },
+      {
+        endAt: ({ topic, partition }) => committed.get(`${topic}:${partition}`) ?? 0n,
+        onPartitionEnd: (topic, partition) => {
+          rebuild.setCaughtUp(`${topic}:${partition}`, true);
+          replay();
         },
-        { endAt: ({ partition }) => committed.get(`${topic}:${partition}`) ?? 0n },
-      );
-    }
-    for (const item of rebuild.drain(true)) {
-      engine.push(item.value.input);
-      rebuilt++;
-    }
+        holdBack: (topic, partition) => rebuild.queued(`${topic}:${partition}`) > REBUILD_QUEUE_LIMIT,
+      },
+    );
+    replay(true);
     summary.rebuilt = rebuilt;
     log.info({ rebuilt, watermark: engine.watermarkValue }, 'engine state rebuilt from the committed inputs');
 
