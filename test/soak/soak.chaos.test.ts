@@ -17,8 +17,9 @@ import { candleChunks, newsChunks, produceAll, soakPlan } from './soak-inputs.ts
 // The soak: the issue's 1,000,000 candles and 100,000 news items through the whole pipeline,
 // each component a real `ops-pipeline run …` child process against the real broker, registry
 // and PostgreSQL. News go in first and classify starts on them while the candles are produced;
-// the sink runs live all along. Signals then run over the classified news and the candles,
-// the paper executor over the signals, and a last `sink --once` drains what is left. At the
+// the sink runs live all along. Signals then run over the classified news and the candles
+// (and once more, rebuilding their state from the whole history), the paper executor over the
+// signals, and a last `sink --once` drains what is left. At the
 // end every table and topic holds exactly what went in, and each component's memory stayed
 // bounded: it ran under a capped V8 heap, its RSS (sampled every second) stayed under a sane
 // bound and did not grow from the first third of its run to the last. Peak RSS per component
@@ -112,6 +113,10 @@ it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} new
   const signals = run('signals', '--once');
   results.push(await signals.done);
   step('signals done');
+  // Started again on the whole history: its rebuild must fit the same memory and add nothing.
+  const restarted = run('signals', '--once');
+  results.push({ ...(await restarted.done), name: 'signals (restart)' });
+  step('signals restart done');
   const executor = run('executor', '--once');
   results.push(await executor.done);
   step('executor done');
@@ -182,7 +187,7 @@ it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} new
   process.stdout.write(
     [
       `soak: ${plan.candles} candles + ${NEWS} news in ${summary.wallSeconds} s (${summary.recordsPerSecond} records/s); classify ${summary.classifySeconds} s`,
-      ...summary.components.map((c) => `  ${c.name.padEnd(9)} ${String(c.seconds).padStart(5)} s  peak RSS ${String(c.peakRssMiB).padStart(5)} MiB${c.memory ? `  (first third ${c.memory.firstThirdPeakMiB}, last third ${c.memory.lastThirdPeakMiB} MiB)` : ''}`),
+      ...summary.components.map((c) => `  ${c.name.padEnd(17)} ${String(c.seconds).padStart(5)} s  peak RSS ${String(c.peakRssMiB).padStart(5)} MiB${c.memory ? `  (first third ${c.memory.firstThirdPeakMiB}, last third ${c.memory.lastThirdPeakMiB} MiB)` : ''}`),
       '',
     ].join('\n'),
   );
@@ -200,6 +205,8 @@ it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} new
   expect(classified).toBe(NEWS);
   expect(pending).toBe(signalIds.size);
   expect(signalIds.size).toBeGreaterThan(0);
+  // The restarted processor had every input committed already: it rebuilt, and made nothing.
+  expect(results.find((r) => r.name === 'signals (restart)')?.summary).toMatch(/ 0 new inputs, .* 0 signals produced,/);
   expect(Object.values(dlq).every((n) => n === 0), JSON.stringify(dlq)).toBe(true);
   for (const r of [...results, drained]) {
     expect(r.peakBytes, `${r.name} peak RSS`).toBeLessThan(MAX_RSS_BYTES);
