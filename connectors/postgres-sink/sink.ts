@@ -249,6 +249,9 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
         lastFailure = undefined;
       } catch (err) {
         lastFailure = err as Error;
+        // kafkajs restarts the consumer (from the committed offsets) only after a retriable
+        // error; the registry client's are not marked so, and an outage must not end the sink.
+        if (err instanceof Error && !(err instanceof BadRecordError)) Object.assign(err, { retriable: true });
         throw err;
       } finally {
         inFlight--;

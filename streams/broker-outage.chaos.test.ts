@@ -1,0 +1,187 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Admin, Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AvroCodec } from '../core/avro-codec.ts';
+import { createKafka } from '../core/kafka.ts';
+import { createRegistry } from '../core/registry.ts';
+import { readToEnd } from '../core/topic-reader.ts';
+import { kafkaBroker } from '../deploy/local/kafka-broker.ts';
+import { servicePaths } from '../deploy/local/layout.ts';
+import { bringUp } from '../deploy/local/services.ts';
+import { applyTopics } from '../schemas/apply.ts';
+import { recordName, topicName, type TopicId } from '../schemas/catalog.ts';
+import type { NewsClassified, Signal } from '../schemas/records.ts';
+import { committedOffsets, runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
+import { actualTables, faultInputs, produceInputs, type FaultInputs } from '../test/chaos/fault-inputs.ts';
+import { freshDatabase } from '../test/database.ts';
+import { deleteSubjects, testConnections, uniquePrefix } from '../test/kafka.ts';
+import { MODELS_DIR } from './classify/model/sentiment-model.ts';
+
+// The broker stopped and started again under load. Sink, signals and classify run as real
+// child processes against a broker of this test's own (never the shared one); half the input is
+// in, the broker goes down until each component has reported the outage (metrics and log), comes
+// back, the other half follows. Without a process restart, every output must equal a clean run's
+// over the same input: the tables, the signals, one classification per news item.
+
+const INSTANCE = 'kafka-outage';
+const PORT = 19300;
+const BROKER = `127.0.0.1:${PORT}`;
+const METRICS = { sink: 19310, signals: 19311, classify: 19312 } as const;
+const shared = testConnections();
+const conn = { ...shared, kafka: { ...shared.kafka, brokers: [BROKER] } };
+const env = { KAFKA_BROKERS: BROKER };
+const broker = kafkaBroker({ instance: INSTANCE, port: PORT, controllerPort: PORT + 1, heap: '384m' });
+const model = join(mkdtempSync(join(tmpdir(), 'opsp-outage-model-')), 'compact-finsent');
+
+const all = faultInputs({ tickers: 20, minutes: 1500, news: 2000, seed: 91 });
+const newsRaw = [...new Map(all.newsRaw.map((r) => [r.event_uid, r])).values()];
+const firstHalfOf = <T>(records: T[], half: 0 | 1) => records.filter((_, i) => (i < records.length / 2) === (half === 0));
+// Signals' inputs in event time, without late corrections: halves split by time reach it in
+// order. The raw news and feed states are for the sink's tables.
+const MID = all.marketCandles[Math.floor(all.marketCandles.length / 2)]!.ts;
+const signalsInput = (half: 0 | 1) => ({
+  newsClassified: all.newsClassified.filter((n) => (n.event_time < MID) === (half === 0)),
+  marketCandles: all.marketCandles.filter((c) => c.volume !== 7 && (c.ts < MID) === (half === 0)),
+});
+const sinkOnlyInput = (half: 0 | 1): Partial<FaultInputs> => ({ newsRaw: firstHalfOf(newsRaw, half), feedsState: firstHalfOf(all.feedsState, half) });
+const classifyInput = (half: 0 | 1): Partial<FaultInputs> => ({ newsRaw: firstHalfOf(newsRaw, half) });
+const signalsInputCount = (half: 0 | 1) => Object.values(signalsInput(half)).reduce((n, r) => n + r.length, 0);
+
+let kafka: Kafka;
+let admin: Admin;
+const dbs: Array<{ url: string; drop: () => Promise<void> }> = [];
+const prefixes: string[] = [];
+const running: ComponentProcess[] = [];
+
+/** One run: topics for signals + sink and (apart, so its output does not feed signals) for classify. */
+async function newRun(label: string) {
+  const run = { sig: uniquePrefix(`${label}-sig`), cls: uniquePrefix(`${label}-cls`), db: await freshDatabase({ migrate: true }) };
+  dbs.push(run.db);
+  for (const prefix of [run.sig, run.cls]) {
+    prefixes.push(prefix);
+    // A broker just started may not know a topic it just created yet (kafkajs waits for
+    // leaders only on LEADER_NOT_AVAILABLE); applying again is harmless.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await applyTopics(admin, createRegistry(conn.registry), prefix);
+        break;
+      } catch (err) {
+        if (attempt >= 5 || !/does not host this topic-partition/.test((err as Error).message)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+  const ids = (name: string, prefix: string) => ({ groupId: `${prefix}${name}`, transactionalId: `${prefix}${name}`, idleExitMs: 2000 });
+  const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100 };
+  const sigConfig = writeConfig({ kafka: { brokers: [BROKER] }, topics: { prefix: run.sig }, database: { url: run.db.url }, signals: { ...ids('signals', run.sig), rules }, sink: { groupId: `${run.sig}sink`, idleExitMs: 2000 } });
+  const clsConfig = writeConfig({ kafka: { brokers: [BROKER] }, topics: { prefix: run.cls }, classify: { ...ids('classify', run.cls), batchSize: 16, maxBytesPerPartition: 8192 } });
+  return {
+    ...run,
+    args: { signals: ['--config', sigConfig, 'run', 'signals'], sink: ['--config', sigConfig, 'run', 'sink'], classify: ['--config', clsConfig, 'run', 'classify', '--model', model] },
+    produce: async (half: 0 | 1) => {
+      await produceInputs(kafka, conn, run.sig, { ...sinkOnlyInput(half), ...signalsInput(half) }, 200);
+      await produceInputs(kafka, conn, run.cls, classifyInput(half), 60);
+    },
+  };
+}
+
+async function decoded<T>(topic: string, name: string): Promise<T[]> {
+  const codec = new AvroCodec(createRegistry(conn.registry));
+  const out: T[] = [];
+  await readToEnd(kafka, topic, async (m) => void out.push(await codec.decode<T>(m.value, name)));
+  return out;
+}
+
+/** Everything a run produced, in a comparable form. */
+async function outputsOf(run: Awaited<ReturnType<typeof newRun>>) {
+  const signals = (await decoded<Signal>(topicName('signals', run.sig), recordName('signals'))).map((s) => JSON.stringify(s)).sort();
+  const classified = (await decoded<NewsClassified>(topicName('newsClassified', run.cls), recordName('newsClassified'))).map((c) => JSON.stringify([c.event_uid, c.sentiment_label, c.tickers])).sort();
+  return { signals, classified, tables: await actualTables(run.db.url) };
+}
+
+const step = (what: string) => console.error(`[outage] ${new Date().toISOString()} ${what}`);
+const inputTotal = (prefix: string, ids: TopicId[]) => ids.map((id) => topicName(id, prefix));
+
+beforeAll(async () => {
+  cpSync(join(MODELS_DIR, 'compact-finsent'), model, { recursive: true });
+  await broker.stop();
+  rmSync(servicePaths(INSTANCE).root, { recursive: true, force: true });
+  await bringUp(broker, () => {});
+  kafka = createKafka(conn.kafka, 'outage-test');
+  admin = kafka.admin();
+  await admin.connect();
+});
+afterAll(async () => {
+  // A failed run: what each component said last, to tell which one stopped where.
+  for (const p of running) if (p.running()) console.error(`[outage] ${p.child.spawnargs.slice(-3).join(' ')}:\n${p.output().slice(-2500)}`);
+  for (const p of running) await p.kill('SIGKILL');
+  await admin?.disconnect().catch(() => {});
+  await broker.stop();
+  rmSync(servicePaths(INSTANCE).root, { recursive: true, force: true });
+  for (const prefix of prefixes) await deleteSubjects(shared.registry.url, prefix).catch(() => {});
+  for (const db of dbs) await db.drop().catch(() => {});
+});
+
+describe('broker restarted under load', () => {
+  it('sink, signals and classify report the outage, recover without a restart, and lose or duplicate nothing', async () => {
+    step('clean run');
+    const clean = await newRun('outage-clean');
+    await clean.produce(0);
+    await clean.produce(1);
+    await runToEnd([...clean.args.signals, '--once'], env);
+    await runToEnd([...clean.args.sink, '--once'], env);
+    await runToEnd([...clean.args.classify, '--once'], env);
+    const expected = await outputsOf(clean);
+    expect(expected.signals.length).toBeGreaterThan(10);
+    expect(expected.classified).toHaveLength(newsRaw.length);
+
+    step('chaos run: first half');
+    const chaos = await newRun('outage-chaos');
+    await chaos.produce(0);
+    const procs = {
+      sink: startComponent(chaos.args.sink, { ...env, METRICS_PORT: String(METRICS.sink) }),
+      signals: startComponent(chaos.args.signals, { ...env, METRICS_PORT: String(METRICS.signals) }),
+      classify: startComponent(chaos.args.classify, { ...env, METRICS_PORT: String(METRICS.classify) }),
+    };
+    running.push(...Object.values(procs));
+    const live = Object.values(procs);
+    await waitFor('signals to take the first half', async () => (await committedOffsets(admin, `${chaos.sig}signals`, inputTotal(chaos.sig, ['newsClassified', 'marketCandles']))) >= signalsInputCount(0), live);
+    await waitFor('classify to start', async () => (await committedOffsets(admin, `${chaos.cls}classify`, inputTotal(chaos.cls, ['newsRaw']))) > 0, live);
+
+    step('broker stopped');
+    await broker.stop();
+    const retries = (c: keyof typeof METRICS) => scrapeMetric(METRICS[c], `ops_pipeline_service_retries_total{component="${c}",service="kafka"}`);
+    const unreachable = (c: keyof typeof METRICS) => scrapeMetric(METRICS[c], `ops_pipeline_service_unreachable{component="${c}",service="kafka"}`);
+    for (const c of Object.keys(METRICS) as Array<keyof typeof METRICS>) {
+      await waitFor(`${c} to report the outage`, async () => (await retries(c)) >= 1 && (await unreachable(c)) === 1, live);
+    }
+    step('broker starting again');
+    await bringUp(broker, () => {});
+
+    step('second half');
+    await chaos.produce(1);
+    const total = signalsInputCount(0) + signalsInputCount(1);
+    await waitFor('signals to take everything', async () => (await committedOffsets(admin, `${chaos.sig}signals`, inputTotal(chaos.sig, ['newsClassified', 'marketCandles']))) >= total, live);
+    await waitFor('classify to take everything', async () => (await committedOffsets(admin, `${chaos.cls}classify`, inputTotal(chaos.cls, ['newsRaw']))) >= newsRaw.length, live);
+    step('waiting for the sink');
+    await waitFor('the sink to write every row', async () => {
+      const t = await actualTables(chaos.db.url);
+      return Object.entries(expected.tables).every(([table, { rows }]) => t[table]!.rows >= rows);
+    }, live);
+    for (const c of Object.keys(METRICS) as Array<keyof typeof METRICS>) {
+      await waitFor(`${c} to clear the outage gauge`, async () => (await unreachable(c)) === 0, live);
+    }
+    expect(live.every((p) => p.running())).toBe(true);
+    expect(procs.signals.output()).toMatch(/kafka failed; reconnecting after a backoff/);
+    expect(procs.sink.output()).toMatch(/Kafka consumer failed; kafkajs restarts it/);
+    expect(procs.classify.output()).toMatch(/kafka failed; reconnecting after a backoff/);
+    for (const p of live) expect((await p.kill('SIGTERM')).code).toBe(0);
+
+    const actual = await outputsOf(chaos);
+    expect(actual.signals).toEqual(expected.signals);
+    expect(actual.classified).toEqual(expected.classified);
+    expect(actual.tables).toEqual(expected.tables);
+  });
+});
