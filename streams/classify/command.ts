@@ -25,7 +25,7 @@ export function registerClassifyCommand(program: Command): void {
     .option('--batch-size <n>', 'texts per model call', (v) => Number(v))
     .action(async (opts: { model?: string; batchSize?: number }, cmd: Command) => {
       const config = loadSection('classify', ClassifyConfig, configSources(cmd));
-      const model = await loadSentimentModel(modelDir(opts.model, config));
+      const model = await loadSentimentModel(modelDir(opts.model, config), { threads: config.modelThreads });
       const tickers = new TickerExtractor(loadSymbolDirectory(config.symbols));
       const size = opts.batchSize ?? config.batchSize;
       let pending: string[] = [];
@@ -53,11 +53,11 @@ export function registerClassifyRunCommand(run: Command): void {
     .description('news.raw → news.classified: sentiment (ONNX model), tickers, event type, urgency; in Kafka transactions')
     .option('--once', 'process what is there, then exit')
     .option('--model <dir>', 'model folder (config classify.modelDir)')
-    .addHelpText('after', '\nConfig section `classify`: groupId, transactionalId, modelDir, batchSize, symbols, idleExitMs, maxBytesPerPartition, sessionTimeoutMs (see README).')
+    .addHelpText('after', '\nConfig section `classify`: groupId, transactionalId, modelDir, batchSize, modelThreads, symbols, idleExitMs, maxBytesPerPartition, sessionTimeoutMs (see README).')
     .action(async (opts: { once?: boolean; model?: string }, cmd: Command) => {
       const sources = configSources(cmd);
       const config = loadSection('classify', ClassifyConfig, sources);
-      const model = await loadSentimentModel(modelDir(opts.model, config));
+      const model = await loadSentimentModel(modelDir(opts.model, config), { threads: config.modelThreads, runSize: config.batchSize });
       const processor = await startClassifyProcessor({ connections: connections(cmd), config, prefix: loadSection('topics', TopicsConfig, sources).prefix, model, once: opts.once });
       const metrics = await serveMetrics();
       const s = await runUntilSignal(processor);

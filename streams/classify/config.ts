@@ -10,6 +10,8 @@ export const ClassifyConfig = z
     modelDir: z.string().default(''),
     /** Texts per model call. */
     batchSize: z.number().int().min(1).max(1024).default(32),
+    /** onnxruntime threads for the model: a batch spreads over them; one short text barely does. */
+    modelThreads: z.number().int().min(1).max(64).default(2),
     /** Extra company names for ticker extraction: { ticker, names[] }. */
     symbols: z.array(z.object({ ticker: z.string().regex(/^[A-Z0-9.^=-]{1,20}$/), names: z.array(z.string().min(2)).min(1) }).strict()).default([]),
     /** --once: stop after this long without new input. */

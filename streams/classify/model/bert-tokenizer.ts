@@ -161,16 +161,20 @@ export class BertTokenizer {
 
   /** A padded batch as the model's int64 inputs (row-major, batch × length). */
   encodeBatch(texts: readonly string[]): BatchEncoding {
-    const encodings = texts.map((t) => this.encode(t));
+    return this.padBatch(texts.map((t) => this.encode(t)));
+  }
+
+  /** Encodings padded to the longest of them, as the model's int64 input tensors. */
+  padBatch(encodings: readonly Encoding[]): BatchEncoding {
     const length = Math.max(2, ...encodings.map((e) => e.ids.length));
-    const inputIds = new BigInt64Array(texts.length * length).fill(BigInt(this.padId));
-    const attentionMask = new BigInt64Array(texts.length * length);
+    const inputIds = new BigInt64Array(encodings.length * length).fill(BigInt(this.padId));
+    const attentionMask = new BigInt64Array(encodings.length * length);
     encodings.forEach((e, row) => {
       e.ids.forEach((id, col) => {
         inputIds[row * length + col] = BigInt(id);
         attentionMask[row * length + col] = 1n;
       });
     });
-    return { inputIds, attentionMask, tokenTypeIds: new BigInt64Array(texts.length * length), length };
+    return { inputIds, attentionMask, tokenTypeIds: new BigInt64Array(encodings.length * length), length };
   }
 }

@@ -48,14 +48,45 @@ function softmax(row: Float32Array | number[]): number[] {
   return exps.map((e) => e / sum);
 }
 
-export async function loadSentimentModel(dir = defaultModelDir()): Promise<LoadedModel> {
+export interface ModelRunOptions {
+  /**
+   * onnxruntime intra-op threads. One short headline gains little from a second thread; a
+   * batch uses every thread it is given, which is much of why batching pays.
+   */
+  threads?: number;
+  /** Largest number of texts in one model run; a longer call is split into runs of this size. */
+  runSize?: number;
+}
+
+/**
+ * Orders texts by token count and cuts them into runs of at most `runSize`, so a run pads
+ * to a length close to its own texts' instead of the longest text of the whole call (a
+ * transformer's cost grows with the padded length, quadratically in attention).
+ */
+export function runsByLength(lengths: readonly number[], runSize: number): number[][] {
+  const order = lengths.map((_, i) => i).sort((a, b) => lengths[a]! - lengths[b]! || a - b);
+  const runs: number[][] = [];
+  for (let i = 0; i < order.length; i += runSize) runs.push(order.slice(i, i + runSize));
+  return runs;
+}
+
+export async function loadSentimentModel(dir = defaultModelDir(), opts: ModelRunOptions = {}): Promise<LoadedModel> {
+  const threads = opts.threads ?? 2;
+  const runSize = opts.runSize ?? 32;
   if (!isModelDir(dir)) throw new ConfigError(`${dir} is not a model folder (needs model.onnx, vocab.txt, config.json)`, 'classify.modelDir');
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
   const labels = labelMap(config, dir);
   const maxLength = Number(config.max_length ?? config.max_position_embeddings ?? 128);
   const tokenizer = BertTokenizer.fromVocabFile(join(dir, 'vocab.txt'), Math.min(maxLength, 512));
   const bytes = readFileSync(join(dir, 'model.onnx'));
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    // Idle threads must sleep, not spin: the model shares a small machine with the broker and
+    // the other processors.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
   for (const name of ['input_ids', 'attention_mask', 'token_type_ids']) {
     if (!session.inputNames.includes(name)) throw new ConfigError(`${dir}/model.onnx has no input ${name} (has ${session.inputNames.join(', ')})`);
   }
@@ -67,21 +98,25 @@ export async function loadSentimentModel(dir = defaultModelDir()): Promise<Loade
     labels,
     version,
     async classify(texts: readonly string[]): Promise<SentimentResult[]> {
-      if (!texts.length) return [];
-      const b = tokenizer.encodeBatch(texts);
-      const shape = [texts.length, b.length];
-      const out = await session.run({
-        input_ids: new ort.Tensor('int64', b.inputIds, shape),
-        attention_mask: new ort.Tensor('int64', b.attentionMask, shape),
-        token_type_ids: new ort.Tensor('int64', b.tokenTypeIds, shape),
-      });
-      const logits = out.logits!.data as Float32Array;
-      return texts.map((_, i) => {
-        const probs = softmax(logits.subarray(i * labels.length, (i + 1) * labels.length));
-        let best = 0;
-        for (let k = 1; k < probs.length; k++) if (probs[k]! > probs[best]!) best = k;
-        return { label: labels[best] as SentimentResult['label'], score: probs[best]! };
-      });
+      const encodings = texts.map((t) => tokenizer.encode(t));
+      const results: SentimentResult[] = new Array(texts.length);
+      for (const run of runsByLength(encodings.map((e) => e.ids.length), runSize)) {
+        const b = tokenizer.padBatch(run.map((i) => encodings[i]!));
+        const shape = [run.length, b.length];
+        const out = await session.run({
+          input_ids: new ort.Tensor('int64', b.inputIds, shape),
+          attention_mask: new ort.Tensor('int64', b.attentionMask, shape),
+          token_type_ids: new ort.Tensor('int64', b.tokenTypeIds, shape),
+        });
+        const logits = out.logits!.data as Float32Array;
+        run.forEach((textIndex, row) => {
+          const probs = softmax(logits.subarray(row * labels.length, (row + 1) * labels.length));
+          let best = 0;
+          for (let k = 1; k < probs.length; k++) if (probs[k]! > probs[best]!) best = k;
+          results[textIndex] = { label: labels[best] as SentimentResult['label'], score: probs[best]! };
+        });
+      }
+      return results;
     },
     close: () => session.release(),
   };
