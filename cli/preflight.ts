@@ -4,7 +4,10 @@ import { CandlesConfig } from '../connectors/candles/config.ts';
 import { SinkConfig } from '../connectors/postgres-sink/config.ts';
 import { RssConfig } from '../connectors/rss/config.ts';
 import { loadSection } from '../core/config.ts';
-import { ConfigError } from '../core/errors.ts';
+import { backoffMs } from '../core/backoff.ts';
+import { ConfigError, ServiceUnreachableError } from '../core/errors.ts';
+import { logger } from '../core/log.ts';
+import { reportServiceAttempt } from '../core/metrics.ts';
 import { checkKafka, createKafka, withKafka } from '../core/kafka.ts';
 import { checkRegistry } from '../core/registry.ts';
 import { TOPIC_IDS, TopicsConfig, dlqTopicName, topicName } from '../schemas/catalog.ts';
@@ -14,6 +17,8 @@ import { SignalsConfig } from '../streams/signals/config.ts';
 import { configSources, connections } from './context.ts';
 
 /** Each component's config section: all of the config is checked before any service is called. */
+const log = logger('preflight');
+
 const SECTIONS: Record<string, z.ZodType> = { rss: RssConfig, candles: CandlesConfig, classify: ClassifyConfig, signals: SignalsConfig, sink: SinkConfig, executor: ExecutorConfig };
 
 // Before a component starts: the config is valid, Kafka and the registry answer, and the
@@ -21,14 +26,37 @@ const SECTIONS: Record<string, z.ZodType> = { rss: RssConfig, candles: CandlesCo
 // of a minute of kafkajs retries, a stack trace, or a consumer waiting forever on a topic
 // that a mistyped --topic-prefix names.
 
+/**
+ * A long-running component started while Kafka or the registry is away waits for it, with a
+ * backoff and a warning per attempt, instead of exiting (a supervisor would only restart it
+ * into the same wait); with `--once` it exits with code 3 at once.
+ */
+async function untilReachable(cmd: Command, check: () => Promise<void>): Promise<void> {
+  let service: string | undefined;
+  for (let failures = 1; ; failures++) {
+    try {
+      await check();
+      if (service) reportServiceAttempt(cmd.name(), service, true);
+      return;
+    } catch (err) {
+      if (!(err instanceof ServiceUnreachableError) || (cmd.opts() as { once?: boolean }).once) throw err;
+      const delay = backoffMs(failures, 0.5, 30);
+      service = err.service === 'schema registry' ? 'registry' : err.service.toLowerCase();
+      reportServiceAttempt(cmd.name(), service, false);
+      log.warn({ err: err.message, failures, retryInMs: delay }, `${err.service} unreachable at start; waiting for it`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 export async function preflight(cmd: Command): Promise<void> {
   const conn = connections(cmd);
   const sources = configSources(cmd);
   const { prefix } = loadSection('topics', TopicsConfig, sources);
   const section = SECTIONS[cmd.name()];
   if (section) loadSection(cmd.name(), section, sources);
-  await checkKafka(conn.kafka);
-  await checkRegistry(conn.registry);
+  await untilReachable(cmd, () => checkKafka(conn.kafka));
+  await untilReachable(cmd, () => checkRegistry(conn.registry));
   const existing = await withKafka(conn.kafka, async () => {
     const admin = createKafka(conn.kafka, 'preflight').admin();
     await admin.connect();

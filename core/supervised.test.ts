@@ -18,6 +18,7 @@ function session(): Session & { closed: boolean; break(err: unknown): void } {
   broken.catch(() => {});
   const s = {
     broken,
+    healthy: Promise.resolve(),
     closed: false,
     break: (err: unknown) => fail(err),
     async close() {
@@ -28,7 +29,7 @@ function session(): Session & { closed: boolean; break(err: unknown): void } {
 }
 
 describe('supervise', () => {
-  it('replaces a broken session by a new one, counting the outage until the new one is open', async () => {
+  it('replaces a broken session by a new one, counting the outage until the new one is healthy', async () => {
     const opened: Array<ReturnType<typeof session>> = [];
     let opens = 0;
     const sup = supervise('test-a', logger('test'), async () => {
@@ -40,6 +41,7 @@ describe('supervise', () => {
     while (opened.length < 1) await new Promise((r) => setTimeout(r, 10));
     opened[0]!.break(Object.assign(new Error('registry down'), { name: 'ResponseError' }));
     while (opened.length < 2) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 20));
     expect(opened[0]!.closed).toBe(true);
     expect(await metric('ops_pipeline_service_retries_total', { component: 'test-a', service: 'registry' })).toBe(1);
     expect(await metric('ops_pipeline_service_retries_total', { component: 'test-a', service: 'kafka' })).toBe(1);

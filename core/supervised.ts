@@ -12,18 +12,27 @@ import { reportServiceAttempt } from './metrics.ts';
 export interface Session {
   /** Rejects when the session broke and must be replaced; never resolves. */
   broken: Promise<never>;
+  /** Resolves once the session did real work (a batch committed, or caught up). */
+  healthy?: Promise<void>;
   close(): Promise<void>;
 }
+
+/** A session that neither breaks nor reports for this long counts as healthy too (an idle one). */
+const HEALTHY_AFTER_MS = 30_000;
 
 /** --once gives up after this many failed sessions in a row (about 7 s of backoff). */
 export const ONCE_ATTEMPTS = 5;
 
 /** The service a failure came from, for the log and the outage metrics. */
 export function failedService(err: unknown): string {
-  if (err instanceof ServiceUnreachableError) return err.service === 'schema registry' ? 'registry' : err.service.toLowerCase();
-  // The registry client reports a refused connection or an HTTP error as a ResponseError.
-  const name = (err as Error)?.name ?? '';
-  if (name === 'ResponseError' || name === 'RegistryHttpError') return 'registry';
+  // kafkajs wraps what failed inside a batch (KafkaJSNumberOfRetriesExceeded): look at the cause.
+  let e = err as (Error & { originalError?: unknown; cause?: unknown }) | undefined;
+  for (let depth = 0; depth < 5 && e; depth++) {
+    if (e instanceof ServiceUnreachableError) return e.service === 'schema registry' ? 'registry' : e.service.toLowerCase();
+    // The registry client reports a refused connection or an HTTP error as a ResponseError.
+    if (e.name === 'ResponseError' || e.name === 'RegistryHttpError') return 'registry';
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
   return 'kafka';
 }
 
@@ -46,15 +55,23 @@ export function supervise(component: string, log: Logger, open: () => Promise<Se
   const down = new Set<string>();
 
   const done = (async () => {
-    for (let failures = 0; !stopping; ) {
+    let failures = 0;
+    while (!stopping) {
       try {
-        current = await open();
+        const session = (current = await open());
         if (stopping) break;
-        for (const service of down) reportServiceAttempt(component, service, true);
-        if (failures) log.info({ failures }, 'recovered: state rebuilt from the committed offsets, consuming again');
-        down.clear();
-        failures = 0;
-        await Promise.race([current.broken, stopped]);
+        // Opening is not recovering (a session can open and fail on its first batch): the
+        // backoff keeps growing and the gauge stays up until the session did real work.
+        let timer: NodeJS.Timeout | undefined;
+        void Promise.race([session.healthy ?? new Promise(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, HEALTHY_AFTER_MS)))]).then(() => {
+          clearTimeout(timer);
+          if (current !== session) return;
+          for (const service of down) reportServiceAttempt(component, service, true);
+          if (failures) log.info({ failures }, 'recovered: state rebuilt from the committed offsets, consuming again');
+          down.clear();
+          failures = 0;
+        });
+        await Promise.race([session.broken, stopped]).finally(() => clearTimeout(timer));
       } catch (err) {
         await current?.close().catch(() => {});
         current = undefined;
@@ -110,3 +127,10 @@ export function outageReporter(component: string, log: Logger) {
     },
   };
 }
+
+/**
+ * Consumer options for a consumer whose crash its owner handles (a session, a state read):
+ * kafkajs must not restart it (its restart timer can outlive our disconnect and revive a
+ * consumer of a closed session). Retries as in core/kafka.ts.
+ */
+export const noKafkajsRestart = { retry: { initialRetryTime: 300, retries: 8, restartOnFailure: async () => false } };

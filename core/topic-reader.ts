@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { logger } from './log.ts';
+import { noKafkajsRestart } from './supervised.ts';
 
 // Reads topics from a start offset per partition up to an end offset (default: the end
 // offsets seen at start), then stops: how components rebuild their state from Kafka (the
@@ -61,7 +62,7 @@ export async function readToEnd(
   for (const p of empty) await opts.onPartitionEnd?.(p.topic, p.partition);
   if (!pending.size) return;
 
-  const consumer = kafka.consumer({ groupId: `ops-pipeline-reader-${randomBytes(6).toString('hex')}`, readUncommitted: false, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId: `ops-pipeline-reader-${randomBytes(6).toString('hex')}`, readUncommitted: false, maxWaitTimeInMs: 100, ...noKafkajsRestart });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   let lastProgress = Date.now();
@@ -96,6 +97,8 @@ export async function readToEnd(
       if (!pending.size) resolve();
     };
     consumer.on(consumer.events.END_BATCH_PROCESS, (e) => void reached(e.payload.topic, e.payload.partition, e.payload.lastOffset).catch(fail));
+    // The broker lost mid-read (kafkajs gave up): a failure, not an end.
+    consumer.on(consumer.events.CRASH, (e) => fail(e.payload.error));
     const stall = setInterval(() => {
       if (!pending.size || failed) return clearInterval(stall);
       if (Date.now() - lastProgress > (opts.stallTimeoutMs ?? 15_000)) {

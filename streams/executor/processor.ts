@@ -10,7 +10,7 @@ import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { supervise, type Session } from '../../core/supervised.ts';
+import { noKafkajsRestart, supervise, type Session } from '../../core/supervised.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import { candleProblem, signalProblem, usable } from '../../schemas/record-checks.ts';
@@ -61,10 +61,12 @@ export async function startExecutor(opts: ExecutorOptions) {
   async function openSession(): Promise<Session> {
     const book = new PaperBook({ positionSize: config.positionSize, ttlMs: config.ttlMinutes * 60_000, latenessMs: config.allowedLatenessMinutes * 60_000 });
     const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
-    const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: config.sessionTimeoutMs });
+    const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: config.sessionTimeoutMs, ...noKafkajsRestart });
     let fail: (err: unknown) => void = () => {};
     const broken = new Promise<never>((_, reject) => (fail = reject));
     broken.catch(() => {});
+    let markHealthy: () => void = () => {};
+    const healthy = new Promise<void>((resolve) => (markHealthy = resolve));
     const close = async () => {
       await consumer.disconnect().catch(() => {});
       await producer.disconnect().catch(() => {});
@@ -168,6 +170,7 @@ export async function startExecutor(opts: ExecutorOptions) {
             await produce(made, { consumerGroupId: config.groupId, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] }, poison);
             resolveOffset(batch.lastOffset());
             await heartbeat();
+            markHealthy();
             lastActivity = Date.now();
           } catch (err) {
             // The book already took this batch, whose decisions did not commit: this session is over.
@@ -192,6 +195,7 @@ export async function startExecutor(opts: ExecutorOptions) {
     log.info({ topics: [signalsTopic, candlesTopic] }, 'executor running');
     return {
       broken,
+      healthy,
       async close() {
         openSignals = book.openSignals;
         await close();

@@ -11,7 +11,7 @@ import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { supervise, type Session } from '../../core/supervised.ts';
+import { noKafkajsRestart, supervise, type Session } from '../../core/supervised.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
@@ -96,6 +96,8 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
     let fail: (err: unknown) => void = () => {};
     const broken = new Promise<never>((_, reject) => (fail = reject));
     broken.catch(() => {});
+    let markHealthy: () => void = () => {};
+    const healthy = new Promise<void>((resolve) => (markHealthy = resolve));
     let rebuilt = 0;
 
     // 1. Where the group stands, and the state up to there.
@@ -147,7 +149,7 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
     // 2. Live: batches and ticks flow through one serial pipeline (RxJS concatMap), so the
     // merge, the engine and the transactional producer are never used concurrently.
     const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
-    const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
+    const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, ...noKafkajsRestart });
     const timers: { tick?: NodeJS.Timeout } = {};
     const work = new Subject<Work>();
     const close = async () => {
@@ -254,6 +256,7 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
             }
             refreshCaughtUp();
             await emit(merge.drain(), poison);
+            if (w.kind === 'batch' || [...highs].every(([key, high]) => (positions.get(key) ?? 0n) >= high)) markHealthy();
             w.done();
           } catch (err) {
             // The engine may have taken inputs of the failed transaction: this session is over.
@@ -285,6 +288,7 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
     };
     return {
       broken,
+      healthy,
       async close() {
         current = undefined;
         await close();

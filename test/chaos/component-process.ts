@@ -137,7 +137,9 @@ export async function scrapeMetric(port: number, name: string): Promise<number> 
 
 /** Polls `check` until it holds; throws with the output's tail when a process it depends on ends first. */
 export async function waitFor(what: string, check: () => Promise<boolean>, running: ComponentProcess[] = []): Promise<void> {
-  while (!(await check().catch(() => false))) {
+  // A check that hangs (a client still reconnecting) must not keep the processes from being looked at.
+  const bounded = () => Promise.race([check().catch(() => false), sleep(30_000).then(() => false)]);
+  while (!(await bounded())) {
     const gone = running.find((p) => !p.running());
     if (gone) throw new Error(`a component exited while waiting for ${what}:\n${gone.output().slice(-3000)}`);
     await sleep(200);
