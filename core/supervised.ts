@@ -17,6 +17,16 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** A session's two promises with their triggers: `fail` breaks it, `markHealthy` reports real work. */
+export function sessionState() {
+  let fail: (err: unknown) => void = () => {};
+  const broken = new Promise<never>((_, reject) => (fail = reject));
+  broken.catch(() => {});
+  let markHealthy: () => void = () => {};
+  const healthy = new Promise<void>((resolve) => (markHealthy = resolve));
+  return { broken, healthy, fail, markHealthy };
+}
+
 /** A session that neither breaks nor reports for this long counts as healthy too (an idle one). */
 const HEALTHY_AFTER_MS = 30_000;
 

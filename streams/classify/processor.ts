@@ -11,7 +11,7 @@ import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { noKafkajsRestart, supervise, type Session } from '../../core/supervised.ts';
+import { noKafkajsRestart, sessionState, supervise, type Session } from '../../core/supervised.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { NewsClassified, NewsRaw } from '../../schemas/records.ts';
@@ -131,11 +131,7 @@ export async function startClassifyProcessor(opts: ClassifyOptions) {
   // or the registry fails under it (a transaction that could not commit or abort leaves the
   // producer unusable), it is replaced by a new one after a backoff (core/supervised.ts).
   async function openSession(): Promise<Session> {
-    let fail: (err: unknown) => void = () => {};
-    const broken = new Promise<never>((_, reject) => (fail = reject));
-    broken.catch(() => {});
-    let markHealthy: () => void = () => {};
-    const healthy = new Promise<void>((resolve) => (markHealthy = resolve));
+    const { broken, healthy, fail, markHealthy } = sessionState();
     const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
     const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: config.sessionTimeoutMs, maxBytesPerPartition: config.maxBytesPerPartition, ...noKafkajsRestart });
     const close = async () => {

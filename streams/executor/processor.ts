@@ -10,7 +10,7 @@ import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { noKafkajsRestart, supervise, type Session } from '../../core/supervised.ts';
+import { noKafkajsRestart, sessionState, supervise, type Session } from '../../core/supervised.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import { candleProblem, signalProblem, usable } from '../../schemas/record-checks.ts';
@@ -62,11 +62,7 @@ export async function startExecutor(opts: ExecutorOptions) {
     const book = new PaperBook({ positionSize: config.positionSize, ttlMs: config.ttlMinutes * 60_000, latenessMs: config.allowedLatenessMinutes * 60_000 });
     const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
     const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: config.sessionTimeoutMs, ...noKafkajsRestart });
-    let fail: (err: unknown) => void = () => {};
-    const broken = new Promise<never>((_, reject) => (fail = reject));
-    broken.catch(() => {});
-    let markHealthy: () => void = () => {};
-    const healthy = new Promise<void>((resolve) => (markHealthy = resolve));
+    const { broken, healthy, fail, markHealthy } = sessionState();
     const close = async () => {
       await consumer.disconnect().catch(() => {});
       await producer.disconnect().catch(() => {});

@@ -11,7 +11,7 @@ import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { noKafkajsRestart, supervise, type Session } from '../../core/supervised.ts';
+import { noKafkajsRestart, sessionState, supervise, type Session } from '../../core/supervised.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
@@ -93,11 +93,7 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
   async function openSession(): Promise<Session> {
     const engine = new SignalEngine(config.rules);
     const merge = new PartitionMerge<{ input: EngineInput; poison?: undefined }>();
-    let fail: (err: unknown) => void = () => {};
-    const broken = new Promise<never>((_, reject) => (fail = reject));
-    broken.catch(() => {});
-    let markHealthy: () => void = () => {};
-    const healthy = new Promise<void>((resolve) => (markHealthy = resolve));
+    const { broken, healthy, fail, markHealthy } = sessionState();
     let rebuilt = 0;
 
     // 1. Where the group stands, and the state up to there.
