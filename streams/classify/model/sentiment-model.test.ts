@@ -45,6 +45,9 @@ describe('compact-finsent', () => {
     ['Operating profit rose to EUR 13.1 mn from EUR 8.7 mn in the corresponding period in 2007.', 'positive'],
     ['Net sales increased by 20 % and the company returned to profit.', 'positive'],
     ['Operating loss increased to EUR 4.5 mn from a loss of EUR 2.1 mn.', 'negative'],
+    ['Net loss widened to EUR 4.5 mn from EUR 2.1 mn.', 'negative'],
+    ['Operating loss narrowed to EUR 2.1 mn from EUR 4.5 mn.', 'positive'],
+    ['Operating profit fell to EUR 2.1 mn from EUR 4.5 mn.', 'negative'],
     ['Net sales decreased by 15 % and the company issued a profit warning.', 'negative'],
     ['The company will publish its annual report on Thursday.', 'neutral'],
   ];
