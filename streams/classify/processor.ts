@@ -8,10 +8,11 @@ import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
 import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
+import { transactionalClients } from '../../core/transactional-clients.ts';
 import { logger } from '../../core/log.ts';
 import { counter, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { noKafkajsRestart, sessionState, supervise, type Session } from '../../core/supervised.ts';
+import { sessionState, supervise, type Session } from '../../core/supervised.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { NewsClassified, NewsRaw } from '../../schemas/records.ts';
@@ -132,12 +133,7 @@ export async function startClassifyProcessor(opts: ClassifyOptions) {
   // producer unusable), it is replaced by a new one after a backoff (core/supervised.ts).
   async function openSession(): Promise<Session> {
     const { broken, healthy, fail, markHealthy } = sessionState();
-    const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
-    const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: config.sessionTimeoutMs, maxBytesPerPartition: config.maxBytesPerPartition, ...noKafkajsRestart });
-    const close = async () => {
-      await consumer.disconnect().catch(() => {});
-      await producer.disconnect().catch(() => {});
-    };
+    const { producer, consumer, disconnect: close } = transactionalClients(kafka, config);
     // Opening counts as busy for --once; idle time counts from the group join.
     inFlight++;
     try {

@@ -1,4 +1,4 @@
-import type { EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { sendChunked } from '../../core/chunked-send.ts';
 import { sendOffsetsRetrying } from '../../core/transaction-offsets.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
@@ -7,10 +7,11 @@ import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
 import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
+import { transactionalClients } from '../../core/transactional-clients.ts';
 import { logger } from '../../core/log.ts';
 import { counter } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { noKafkajsRestart, sessionState, supervise, type Session } from '../../core/supervised.ts';
+import { sessionState, supervise, type Session } from '../../core/supervised.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import { candleProblem, signalProblem, usable } from '../../schemas/record-checks.ts';
@@ -60,13 +61,8 @@ export async function startExecutor(opts: ExecutorOptions) {
   // backoff (core/supervised.ts), exactly what a restart does.
   async function openSession(): Promise<Session> {
     const book = new PaperBook({ positionSize: config.positionSize, ttlMs: config.ttlMinutes * 60_000, latenessMs: config.allowedLatenessMinutes * 60_000 });
-    const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
-    const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: config.sessionTimeoutMs, ...noKafkajsRestart });
+    const { producer, consumer, disconnect: close } = transactionalClients(kafka, config);
     const { broken, healthy, fail, markHealthy } = sessionState();
-    const close = async () => {
-      await consumer.disconnect().catch(() => {});
-      await producer.disconnect().catch(() => {});
-    };
     // Opening counts as busy for --once: the book is read before anything is idle.
     inFlight++;
     try {

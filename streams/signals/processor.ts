@@ -1,4 +1,4 @@
-import type { EachBatchPayload, Producer } from 'kafkajs';
+import type { EachBatchPayload } from 'kafkajs';
 import { concatMap, Subject } from 'rxjs';
 import { sendChunked } from '../../core/chunked-send.ts';
 import { sendOffsetsRetrying } from '../../core/transaction-offsets.ts';
@@ -8,10 +8,11 @@ import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError } from '../../core/errors.ts';
 import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
+import { transactionalClients } from '../../core/transactional-clients.ts';
 import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { noKafkajsRestart, sessionState, supervise, type Session } from '../../core/supervised.ts';
+import { sessionState, supervise, type Session } from '../../core/supervised.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
@@ -144,8 +145,7 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
 
     // 2. Live: batches and ticks flow through one serial pipeline (RxJS concatMap), so the
     // merge, the engine and the transactional producer are never used concurrently.
-    const producer: Producer = kafka.producer({ transactionalId: config.transactionalId, idempotent: true, maxInFlightRequests: 1 });
-    const consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false, maxWaitTimeInMs: 250, ...noKafkajsRestart });
+    const { producer, consumer } = transactionalClients(kafka, config);
     const timers: { tick?: NodeJS.Timeout } = {};
     const work = new Subject<Work>();
     const close = async () => {
