@@ -128,6 +128,35 @@ describe('postgres sink', () => {
     ]);
   });
 
+  it('commits past a fetch of nothing but an aborted transaction and its marker, so no lag remains', async () => {
+    const groupId = `${topics.prefix}sink-markers`;
+    const signalsTopic = topicName('signals', topics.prefix);
+    const tx = topics.kafka.producer({ transactionalId: `${topics.prefix}markers`, idempotent: true, maxInFlightRequests: 1 });
+    await tx.connect();
+    const admin = topics.kafka.admin();
+    await admin.connect();
+    try {
+      const committedTx = await tx.transaction();
+      await committedTx.send({ topic: signalsTopic, acks: -1, messages: await encoder.messages('signals', [signal('m1')]) });
+      await committedTx.commit();
+      await sinkOnce(groupId);
+      // Read on its own, this fetch holds no record a read_committed consumer may see.
+      const aborted = await tx.transaction();
+      await aborted.send({ topic: signalsTopic, acks: -1, messages: await encoder.messages('signals', [signal('m1', { status: 'CANCELLED' })]) });
+      await aborted.abort();
+      await sinkOnce(groupId);
+      const ends = await admin.fetchTopicOffsets(signalsTopic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [signalsTopic] });
+      for (const end of ends.filter((e) => e.high !== e.low)) {
+        expect(committed!.partitions.find((p) => p.partition === end.partition)!.offset, `partition ${end.partition}`).toBe(end.high);
+      }
+      expect((await client.query(`SELECT status FROM dispatch_recommendations WHERE signal_id = $1`, ['m1'.padEnd(64, 'f')])).rows).toEqual([{ status: 'PENDING' }]);
+    } finally {
+      await tx.disconnect();
+      await admin.disconnect();
+    }
+  });
+
   it('lands classified-before-raw and raw-before-classified in the same rows', async () => {
     // b: classified first, raw later. c: raw first, classified later.
     await produce('newsClassified', [classified('b')]);

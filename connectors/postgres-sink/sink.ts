@@ -207,6 +207,15 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     if (end !== undefined && BigInt(lastOffset) + 1n >= end) remaining.delete(key);
   }
 
+  // A fetch holding only transaction markers (or aborted records) never reaches eachBatch;
+  // kafkajs resolves it but, with autoCommit off, does not commit it, and the marker would
+  // count as lag forever. This partition's earlier batches have all committed by now.
+  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+    if (e.payload.batchSize > 0) return;
+    const offset = (BigInt(e.payload.lastOffset) + 1n).toString();
+    consumer.commitOffsets([{ topic: e.payload.topic, partition: e.payload.partition, offset }]).catch((err: Error) => log.warn({ err: err.message, topic: e.payload.topic, partition: e.payload.partition }, 'could not commit past transaction markers; retried with the next batch'));
+  });
+
   if (opts.once) {
     // Batches of only transaction markers are resolved by kafkajs itself; count them too.
     consumer.on(consumer.events.END_BATCH_PROCESS, (e) => markProgress(e.payload.topic, e.payload.partition, e.payload.lastOffset));
