@@ -38,6 +38,7 @@ export interface GroupStatus {
 
 export interface TopicStatus {
   topic: string;
+  /** Offsets in the log (high - low): records plus transaction markers. */
   records: string;
   producedPerSecond: number;
   lastRecordAt: string | null;

@@ -16,7 +16,7 @@ function render(r: StatusReport): string {
       if (p.lag !== '0' || p.verdict !== 'ok') lines.push(`  ${`${p.topic}[${p.partition}]`.padEnd(30)} committed ${p.committed} end ${p.logEnd} lag ${p.lag} (${p.lagSeconds}s) ${p.verdict}`);
     }
   }
-  lines.push('', 'topic                      records   produced/s  last record                 dlq');
+  lines.push('', 'topic                      offsets   produced/s  last record                 dlq');
   for (const t of r.topics) lines.push(`${t.topic.padEnd(24)} ${t.records.padStart(9)}  ${String(t.producedPerSecond).padStart(10)}  ${(t.lastRecordAt ?? '-').padEnd(26)} ${t.dlqRecords}`);
   return `${lines.join('\n')}\n`;
 }
@@ -24,7 +24,7 @@ function render(r: StatusReport): string {
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
-    .description('per consumer group and partition: committed offset, log end, lag (records and age), throughput, verdict (ok / lagging / stalled); per topic: records, rate, newest record, DLQ size')
+    .description('per consumer group and partition: committed offset, log end, lag (records and age), throughput, verdict (ok / lagging / stalled); per topic: offsets (records and transaction markers), rate, newest record, DLQ size')
     .option('--json', 'print JSON')
     .option('--window <seconds>', 'sampling window for rates and verdicts', (v) => Number(v), 5)
     .action(async (opts: { json?: boolean; window: number }, cmd: Command) => {
