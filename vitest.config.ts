@@ -11,6 +11,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Projects run one after another (unit, then integration, then chaos): by default they
+          // would run at once and race for the 2 cores, the broker and the database.
+          sequence: { groupOrder: 0 },
           include: ['**/*.test.ts'],
           exclude: ['**/*.it.test.ts', '**/*.chaos.test.ts', 'node_modules/**', '.services/**'],
         },
@@ -18,6 +21,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['**/*.it.test.ts'],
           exclude: ['node_modules/**', '.services/**'],
           globalSetup: ['test/global-setup.ts'],
@@ -31,6 +35,7 @@ export default defineConfig({
       {
         test: {
           name: 'chaos',
+          sequence: { groupOrder: 2 },
           include: ['**/*.chaos.test.ts'],
           exclude: ['node_modules/**', '.services/**'],
           globalSetup: ['test/global-setup.ts'],
