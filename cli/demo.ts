@@ -11,6 +11,7 @@ import { runBacktest } from '../streams/backtest/backtest.ts';
 import { BacktestSettings } from '../streams/backtest/config.ts';
 import { ClassifyConfig } from '../streams/classify/config.ts';
 import { loadSentimentModel } from '../streams/classify/model/sentiment-model.ts';
+import { pct } from '../streams/backtest/report.ts';
 import { startClassifyProcessor } from '../streams/classify/processor.ts';
 import { SignalsConfig } from '../streams/signals/config.ts';
 import { startSignalsProcessor } from '../streams/signals/processor.ts';
@@ -23,7 +24,6 @@ import { loadSample, SAMPLE_RANGE } from './load-sample.ts';
 // code `run <component>`, `load-sample` and `backtest` use.
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
-const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(2)} %`);
 
 export function registerDemoCommand(program: Command): void {
   program

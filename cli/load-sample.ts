@@ -44,25 +44,16 @@ const SAMPLE_CANDLES = CandlesConfig.parse({
 /** The candles source's clock, inside the recordings' range (it only bounds the backfill). */
 const SAMPLE_CLOCK = Date.UTC(2025, 1, 3);
 
-export interface LoadSampleSummary {
-  topicsCreated: number;
-  feedsPolled: number;
-  feedsFailed: number;
-  newsProduced: number;
-  candlesProduced: number;
-}
-
-export async function loadSample(conn: ConnectionsConfig, prefix: string, say: (line: string) => void): Promise<LoadSampleSummary> {
+export async function loadSample(conn: ConnectionsConfig, prefix: string, say: (line: string) => void): Promise<void> {
   say('== topics apply');
   await checkRegistry(conn.registry);
   const admin = createKafka(conn.kafka, 'load-sample').admin();
-  const topicsCreated = await withKafka(conn.kafka, async () => {
+  await withKafka(conn.kafka, async () => {
     await admin.connect();
     try {
       const report = await applyTopics(admin, createRegistry(conn.registry), prefix);
       const created = report.topics.filter((t) => t.result === 'created').length;
       say(`   ${created} topics created, ${report.schemas.length} schemas registered`);
-      return created;
     } finally {
       await admin.disconnect();
     }
@@ -92,7 +83,6 @@ export async function loadSample(conn: ConnectionsConfig, prefix: string, say: (
   });
   const candlesProduced = (await candles.done).produced;
   say(`   ${candlesProduced} new candles produced to market.candles`);
-  return { topicsCreated, feedsPolled: rss.polls, feedsFailed: rss.errors, newsProduced: rss.produced, candlesProduced };
 }
 
 export function registerLoadSampleCommand(program: Command): void {

@@ -10,15 +10,17 @@ import { logger } from '../core/log.ts';
 import { reportServiceAttempt } from '../core/metrics.ts';
 import { checkKafka, createKafka, withKafka } from '../core/kafka.ts';
 import { checkRegistry } from '../core/registry.ts';
-import { TOPIC_IDS, TopicsConfig, dlqTopicName, topicName } from '../schemas/catalog.ts';
+import { failedService } from '../core/supervised.ts';
+import { plannedTopics } from '../schemas/apply.ts';
+import { TopicsConfig } from '../schemas/catalog.ts';
 import { ClassifyConfig } from '../streams/classify/config.ts';
 import { ExecutorConfig } from '../streams/executor/config.ts';
 import { SignalsConfig } from '../streams/signals/config.ts';
 import { configSources, connections } from './context.ts';
 
-/** Each component's config section: all of the config is checked before any service is called. */
 const log = logger('preflight');
 
+/** Each component's config section: all of the config is checked before any service is called. */
 const SECTIONS: Record<string, z.ZodType> = { rss: RssConfig, candles: CandlesConfig, classify: ClassifyConfig, signals: SignalsConfig, sink: SinkConfig, executor: ExecutorConfig };
 
 // Before a component starts: the config is valid, Kafka and the registry answer, and the
@@ -41,7 +43,7 @@ async function untilReachable(cmd: Command, check: () => Promise<void>): Promise
     } catch (err) {
       if (!(err instanceof ServiceUnreachableError) || (cmd.opts() as { once?: boolean }).once) throw err;
       const delay = backoffMs(failures, 0.5, 30);
-      service = err.service === 'schema registry' ? 'registry' : err.service.toLowerCase();
+      service = failedService(err);
       reportServiceAttempt(cmd.name(), service, false);
       log.warn({ err: err.message, failures, retryInMs: delay }, `${err.service} unreachable at start; waiting for it`);
       await new Promise((resolve) => setTimeout(resolve, delay));
@@ -66,7 +68,9 @@ export async function preflight(cmd: Command): Promise<void> {
       await admin.disconnect();
     }
   });
-  const missing = TOPIC_IDS.flatMap((id) => [topicName(id, prefix), dlqTopicName(id, prefix)]).filter((t) => !existing.has(t));
+  const missing = plannedTopics(prefix)
+    .map((p) => p.topic)
+    .filter((t) => !existing.has(t));
   if (missing.length) {
     const apply = `npx ops-pipeline${prefix ? ` --topic-prefix ${prefix}` : ''} topics apply`;
     throw new ConfigError(`${missing.length} topic(s) missing, e.g. ${missing[0]}: create them with \`${apply}\`, or fix the prefix`, 'topics.prefix');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordName, TOPIC_IDS, topicName, valueSchema, valueSubject, type TopicId } from '../schemas/catalog.ts';
 import { RecordEncoder } from '../schemas/record-encoder.ts';
 import { deleteSubjects, testConnections, uniquePrefix } from '../test/kafka.ts';
+import { frame } from '../test/bad-records.ts';
 import { AvroCodec } from './avro-codec.ts';
 import { MAX_EXACT_LONG, safeAvroType } from './avro-types.ts';
 import { BadRecordError } from './errors.ts';
@@ -49,13 +50,6 @@ function arbitraryOf(type: avro.Type, anyLong = false): fc.Arbitrary<unknown> {
     default:
       throw new Error(`no arbitrary for Avro type ${type.typeName}: extend the fuzz test`);
   }
-}
-
-function frame(schemaId: number, body: Buffer): Buffer {
-  const out = Buffer.alloc(5 + body.length);
-  out.writeInt32BE(schemaId, 1);
-  body.copy(out, 5);
-  return out;
 }
 
 /** Decodes, and says which of the two allowed outcomes happened. */

@@ -12,7 +12,17 @@ const log = logger('kafka');
 // CONCURRENT_TRANSACTIONS is the coordinator's normal answer to a transaction that starts
 // while the previous one's commit markers are still being written; kafkajs retries it (as the
 // Java client does, silently) but logs the response and the retry as errors.
-const CONCURRENT_TRANSACTIONS = /another concurrent operation on the same transaction/;
+export const CONCURRENT_TRANSACTIONS = /another concurrent operation on the same transaction/;
+
+/** kafkajs' retries for every client of ours. */
+const RETRY = { initialRetryTime: 300, retries: 8 };
+
+/**
+ * Consumer options for a consumer whose crash its owner handles (a session, a state read):
+ * kafkajs must not restart it (its restart timer can outlive our disconnect and revive a
+ * consumer of a closed session).
+ */
+export const noKafkajsRestart = { retry: { ...RETRY, restartOnFailure: async () => false } };
 
 const pinoLogCreator: logCreator = () => ({ level, log: entry }) => {
   const { message, ...extra } = entry;
@@ -36,7 +46,7 @@ export function createKafka(kafka: ConnectionsConfig['kafka'], clientSuffix?: st
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator,
     connectionTimeout: 5000,
-    retry: { initialRetryTime: 300, retries: 8 },
+    retry: RETRY,
     ...extra,
   });
   return typedConnectErrors(client, kafka);
@@ -49,9 +59,7 @@ function kafkaTls(ssl: ConnectionsConfig['kafka']['ssl']): KafkaJsConfig['ssl'] 
 
 function kafkaSasl(sasl: ConnectionsConfig['kafka']['sasl']): SASLOptions | undefined {
   if (!sasl) return undefined;
-  const { username } = sasl;
-  const password = sasl.password.reveal();
-  return sasl.mechanism === 'plain' ? { mechanism: 'plain', username, password } : { mechanism: sasl.mechanism, username, password };
+  return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password.reveal() } as SASLOptions;
 }
 
 /**

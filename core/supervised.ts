@@ -137,10 +137,3 @@ export function outageReporter(component: string, log: Logger) {
     },
   };
 }
-
-/**
- * Consumer options for a consumer whose crash its owner handles (a session, a state read):
- * kafkajs must not restart it (its restart timer can outlive our disconnect and revive a
- * consumer of a closed session). Retries as in core/kafka.ts.
- */
-export const noKafkajsRestart = { retry: { initialRetryTime: 300, retries: 8, restartOnFailure: async () => false } };

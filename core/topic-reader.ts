@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { logger } from './log.ts';
-import { noKafkajsRestart } from './supervised.ts';
+import { noKafkajsRestart } from './kafka.ts';
 
 // Reads topics from a start offset per partition up to an end offset (default: the end
 // offsets seen at start), then stops: how components rebuild their state from Kafka (the

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kafkajs';
+import { CONCURRENT_TRANSACTIONS } from './kafka.ts';
 
 // kafkajs sends AddOffsetsToTxn once, without retrying. When it is the first request of a
 // transaction (a transaction with offsets and no records) that starts while the previous one's
@@ -11,7 +12,7 @@ const ATTEMPTS = 10;
 
 function concurrentTransactions(err: unknown): boolean {
   const e = err as { type?: string; message?: string } | undefined;
-  return e?.type === 'CONCURRENT_TRANSACTIONS' || /another concurrent operation on the same transaction/.test(e?.message ?? '');
+  return e?.type === 'CONCURRENT_TRANSACTIONS' || CONCURRENT_TRANSACTIONS.test(e?.message ?? '');
 }
 
 export async function sendOffsetsRetrying(tx: Transaction, offsets: Offsets): Promise<void> {

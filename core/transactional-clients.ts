@@ -1,5 +1,5 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { noKafkajsRestart } from './supervised.ts';
+import { noKafkajsRestart } from './kafka.ts';
 
 // The clients of one consume-transform-produce session: an idempotent transactional producer
 // and a read_committed consumer whose crash the session handles (kafkajs never restarts it).

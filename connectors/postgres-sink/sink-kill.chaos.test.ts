@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/database.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
-import { killAtProgress, killPoints, runToEnd, startComponent, writeConfig } from '../../test/chaos/component-process.ts';
+import { killAtEach, killPoints, runToEnd, writeConfig } from '../../test/chaos/component-process.ts';
 import { countRows, expectExactTables, faultInputs, produceInputs } from '../../test/chaos/fault-inputs.ts';
 
 // kill -9 of the sink, repeatedly, while it is writing batches (small fetches make many
@@ -30,14 +30,9 @@ describe('sink under kill -9', () => {
     const config = writeConfig({ topics: { prefix: topics.prefix }, database: { url: db.url }, sink: { groupId: `${topics.prefix}sink`, maxBytesPerPartition: 65536, concurrency: 2, idleExitMs: 3000 } });
     const args = ['--config', config, 'run', 'sink', '--once'];
     const candles = new Set(inputs.marketCandles.map((c) => `${c.ticker}@${c.ts}`)).size;
-    const kills = [];
-    for (const point of killPoints(2024, 3, candles)) {
-      const p = startComponent(args);
-      const seen = await killAtProgress(p, () => countRows(db.url, 'lane_telemetry'), point);
-      kills.push(seen);
-    }
-    // Every kill landed while the sink was still working (none exited before its point).
-    expect(kills.every((k) => k !== undefined && k < candles)).toBe(true);
+    // killAtEach fails if the sink exits before a kill point.
+    const kills = await killAtEach(args, () => countRows(db.url, 'lane_telemetry'), killPoints(2024, 3, candles));
+    expect(kills.every((k) => k < candles)).toBe(true);
     await runToEnd(args);
 
     await expectExactTables(db.url, inputs);

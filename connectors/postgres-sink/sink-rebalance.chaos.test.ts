@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/database.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
-import { startComponent, writeConfig, type ComponentProcess } from '../../test/chaos/component-process.ts';
+import { startComponent, waitFor, writeConfig, type ComponentProcess } from '../../test/chaos/component-process.ts';
 import { allRowsWritten, countRows, expectExactTables, faultInputs, produceInputs } from '../../test/chaos/fault-inputs.ts';
 
 // Consumer-group rebalances while the sink writes: a second sink process joins the group
@@ -15,13 +14,6 @@ const inputs = faultInputs({ tickers: 20, minutes: 1500, news: 3000, seed: 67 })
 let topics: TestTopics;
 let db: { url: string; drop: () => Promise<void> };
 const running: ComponentProcess[] = [];
-
-async function until(check: () => Promise<boolean>, stayUp: ComponentProcess[]): Promise<void> {
-  while (!(await check().catch(() => false))) {
-    for (const p of stayUp) if (!p.running()) throw new Error(`a sink exited:\n${p.output().slice(-3000)}`);
-    await sleep(50);
-  }
-}
 
 /** The input in three parts: each member change happens before a part is produced. */
 const third = (i: number) => Object.fromEntries(Object.entries(inputs).map(([id, records]) => [id, records.slice((records.length * i) / 3, (records.length * (i + 1)) / 3)]));
@@ -51,15 +43,15 @@ describe('sink during consumer-group rebalances', () => {
     await produceInputs(topics.kafka, conn, topics.prefix, third(0));
     const first = startComponent(args);
     running.push(first);
-    await until(async () => (await members()) === 1 && (await progress()) > 0, [first]);
+    await waitFor('the first sink writing', async () => (await members()) === 1 && (await progress()) > 0, [first]);
 
     // Joins: the group rebalances while the first sink works through the second part.
     const second = startComponent(args);
     running.push(second);
-    await until(async () => (await members()) === 2, [first, second]);
+    await waitFor('a second member', async () => (await members()) === 2, [first, second]);
     const before = await progress();
     await produceInputs(topics.kafka, conn, topics.prefix, third(1));
-    await until(async () => (await progress()) >= before + candles * 0.1, [first, second]);
+    await waitFor('progress with two members', async () => (await progress()) >= before + candles * 0.1, [first, second]);
     expect((await second.kill('SIGTERM')).code).toBe(0);
     // It really took partitions over and wrote batches before it left.
     expect(Number(/sink: (\d+) records read/.exec(second.output())?.[1])).toBeGreaterThan(0);
@@ -67,13 +59,13 @@ describe('sink during consumer-group rebalances', () => {
     // Joins, then dies by kill -9 mid-stream: its partitions return after its session expires.
     const last = startComponent(args);
     running.push(last);
-    await until(async () => (await members()) === 2, [first, last]);
+    await waitFor('a third member', async () => (await members()) === 2, [first, last]);
     const before2 = await progress();
     await produceInputs(topics.kafka, conn, topics.prefix, third(2));
-    await until(async () => (await progress()) >= before2 + candles * 0.1, [first, last]);
+    await waitFor('progress with the third member', async () => (await progress()) >= before2 + candles * 0.1, [first, last]);
     expect((await last.kill('SIGKILL')).signal).toBe('SIGKILL');
 
-    await until(() => allRowsWritten(db.url, inputs), [first]);
+    await waitFor('every row written', () => allRowsWritten(db.url, inputs), [first]);
     expect((await first.kill('SIGTERM')).code).toBe(0);
 
     await expectExactTables(db.url, inputs);

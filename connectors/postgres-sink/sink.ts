@@ -10,7 +10,7 @@ import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram, reportServiceAttempt } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { outageReporter } from '../../core/supervised.ts';
+import { ONCE_ATTEMPTS, outageReporter } from '../../core/supervised.ts';
 import { recordName, topicName, type TopicId } from '../../schemas/catalog.ts';
 import type { TopicRecords } from '../../schemas/records.ts';
 import type { SinkConfig } from './config.ts';
@@ -28,9 +28,6 @@ const recordsIn = counter('sink_records_in_total', 'Records the sink read', ['to
 const rowsUpserted = counter('sink_rows_upserted_total', 'Rows upserted into PostgreSQL', ['table']);
 const batchSeconds = histogram('sink_batch_seconds', 'Time to write one micro-batch, decode to commit', ['table']);
 const lagRecords = gauge('sink_consumer_lag_records', 'High watermark minus committed offset after the last batch', ['topic', 'partition']);
-
-/** --once gives up on an unreachable database after this many attempts (about 7 s of backoff). */
-const ONCE_ATTEMPTS = 5;
 
 interface Decoded<K extends TopicId> {
   record: TopicRecords[K];
@@ -77,6 +74,11 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
   });
   const summary: SinkSummary = { records: 0, rows: 0, dlq: 0 };
   const remaining = new Map<string, bigint>();
+  const closeAll = async () => {
+    await consumer.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    await writers.close();
+  };
   try {
     await producer.connect();
     await consumer.connect();
@@ -84,9 +86,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     if (opts.once) await readOnceTargets();
   } catch (err) {
     // Open connections would keep the process alive after the error is reported.
-    await consumer.disconnect().catch(() => {});
-    await producer.disconnect().catch(() => {});
-    await writers.close();
+    await closeAll();
     throw err;
   }
 
@@ -118,9 +118,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
   // Set when the sink stops because it cannot go on: `done` then rejects with it.
   let failure: unknown;
   const life = stoppable(async () => {
-    await consumer.disconnect().catch(() => {});
-    await producer.disconnect().catch(() => {});
-    await writers.close();
+    await closeAll();
     log.info(summary, 'sink stopped');
     if (failure) throw failure;
     return summary;

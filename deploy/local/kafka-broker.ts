@@ -33,49 +33,39 @@ export interface KafkaBrokerOptions {
 type BrokerSettings = Required<Pick<KafkaBrokerOptions, 'host' | 'port' | 'controllerPort'>> & Pick<KafkaBrokerOptions, 'properties'>;
 
 export function kafkaServerProperties(o: BrokerSettings, logDir: string): string {
-  const base = parseProperties(defaultProperties(o, logDir));
-  const merged = { ...base, ...(o.properties ?? {}) };
+  const merged = { ...defaultProperties(o, logDir), ...(o.properties ?? {}) };
   return `# Written by ops-pipeline services up; edits are overwritten.\n${Object.entries(merged)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\n`;
 }
 
-function parseProperties(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    if (!line.trim() || line.startsWith('#')) continue;
-    const at = line.indexOf('=');
-    out[line.slice(0, at)] = line.slice(at + 1);
-  }
-  return out;
-}
-
-function defaultProperties(o: BrokerSettings, logDir: string): string {
-  return `process.roles=broker,controller
-node.id=1
-controller.quorum.bootstrap.servers=${o.host}:${o.controllerPort}
-listeners=PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}
-advertised.listeners=PLAINTEXT://${o.host}:${o.port}
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-log.dirs=${logDir}
-num.partitions=3
-default.replication.factor=1
-auto.create.topics.enable=false
-# One node: every internal topic must live with a single replica, or transactions hang.
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=3
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=3
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-min.insync.replicas=1
-# Tests join and leave groups constantly; no need to wait for more members.
-group.initial.rebalance.delay.ms=0
-log.retention.hours=-1
-`;
+function defaultProperties(o: BrokerSettings, logDir: string): Record<string, string> {
+  return {
+    'process.roles': 'broker,controller',
+    'node.id': '1',
+    'controller.quorum.bootstrap.servers': `${o.host}:${o.controllerPort}`,
+    'listeners': `PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${o.host}:${o.port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': logDir,
+    'num.partitions': '3',
+    'default.replication.factor': '1',
+    'auto.create.topics.enable': 'false',
+    // One node: every internal topic must live with a single replica, or transactions hang.
+    'offsets.topic.replication.factor': '1',
+    'offsets.topic.num.partitions': '3',
+    'transaction.state.log.replication.factor': '1',
+    'transaction.state.log.min.isr': '1',
+    'transaction.state.log.num.partitions': '3',
+    'share.coordinator.state.topic.replication.factor': '1',
+    'share.coordinator.state.topic.min.isr': '1',
+    'min.insync.replicas': '1',
+    // Tests join and leave groups constantly; no need to wait for more members.
+    'group.initial.rebalance.delay.ms': '0',
+    'log.retention.hours': '-1',
+  };
 }
 
 const LOG4J2 = `rootLogger.level=INFO

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { ServiceStartError } from '../../core/errors.ts';
 import { servicePaths } from './layout.ts';
-import { isAlive, readPid, runToCompletion, spawnDetached, type RunAs } from './process.ts';
+import { runningPid, runToCompletion, spawnDetached, type RunAs } from './process.ts';
 import type { LocalService } from './service.ts';
 import { bringUp } from './services.ts';
 
@@ -120,8 +120,8 @@ export function postgresInstance(opts: PostgresInstanceOptions): PostgresInstanc
 
   /** The postmaster leads its own process group (spawned detached), which holds every backend. */
   async function signalGroup(signal: NodeJS.Signals, graceMs: number): Promise<boolean> {
-    const pid = readPid(paths.pidFile);
-    if (!isAlive(pid)) return false;
+    const pid = runningPid(paths.pidFile);
+    if (pid === undefined) return false;
     const groupAlive = () => groupHasLiveMembers(pid);
     process.kill(signal === 'SIGKILL' ? -pid : pid, signal);
     const deadline = Date.now() + graceMs;
@@ -172,10 +172,7 @@ export function postgresInstance(opts: PostgresInstanceOptions): PostgresInstanc
       }
     },
 
-    runningPid: () => {
-      const pid = readPid(paths.pidFile);
-      return isAlive(pid) ? pid : undefined;
-    },
+    runningPid: () => runningPid(paths.pidFile),
 
     // SIGINT is PostgreSQL's fast shutdown: a smart one (SIGTERM) would wait for every client.
     async stop() {

@@ -4,7 +4,7 @@ import type { BacktestStats, ScoredSignal } from './score.ts';
 // The backtest's files, byte-identical for the same inputs and settings: no run time, fixed
 // number formats, stable order.
 
-const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(2)} %`);
+export const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(2)} %`);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function signalsCsv(scored: readonly ScoredSignal[], horizons: readonly number[]): string {

@@ -19,8 +19,7 @@ import { MODELS_DIR } from './model/sentiment-model.ts';
 // swapped meanwhile cannot make the two runs differ.
 
 const conn = testConnections();
-// One raw item per event_uid (the generator's padded ids repeat some): each must come out once.
-const inputs = { newsRaw: [...new Map(faultInputs({ tickers: 30, minutes: 600, news: 2600, seed: 71 }).newsRaw.map((r) => [r.event_uid, r])).values()] };
+const inputs = { newsRaw: faultInputs({ tickers: 30, minutes: 600, news: 2600, seed: 71 }).newsRaw };
 const model = join(mkdtempSync(join(tmpdir(), 'opsp-classify-model-')), 'compact-finsent');
 let clean: TestTopics;
 let chaos: TestTopics;

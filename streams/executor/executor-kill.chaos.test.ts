@@ -5,7 +5,7 @@ import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import type { Candle, Signal } from '../../schemas/records.ts';
-import { committedOffsets, killAtEach, killPoints, runToEnd, startComponent, writeConfig } from '../../test/chaos/component-process.ts';
+import { committedOffsets, killAtEach, killPoints, runToEnd, startComponent, waitFor, writeConfig } from '../../test/chaos/component-process.ts';
 import { produceInputs } from '../../test/chaos/fault-inputs.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
@@ -96,10 +96,7 @@ describe('paper executor under kill -9', () => {
     expect(kills.map((k) => k !== undefined && k < candles.length), JSON.stringify(kills)).toEqual([true, true, true]);
     const last = startComponent(args);
     await feeder;
-    while ((await progress()) < candles.length) {
-      if (!last.running()) throw new Error(`the executor exited:\n${last.output().slice(-3000)}`);
-      await sleep(100);
-    }
+    await waitFor('every candle committed', async () => (await progress()) >= candles.length, [last]);
     expect((await last.kill('SIGTERM')).code).toBe(0);
     await runToEnd([...args, '--once']);
 

@@ -5,7 +5,7 @@ import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import type { Signal } from '../../schemas/records.ts';
-import { committedOffsets, killAtProgress, killPoints, runToEnd, startComponent, writeConfig } from '../../test/chaos/component-process.ts';
+import { committedOffsets, killAtEach, killPoints, runToEnd, writeConfig } from '../../test/chaos/component-process.ts';
 import { faultInputs, produceInputs } from '../../test/chaos/fault-inputs.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
@@ -55,11 +55,8 @@ describe('signals processor under kill -9', () => {
 
     const args = ['--config', configFor(chaos), 'run', 'signals'];
     const total = inputs.newsClassified.length + inputs.marketCandles.length;
-    const kills = [];
-    for (const point of killPoints(7, 2, total)) {
-      kills.push(await killAtProgress(startComponent(args), () => committedInputs(chaos.admin, chaos), point));
-    }
-    expect(kills.every((k) => k !== undefined && k < total)).toBe(true);
+    const kills = await killAtEach(args, () => committedInputs(chaos.admin, chaos), killPoints(7, 2, total));
+    expect(kills.every((k) => k < total)).toBe(true);
     await runToEnd([...args, '--once']);
 
     expect(await committedInputs(chaos.admin, chaos)).toBe(total);

@@ -39,7 +39,8 @@ export function faultInputs(opts: { tickers: number; minutes: number; news: numb
   const newsClassified: NewsClassified[] = [];
   for (let n = 0; n < opts.news; n++) {
     const t = T0 + Math.floor(r() * opts.minutes * MIN);
-    const event_uid = `chaos-${opts.seed}-${n}`.padEnd(64, '0');
+    // The dash ends the number: padding must not make n = 1 and n = 10 the same id.
+    const event_uid = `chaos-${opts.seed}-${n}-`.padEnd(64, '0');
     const title = `Headline ${n} about ${tickers[n % tickers.length]}`;
     newsRaw.push({ event_uid, published_at: t, source: 'https://feed.example/rss', title, link: `https://x.example/${n}`, summary: `Summary ${n}`, fetched_at: t + MIN });
     newsClassified.push({
