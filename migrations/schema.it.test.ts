@@ -116,7 +116,7 @@ WHERE contype = 'c';`);
 
   it('6. checks applied migrations', async () => {
     const { rows } = await client.query(`SELECT * FROM schema_migrations ORDER BY applied_at;`);
-    expect(rows.map((r) => r.version)).toEqual(['001_init', '002_signal_natural_key']);
+    expect(rows.map((r) => r.version)).toEqual(['001_init', '002_signal_natural_key', '003_sink_offsets']);
     expect(Object.keys(rows[0]!)).toEqual(['version', 'applied_at']);
     for (const r of rows) expect(r.applied_at).toBeInstanceOf(Date);
   });
@@ -215,7 +215,7 @@ describe('columns, indexes and constraints in detail', () => {
     const again = await migrateDatabase(db.url);
     expect(again).toMatchObject({ created: false, applied: [] });
     const { rows } = await client.query('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(rows[0].n).toBe(2);
+    expect(rows[0].n).toBe(3);
   });
 });
 

@@ -16,6 +16,7 @@ import type { TopicRecords } from '../../schemas/records.ts';
 import type { SinkConfig } from './config.ts';
 import { lastPerKey } from './last-per-key.ts';
 import { mappingFor, rowProblem } from './mappings.ts';
+import type { BatchOutcome } from './batch-writer.ts';
 import { WriterPool } from './writer-pool.ts';
 
 // The PostgreSQL sink: one consumer group over all topics. Each fetched partition batch
@@ -178,24 +179,34 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     }
     // Keys in a stable order: concurrent transactions then take row locks in the same order.
     const rows = sortedByKey(lastPerKey(good, (d) => mapping.key(d.record)), (d) => mapping.key(d.record));
-    const rejected = await writeWithRetry(mapping.table, () => writers.use((writer) => writer.writeBatch(mapping, rows, (d) => d.record)), payload);
-    for (const r of rejected) poison.push(toPoison(r.item.message, r.error));
-    await sendToDlq(producer, poison);
-
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    const position = { groupId: config.groupId, topic: batch.topic, partition: batch.partition, nextOffset: BigInt(next), highWatermark: BigInt(batch.highWatermark) };
+    let reported: PoisonRecord[] = [];
+    // Poison before the fence was reported by whoever wrote those offsets; the rest goes to
+    // the DLQ before the database commit, so a crash in between sends it again, never drops it.
+    const reportPoison = async (outcome: BatchOutcome<Decoded<K>>) => {
+      reported = [...poison, ...outcome.rejected.map((r) => toPoison(r.item.message, r.error))].filter((p) => BigInt(p.offset) >= outcome.writtenBefore);
+      await sendToDlq(producer, reported);
+    };
+    const outcome = await writeWithRetry(
+      mapping.table,
+      () => writers.use((writer) => writer.writeBatch(mapping, rows, { recordOf: (d) => d.record, offsetOf: (d) => BigInt(d.message.offset), position }, reportPoison)),
+      payload,
+    );
+
     await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
     payload.resolveOffset(batch.lastOffset());
     await payload.heartbeat();
 
-    const written = rows.length - rejected.length;
+    const written = rows.filter((d) => BigInt(d.message.offset) >= outcome.writtenBefore).length - outcome.rejected.length;
     summary.records += batch.messages.length;
     summary.rows += written;
-    summary.dlq += poison.length;
+    summary.dlq += reported.length;
     recordsIn.inc({ topic: batch.topic }, batch.messages.length);
     rowsUpserted.inc({ table: mapping.table }, written);
     batchSeconds.observe({ table: mapping.table }, Number(process.hrtime.bigint() - started) / 1e9);
     lagRecords.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(next)));
-    reportDlq(log, poison);
+    reportDlq(log, reported);
   }
 
   function markProgress(topic: string, partition: number, lastOffset: string): void {
