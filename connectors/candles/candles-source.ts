@@ -1,17 +1,19 @@
 import YahooFinance from 'yahoo-finance2';
-import type { Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
 import { sendChunked } from '../../core/chunked-send.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import { backoffMs } from '../../core/backoff.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
+import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { failedService, outageReporter } from '../../core/supervised.ts';
-import { ServiceUnreachableError } from '../../core/errors.ts';
+import { BadRecordError } from '../../core/errors.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
+import type { Candle } from '../../schemas/records.ts';
 import { chartToCandles, type ChartQuote } from './chart-to-candles.ts';
 import { INTERVAL_MS, type CandlesConfig } from './config.ts';
 import { lastCandleTimes, NewsTickers } from './ticker-state.ts';
@@ -42,6 +44,8 @@ export interface TickerOutcome {
   nullBars: number;
   attempts: number;
   error?: string;
+  /** Bars the schema refused, sent to the candles DLQ with the reason. */
+  rejected?: number;
 }
 
 export interface CandlesSummary {
@@ -60,12 +64,6 @@ export function classifyYahooError(err: unknown): Failure {
   if (/not ?found|delisted|no data/i.test(msg) || e.code === 404) return { kind: 'not-found', retry: false };
   if (/validation|schema/i.test(msg)) return { kind: 'invalid', retry: false };
   return { kind: 'network', retry: true };
-}
-
-/** A failure of Kafka or the registry (while producing), as opposed to Yahoo's. */
-function fromOurServices(err: unknown): boolean {
-  const name = (err as Error)?.name ?? '';
-  return err instanceof ServiceUnreachableError || name.startsWith('KafkaJS') || name === 'ResponseError';
 }
 
 export async function startCandlesSource(opts: CandlesSourceOptions) {
@@ -96,43 +94,75 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
   log.info({ known: last.size, interval: config.interval }, 'last candle per ticker loaded');
 
   const outages = outageReporter('candles', log);
-  async function fetchTicker(ticker: string): Promise<TickerOutcome> {
-    const after = last.get(ticker) ?? null;
+  /** Yahoo's bars after `after`, retried with backoff on Yahoo's own retriable failures. */
+  async function fetchBars(ticker: string, after: number | null): Promise<{ quotes: ChartQuote[]; attempts: number } | { error: string; attempts: number }> {
     const period1 = after !== null ? new Date(after + 1) : new Date(now() - config.backfillDays * 86_400_000);
     const period2 = new Date(now());
-    let attempts = 0;
-    for (;;) {
-      attempts++;
+    for (let attempts = 1; ; attempts++) {
       try {
         const chart = await yahoo.chart(ticker, { period1, period2, interval: config.interval, includePrePost: false, return: 'array' });
-        const { candles, nullBars } = chartToCandles(ticker, config.interval, chart.quotes, after);
-        if (candles.length) await sendChunked(producer, candlesTopic, await encoder.messages('marketCandles', candles));
-        if (candles.length) last.set(ticker, candles[candles.length - 1]!.ts);
-        candlesProduced.inc({ ticker }, candles.length);
-        outages.ok();
-        if (nullBars) {
-          nullBarsSkipped.inc({ ticker }, nullBars);
-          log.info({ ticker, nullBars }, 'null bars skipped');
-        }
-        return { ticker, produced: candles.length, nullBars, attempts };
+        return { quotes: chart.quotes, attempts };
       } catch (err) {
-        if (fromOurServices(err)) {
-          // Not Yahoo's fault: the bars were not produced and `last` did not move, so the next
-          // pass asks for them again.
-          outages.failed(err, 'producing candles failed; the ticker is fetched again next pass');
-          return { ticker, produced: 0, nullBars: 0, attempts, error: `${failedService(err)}: ${(err as Error).message?.slice(0, 200)}` };
-        }
         const failure = classifyYahooError(err);
         requestErrors.inc({ kind: failure.kind });
         if (!failure.retry || attempts > config.retries) {
           log.warn({ ticker, kind: failure.kind, attempts, err: (err as Error).message?.slice(0, 300) }, 'chart request failed');
-          return { ticker, produced: 0, nullBars: 0, attempts, error: `${failure.kind}: ${(err as Error).message?.slice(0, 200)}` };
+          return { error: `${failure.kind}: ${(err as Error).message?.slice(0, 200)}`, attempts };
         }
         const delay = backoffMs(attempts, config.retryInitialSeconds, 120);
         log.info({ ticker, kind: failure.kind, attempt: attempts, retryInMs: delay }, 'chart request failed; retrying');
         await sleep(delay);
       }
     }
+  }
+
+  async function fetchTicker(ticker: string): Promise<TickerOutcome> {
+    const after = last.get(ticker) ?? null;
+    const fetched = await fetchBars(ticker, after);
+    const { attempts } = fetched;
+    if ('error' in fetched) return { ticker, produced: 0, nullBars: 0, attempts, error: fetched.error };
+    const { candles, nullBars } = chartToCandles(ticker, config.interval, fetched.quotes, after);
+    // Producing fails for our services' reasons, never Yahoo's: asking Yahoo again would not help.
+    // The bars were not produced and `last` did not move, so the next pass asks for them again.
+    let poison: PoisonRecord[] = [];
+    try {
+      const encoded = await encodeBars(ticker, candles);
+      poison = encoded.poison;
+      await sendToDlq(producer, poison);
+      if (encoded.messages.length) await sendChunked(producer, candlesTopic, encoded.messages);
+    } catch (err) {
+      outages.failed(err, 'producing candles failed; the ticker is fetched again next pass');
+      return { ticker, produced: 0, nullBars, attempts, error: `${failedService(err)}: ${(err as Error).message?.slice(0, 200)}` };
+    }
+    reportDlq(log, poison);
+    if (candles.length) last.set(ticker, candles[candles.length - 1]!.ts);
+    const produced = candles.length - poison.length;
+    candlesProduced.inc({ ticker }, produced);
+    outages.ok();
+    if (nullBars) {
+      nullBarsSkipped.inc({ ticker }, nullBars);
+      log.info({ ticker, nullBars }, 'null bars skipped');
+    }
+    return { ticker, produced, nullBars, attempts, ...(poison.length ? { rejected: poison.length } : {}) };
+  }
+
+  /**
+   * The bars as messages. A bar the schema refuses (say a volume beyond a long) goes to the
+   * candles DLQ as JSON with the reason, instead of failing the ticker on every pass.
+   */
+  async function encodeBars(ticker: string, candles: Candle[]): Promise<{ messages: Message[]; poison: PoisonRecord[] }> {
+    const messages: Message[] = [];
+    const poison: PoisonRecord[] = [];
+    for (const candle of candles) {
+      try {
+        messages.push(await encoder.message('marketCandles', candle));
+      } catch (err) {
+        if (!(err instanceof BadRecordError)) throw err;
+        // Not from a topic: no source partition or offset.
+        poison.push({ topic: candlesTopic, partition: -1, offset: '-1', timestamp: String(candle.ts), key: Buffer.from(ticker), value: Buffer.from(JSON.stringify(candle)), error: err, stage: 'candles' });
+      }
+    }
+    return { messages, poison };
   }
 
   async function pass(): Promise<CandlesSummary> {

@@ -1,10 +1,13 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { REPO_ROOT } from '../../deploy/local/layout.ts';
-import { topicName } from '../../schemas/catalog.ts';
+import { DLQ_HEADERS } from '../../core/dlq.ts';
+import { dlqTopicName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, NewsClassified } from '../../schemas/records.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
@@ -90,6 +93,49 @@ describe('candles source', () => {
       ['QQQ', 0, 3, 'rate-limit'],
       ['SPOT', 1, 1, undefined],
     ]);
+  });
+
+  it('a registry refusing while producing is reported as the registry\'s failure, and Yahoo is not asked again', async () => {
+    const replay = recordedFetch(RECORDINGS);
+    const source = await startCandlesSource({
+      // The real registry, under a path where it answers 404 to everything.
+      connections: { ...conn, registry: { ...conn.registry, url: `${conn.registry.url}/no-such-api` } },
+      config: CandlesConfig.parse({ watchlist: ['EPAC'], interval: '1d', backfillDays: 3650, retries: 3, includeTickersFromNews: false }),
+      prefix: topics.prefix,
+      once: true,
+      fetch: replay.fetch,
+      now: () => Date.UTC(2025, 1, 3),
+      sleep: async () => {},
+    });
+    const summary = await source.done;
+    expect(summary.outcomes.map((o) => [o.ticker, o.produced, o.attempts, o.error?.split(':')[0]])).toEqual([['EPAC', 0, 1, 'registry']]);
+    expect(replay.requests.filter((u) => u.includes('/EPAC'))).toHaveLength(1);
+    // Nothing was produced, so the next pass asks Yahoo for the same bars and produces them.
+    const again = await runOnce(['EPAC'], undefined, { includeTickersFromNews: false });
+    expect(again.summary.outcomes.map((o) => [o.ticker, o.produced])).toEqual([['EPAC', 1]]);
+  });
+
+  it('sends a bar the schema refuses to the DLQ with the reason, produces the others, and does not get stuck on it', async () => {
+    // A real recording, renamed XVOL, with one bar's volume beyond what an Avro long holds.
+    const dir = mkdtempSync(join(tmpdir(), 'candles-bad-bar-'));
+    const rec = JSON.parse(readFileSync(join(RECORDINGS, 'chart-AAPL-2020-08-31-to-2020-11-07.json'), 'utf8'));
+    rec.request.url = rec.request.url.replace('/chart/AAPL', '/chart/XVOL');
+    rec.response.bodyJson.chart.result[0].meta.symbol = 'XVOL';
+    rec.response.bodyJson.chart.result[0].indicators.quote[0].volume[2] = 1e19;
+    writeFileSync(join(dir, 'chart-XVOL.json'), JSON.stringify(rec));
+
+    const { summary } = await runOnce(['XVOL'], recordedFetch(dir), { includeTickersFromNews: false });
+    expect(summary.outcomes).toEqual([{ ticker: 'XVOL', produced: 48, nullBars: 0, attempts: 1, rejected: 1 }]);
+    const dlq: Array<{ key: string; value: Candle; reason: string; stage: string }> = [];
+    await readToEnd(topics.kafka, dlqTopicName('marketCandles', topics.prefix), async (m) => {
+      const h = (k: string) => String(m.headers?.[k]);
+      dlq.push({ key: String(m.key), value: JSON.parse(String(m.value)), reason: h(DLQ_HEADERS.errorMessage), stage: h(DLQ_HEADERS.stage) });
+    });
+    expect(dlq).toEqual([{ key: 'XVOL', value: expect.objectContaining({ ticker: 'XVOL', volume: 1e19 }), reason: expect.stringMatching(/volume/), stage: 'candles' }]);
+    expect((await candles()).filter((c) => c.ticker === 'XVOL')).toHaveLength(48);
+    // The next pass starts after the last bar produced: nothing is asked for twice.
+    const again = await runOnce(['XVOL'], recordedFetch(dir), { includeTickersFromNews: false });
+    expect(again.summary.outcomes).toEqual([{ ticker: 'XVOL', produced: 0, nullBars: 0, attempts: 1 }]);
   });
 
   it('adds the tickers named in classified news to the watchlist', async () => {
