@@ -124,12 +124,12 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
     const { candles, nullBars } = chartToCandles(ticker, config.interval, fetched.quotes, after);
     // Producing fails for our services' reasons, never Yahoo's: asking Yahoo again would not help.
     // The bars were not produced and `last` did not move, so the next pass asks for them again.
-    let poison: PoisonRecord[] = [];
+    let poison: PoisonRecord[];
     try {
       const encoded = await encodeBars(ticker, candles);
-      poison = encoded.poison;
-      await sendToDlq(producer, poison);
+      await sendToDlq(producer, encoded.poison);
       if (encoded.messages.length) await sendChunked(producer, candlesTopic, encoded.messages);
+      poison = encoded.poison;
     } catch (err) {
       outages.failed(err, 'producing candles failed; the ticker is fetched again next pass');
       return { ticker, produced: 0, nullBars, attempts, error: `${failedService(err)}: ${(err as Error).message?.slice(0, 200)}` };
