@@ -110,8 +110,9 @@ export async function startRssSource(opts: RssSourceOptions) {
         notModified.inc({ feed });
         return { feed, result: 'not-modified', produced: 0 };
       }
-      const items = await parseFeed(res.body, res.contentType);
       const fetchedAt = now();
+      // The source's clock, not the wall clock, bounds plausible dates: replays set it.
+      const items = await parseFeed(res.body, res.contentType, fetchedAt);
       const fresh = items.filter((i) => !store.hasSeen(feed, i.eventUid));
       // Feeds list newest first; produced oldest first (undated last, their event time is the
       // fetch), a backlog reaches event-time consumers in order instead of as late records.

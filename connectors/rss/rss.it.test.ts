@@ -66,6 +66,10 @@ beforeAll(async () => {
     'laughs.rss': (_req, res) =>
       res.writeHead(200).end(`<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss><channel><item><title>&c;</title></item></channel></rss>`),
     'gone.rss': (req) => req.socket.destroy(),
+    'clock.rss': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/rss+xml' })
+        .end('<rss version="2.0"><channel><title>clock</title><item><title>Dated 2020-09-08</title><link>https://clock.example/a</link><pubDate>Tue, 08 Sep 2020 12:00:00 GMT</pubDate></item></channel></rss>'),
     'no-validators.rss': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFileSync(join(REPO_ROOT, 'samples', 'rss', 'reddit.rss'))),
   });
 });
@@ -117,6 +121,15 @@ describe('rss source', () => {
     expect(summary.outcomes.filter((o) => o.result === 'not-modified').length).toBe(good.length);
     expect(server.hits.get('guardian.rss')).toBe(hits304! + 1);
     expect((await readAll<NewsRaw>(topicName('newsRaw', topics.prefix))).length).toBe(before);
+  });
+
+  it('judges item dates by its own clock, not the wall clock', async () => {
+    // Served as if fetched on 2020-09-01: an item dated a week later is implausible then.
+    const fetchedAt = Date.UTC(2020, 8, 1);
+    const source = await startRssSource({ connections: conn, config: config([server.url('clock.rss')]), prefix: topics.prefix, once: true, now: () => fetchedAt });
+    expect((await source.done).outcomes.map((o) => o.produced)).toEqual([1]);
+    const item = (await readAll<NewsRaw>(topicName('newsRaw', topics.prefix))).find((r) => r.source?.endsWith('clock.rss'))!;
+    expect({ published_at: item.published_at, fetched_at: item.fetched_at }).toEqual({ published_at: null, fetched_at: fetchedAt });
   });
 
   it('does not produce an already-seen item again, across restarts, when the publisher ignores conditional GETs', async () => {
