@@ -8,7 +8,7 @@ import { readToEnd } from '../core/topic-reader.ts';
 import { SAMPLES } from '../schemas/samples.ts';
 import type { TopicId } from '../schemas/catalog.ts';
 import type { RecordEncoder } from '../schemas/record-encoder.ts';
-import { startComponent, writeConfig } from './chaos/component-process.ts';
+import { startComponent, waitFor, writeConfig } from './chaos/component-process.ts';
 
 // Helpers of the bad-record chaos tests: the poison every consumer must survive, the real
 // CLI run as a child process (its stderr log lines and its Prometheus metrics), and the
@@ -82,23 +82,36 @@ const hex = (v: Buffer | string | null | undefined) => (v === null || v === unde
 export function expectDlq(dlq: DlqRecord[], poison: Poison[], o: { topic: string; stage: string; errorClass?: RegExp }): void {
   expect(dlq.map((r) => hex(r.value)).sort()).toEqual(poison.map((p) => hex(p.message.value)).sort());
   for (const p of poison) {
-    const h = dlq.find((d) => hex(d.value) === hex(p.message.value))!.headers;
-    expect({ case: p.name, errorClass: h[DLQ_HEADERS.errorClass], stage: h[DLQ_HEADERS.stage], topic: h[DLQ_HEADERS.topic], partition: h[DLQ_HEADERS.partition], offset: h[DLQ_HEADERS.offset], reason: h[DLQ_HEADERS.errorMessage] }).toEqual({
-      case: p.name,
-      errorClass: expect.stringMatching(o.errorClass ?? /^BadRecordError$/),
-      stage: o.stage,
-      topic: o.topic,
-      partition: expect.stringMatching(/^\d+$/),
-      offset: expect.stringMatching(/^\d+$/),
-      reason: expect.stringMatching(p.reason),
-    });
+    // Every copy: a value sent twice is in the DLQ twice, each with its own origin.
+    for (const { headers: h } of dlq.filter((d) => hex(d.value) === hex(p.message.value))) {
+      expect({ case: p.name, errorClass: h[DLQ_HEADERS.errorClass], stage: h[DLQ_HEADERS.stage], topic: h[DLQ_HEADERS.topic], partition: h[DLQ_HEADERS.partition], offset: h[DLQ_HEADERS.offset], reason: h[DLQ_HEADERS.errorMessage] }).toEqual({
+        case: p.name,
+        errorClass: expect.stringMatching(o.errorClass ?? /^BadRecordError$/),
+        stage: o.stage,
+        topic: o.topic,
+        partition: expect.stringMatching(/^\d+$/),
+        offset: expect.stringMatching(/^\d+$/),
+        reason: expect.stringMatching(p.reason),
+      });
+    }
   }
+  expect(new Set(dlq.map((d) => `${d.headers[DLQ_HEADERS.partition]}@${d.headers[DLQ_HEADERS.offset]}`)).size, 'one DLQ record per source offset').toBe(dlq.length);
 }
 
-/** Each poison record's reason is in a `record sent to … .dlq` log line of the process. */
-export function expectLogged(cli: RunningCli, poison: Poison[]): void {
+/**
+ * Each DLQ record (checked against its poison by expectDlq) has its own `record sent to … .dlq`
+ * log line: the same source topic, partition and offset, and the same reason.
+ */
+export function expectLogged(cli: RunningCli, dlq: DlqRecord[]): void {
   const logged = cli.logs().filter((l) => String(l.msg).startsWith('record sent to'));
-  for (const p of poison) expect({ case: p.name, logged: logged.some((l) => p.reason.test(String(l.reason))) }).toEqual({ case: p.name, logged: true });
+  const origin = (topic: unknown, partition: unknown, offset: unknown) => `${String(topic)}/${String(partition)}@${String(offset)}`;
+  const byOrigin = new Map<string, Array<Record<string, unknown>>>();
+  for (const l of logged) byOrigin.set(origin(l.topic, l.partition, l.offset), [...(byOrigin.get(origin(l.topic, l.partition, l.offset)) ?? []), l]);
+  for (const { headers: h } of dlq) {
+    const at = origin(h[DLQ_HEADERS.topic], h[DLQ_HEADERS.partition], h[DLQ_HEADERS.offset]);
+    const lines = byOrigin.get(at) ?? [];
+    expect({ at, lines: lines.length, reason: String(lines[0]?.reason ?? '').slice(0, 4000) }).toEqual({ at, lines: 1, reason: h[DLQ_HEADERS.errorMessage] });
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -116,6 +129,8 @@ export interface RunningCli {
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
+  /** Polls until `check` holds; fails at once, with the process output, if the process exits. */
+  waitFor(what: string, check: () => Promise<boolean>): Promise<void>;
   process: ChildProcess;
 }
 
@@ -146,14 +161,6 @@ export async function runCli(args: string[], config: Record<string, unknown>, en
       return sum;
     },
     stop: async () => (await p.kill('SIGTERM')).code,
+    waitFor: (what, check) => waitFor(what, check, [p]),
   };
-}
-
-/** Polls until `check` returns true; fails with `what` and the last value after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }

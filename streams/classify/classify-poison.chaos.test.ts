@@ -7,7 +7,7 @@ import { recordName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { NewsClassified, NewsRaw } from '../../schemas/records.ts';
 import { SAMPLES } from '../../schemas/samples.ts';
-import { expectDlq, expectLogged, produceInterleaved, readDlq, runCli, undecodable, waitUntil, type Poison, type RunningCli } from '../../test/bad-records.ts';
+import { expectDlq, expectLogged, produceInterleaved, readDlq, runCli, undecodable, type Poison, type RunningCli } from '../../test/bad-records.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
 // Poison among good news items on news.raw, through the real CLI (`run classify`, the shipped
@@ -46,8 +46,8 @@ beforeAll(async () => {
   await produceInterleaved(producer, topicName('newsRaw', topics.prefix), await encoder.messages('newsRaw', GOOD), poison.map((p) => p.message));
   const group = `${topics.prefix}classify`;
   classify = await runCli(['--topic-prefix', topics.prefix, 'run', 'classify'], { classify: { groupId: group, transactionalId: group } });
-  await waitUntil('classify reported every poison record', async () => (await classify.metric('ops_pipeline_dlq_records_total', { stage: 'classify' })) >= poison.length);
-  await waitUntil('every good item was classified', async () => (await classify.metric('ops_pipeline_classify_items_total')) >= GOOD.length);
+  await classify.waitFor('classify reported every poison record', async () => (await classify.metric('ops_pipeline_dlq_records_total', { stage: 'classify' })) >= poison.length);
+  await classify.waitFor('every good item was classified', async () => (await classify.metric('ops_pipeline_classify_items_total')) >= GOOD.length);
 });
 
 afterAll(async () => {
@@ -70,7 +70,7 @@ describe('classify: bad records among good ones', () => {
 
   it('counts and logs each DLQ record, and keeps running', async () => {
     expect(await classify.metric('ops_pipeline_dlq_records_total', { topic: topicName('newsRaw', topics.prefix), stage: 'classify' })).toBe(poison.length);
-    expectLogged(classify, poison);
+    expectLogged(classify, await readDlq(topics.kafka, `${topicName('newsRaw', topics.prefix)}.dlq`));
     expect(classify.process.exitCode).toBeNull();
     expect(await classify.stop()).toBe(0);
   });
