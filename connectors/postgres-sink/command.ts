@@ -12,7 +12,7 @@ export function registerSinkCommand(run: Command): void {
     .command('sink')
     .description('upsert every topic into its PostgreSQL table (COPY into a stage, one INSERT … ON CONFLICT per batch); offsets committed after the database commit')
     .option('--once', 'drain until caught up with the end offsets seen at start, then exit')
-    .addHelpText('after', '\nConfig section `sink`: groupId, topics, maxBytesPerPartition, maxWaitTimeMs, fromBeginning, idleExitMs (see README).')
+    .addHelpText('after', '\nConfig section `sink`: groupId, topics, maxBytesPerPartition, maxWaitTimeMs, fromBeginning, idleExitMs, sessionTimeoutMs (see README).')
     .action(async (opts: { once?: boolean }, cmd: Command) => {
       const sources = configSources(cmd);
       const handle = await startSink({

@@ -16,6 +16,8 @@ export const SinkConfig = z
     concurrency: z.number().int().min(1).max(16).default(2),
     /** Start from the earliest offset when the group has none (tables are rebuilt from topics). */
     fromBeginning: z.boolean().default(true),
+    /** How long a dead instance holds its partitions before the group gives them to another. */
+    sessionTimeoutMs: z.number().int().min(6000).default(30_000),
     /** --once: stop after this long without new records even if a partition never reached its end offset. */
     idleExitMs: z.number().int().min(100).default(3000),
   })

@@ -71,6 +71,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     maxBytesPerPartition: config.maxBytesPerPartition,
     maxBytes: config.maxBytesPerPartition * 4,
     maxWaitTimeInMs: config.maxWaitTimeMs,
+    sessionTimeout: config.sessionTimeoutMs,
     readUncommitted: false,
   });
   const summary: SinkSummary = { records: 0, rows: 0, dlq: 0 };

@@ -12,7 +12,7 @@ export function registerSignalsCommand(run: Command): void {
     .command('signals')
     .description('news.classified + market.candles → signals: decayed sentiment per ticker joined with bars in event time, in Kafka transactions')
     .option('--once', 'process what is there until every partition is caught up, then exit')
-    .addHelpText('after', '\nConfig section `signals`: groupId, transactionalId, idleExitMs, rules { halfLifeMinutes, buyThreshold, sellThreshold,\nminNews, lookbackBars, maxAdverseMovePct, minVolumeRatio, cooldownMinutes, allowedLatenessSeconds, horizonHalfLives } (see README).')
+    .addHelpText('after', '\nConfig section `signals`: groupId, transactionalId, idleExitMs, sessionTimeoutMs, rules { halfLifeMinutes, buyThreshold, sellThreshold,\nminNews, lookbackBars, maxAdverseMovePct, minVolumeRatio, cooldownMinutes, allowedLatenessSeconds, horizonHalfLives } (see README).')
     .action(async (opts: { once?: boolean }, cmd: Command) => {
       const sources = configSources(cmd);
       const processor = await startSignalsProcessor({

@@ -37,6 +37,8 @@ export const SignalsConfig = z
     transactionalId: z.string().min(1).default('ops-pipeline-signals'),
     /** --once: stop after this long without new input once every partition is caught up. */
     idleExitMs: z.number().int().min(100).default(3000),
+    /** How long a dead instance holds its partitions before the group gives them to another. */
+    sessionTimeoutMs: z.number().int().min(6000).default(30_000),
     rules: SignalRules.default(SignalRules.parse({})),
   })
   .strict();

@@ -22,7 +22,7 @@ let clean: TestTopics;
 let chaos: TestTopics;
 
 function configFor(t: TestTopics): string {
-  return writeConfig({ topics: { prefix: t.prefix }, signals: { groupId: `${t.prefix}signals`, transactionalId: `${t.prefix}signals`, idleExitMs: 2000, rules } });
+  return writeConfig({ topics: { prefix: t.prefix }, signals: { groupId: `${t.prefix}signals`, transactionalId: `${t.prefix}signals`, idleExitMs: 2000, sessionTimeoutMs: 10_000, rules } });
 }
 
 async function signalsOf(t: TestTopics): Promise<string[]> {
