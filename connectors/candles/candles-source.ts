@@ -94,6 +94,8 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
   log.info({ known: last.size, interval: config.interval }, 'last candle per ticker loaded');
 
   const outages = outageReporter('candles', log);
+  // Set during a pass when Kafka or the registry failed us: the next pass then comes sooner.
+  let ourServiceFailed = false;
   /** Yahoo's bars after `after`, retried with backoff on Yahoo's own retriable failures. */
   async function fetchBars(ticker: string, after: number | null): Promise<{ quotes: ChartQuote[]; attempts: number } | { error: string; attempts: number }> {
     const period1 = after !== null ? new Date(after + 1) : new Date(now() - config.backfillDays * 86_400_000);
@@ -131,6 +133,7 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
       if (encoded.messages.length) await sendChunked(producer, candlesTopic, encoded.messages);
       poison = encoded.poison;
     } catch (err) {
+      ourServiceFailed = true;
       outages.failed(err, 'producing candles failed; the ticker is fetched again next pass');
       return { ticker, produced: 0, nullBars, attempts, error: `${failedService(err)}: ${(err as Error).message?.slice(0, 200)}` };
     }
@@ -165,8 +168,20 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
     return { messages, poison };
   }
 
+  /** The news' tickers; while Kafka is away, the ones known so far (the pass goes on). */
+  async function tickersFromNews(): Promise<string[]> {
+    if (!newsTickers) return [];
+    try {
+      return await newsTickers.refresh();
+    } catch (err) {
+      ourServiceFailed = true;
+      outages.failed(err, 'reading tickers from the news failed; this pass asks for the tickers known so far');
+      return newsTickers.known();
+    }
+  }
+
   async function pass(): Promise<CandlesSummary> {
-    const tickers = [...new Set([...config.watchlist, ...((await newsTickers?.refresh()) ?? [])])];
+    const tickers = [...new Set([...config.watchlist, ...(await tickersFromNews())])];
     const outcomes: TickerOutcome[] = [];
     let next = 0;
     const worker = async () => {
@@ -181,11 +196,14 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
   let wake: (() => void) | undefined;
   const done = (async () => {
     try {
-      for (;;) {
+      for (let outagePasses = 0; ; ) {
+        ourServiceFailed = false;
         const summary = await pass();
         if (opts.once || stopped) return summary;
-        // Poll no faster than the bars form.
-        const wait = Math.max(config.pollIntervalSeconds * 1000, Math.min(INTERVAL_MS[config.interval], 3_600_000));
+        // Poll no faster than the bars form; but bars our services failed to take are due
+        // already: try again after a backoff (0.5 s doubling to 30 s), not a whole bar later.
+        outagePasses = ourServiceFailed ? outagePasses + 1 : 0;
+        const wait = outagePasses ? backoffMs(outagePasses, 0.5, 30) : Math.max(config.pollIntervalSeconds * 1000, Math.min(INTERVAL_MS[config.interval], 3_600_000));
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, wait).unref();

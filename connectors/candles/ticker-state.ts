@@ -51,6 +51,11 @@ export class NewsTickers {
       { startAt: ({ partition, high }) => this.next.get(partition) ?? high - BigInt(this.initialTail) },
     );
     while (this.seen.size > this.max) this.seen.delete(this.seen.keys().next().value!);
+    return this.known();
+  }
+
+  /** The tickers seen so far, without reading the topic. */
+  known(): string[] {
     return [...this.seen.keys()];
   }
 }

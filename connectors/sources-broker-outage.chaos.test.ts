@@ -1,0 +1,163 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Admin, Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AvroCodec } from '../core/avro-codec.ts';
+import { createKafka } from '../core/kafka.ts';
+import { createRegistry } from '../core/registry.ts';
+import { readToEnd } from '../core/topic-reader.ts';
+import { kafkaBroker } from '../deploy/local/kafka-broker.ts';
+import { REPO_ROOT, servicePaths } from '../deploy/local/layout.ts';
+import { bringUp } from '../deploy/local/services.ts';
+import { applyTopics } from '../schemas/apply.ts';
+import { recordName, topicName } from '../schemas/catalog.ts';
+import type { Candle, NewsRaw } from '../schemas/records.ts';
+import { runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
+import { deleteSubjects, testConnections, uniquePrefix } from '../test/kafka.ts';
+import { serveFeedFiles, type FeedFileServer } from './rss/feed-file-server.ts';
+
+// The broker stopped and started again while the sources work. The RSS source and the candles
+// source run as real child processes against a broker of this test's own; each has a poll in
+// flight (feeds held back by the server, Yahoo answering late) when the broker goes down. Each
+// must report the outage (metrics and log), keep running, and once the broker is back produce
+// exactly what a clean run produces: every news item once, every bar once. Daily bars: the
+// candles source's next regular pass would be an hour later, so this also proves that bars
+// our services failed to take are asked for again after a short backoff.
+
+const INSTANCE = 'kafka-outage-sources';
+const PORT = 19330;
+const BROKER = `127.0.0.1:${PORT}`;
+const METRICS = { rss: 19340, candles: 19341 } as const;
+const shared = testConnections();
+const conn = { ...shared, kafka: { ...shared.kafka, brokers: [BROKER] } };
+const env = { KAFKA_BROKERS: BROKER };
+const broker = kafkaBroker({ instance: INSTANCE, port: PORT, controllerPort: PORT + 1, heap: '384m' });
+const FEEDS = ['reddit.rss', 'guardian.rss', 'heise.atom'];
+
+let kafka: Kafka;
+let admin: Admin;
+let server: FeedFileServer;
+let openGate: () => void = () => {};
+let gate = new Promise<void>((resolve) => (openGate = resolve));
+const prefixes: string[] = [];
+const running: ComponentProcess[] = [];
+
+async function newRun(label: string, feedNames: string[]) {
+  const prefix = uniquePrefix(label);
+  prefixes.push(prefix);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await applyTopics(admin, createRegistry(conn.registry), prefix);
+      break;
+    } catch (err) {
+      // A broker just started may not know a topic it just created yet.
+      if (attempt >= 5 || !/does not host this topic-partition/.test((err as Error).message)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  const config = writeConfig({
+    kafka: { brokers: [BROKER] },
+    topics: { prefix },
+    rss: { feeds: feedNames.map((n) => server.url(n)), pollIntervalSeconds: 2, backoffInitialSeconds: 1, timeoutMs: 60_000 },
+    candles: { includeTickersFromNews: true, pollIntervalSeconds: 1 },
+  });
+  return {
+    prefix,
+    rss: ['--config', config, 'run', 'rss'],
+    candles: ['--config', config, 'run', 'candles', '--replay', join(REPO_ROOT, 'samples', 'yahoo-chart'), '--ticker', 'AAPL', 'GOOG', 'BTC-USD', '--interval', '1d'],
+  };
+}
+
+async function outputsOf(prefix: string) {
+  const codec = new AvroCodec(createRegistry(conn.registry));
+  const news: string[] = [];
+  await readToEnd(kafka, topicName('newsRaw', prefix), async (m) => void news.push((await codec.decode<NewsRaw>(m.value, recordName('newsRaw'))).event_uid));
+  const bars: string[] = [];
+  await readToEnd(kafka, topicName('marketCandles', prefix), async (m) => {
+    const c = await codec.decode<Candle>(m.value, recordName('marketCandles'));
+    bars.push(JSON.stringify([c.ticker, c.ts, c.close, c.volume]));
+  });
+  return { news: news.sort(), bars: bars.sort() };
+}
+
+const step = (what: string) => console.error(`[sources-outage] ${new Date().toISOString()} ${what}`);
+
+beforeAll(async () => {
+  // The same feeds twice: as files, and held back until the test opens the gate.
+  const held = Object.fromEntries(
+    FEEDS.map((name) => [
+      `held-${name}`,
+      (_req: unknown, res: import('node:http').ServerResponse) =>
+        void gate.then(() => res.writeHead(200, { 'content-type': name.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml' }).end(readFileSync(join(REPO_ROOT, 'samples', 'rss', name)))),
+    ]),
+  );
+  server = await serveFeedFiles(join(REPO_ROOT, 'samples', 'rss'), held);
+  await broker.stop();
+  rmSync(servicePaths(INSTANCE).root, { recursive: true, force: true });
+  await bringUp(broker, () => {});
+  kafka = createKafka(conn.kafka, 'sources-outage-test');
+  admin = kafka.admin();
+  await admin.connect();
+});
+afterAll(async () => {
+  for (const p of running) if (p.running()) console.error(`[sources-outage] ${p.child.spawnargs.slice(-6).join(' ')}:\n${p.output().slice(-2500)}`);
+  for (const p of running) await p.kill('SIGKILL');
+  openGate();
+  await server?.close();
+  await admin?.disconnect().catch(() => {});
+  await broker.stop();
+  rmSync(servicePaths(INSTANCE).root, { recursive: true, force: true });
+  for (const prefix of prefixes) await deleteSubjects(shared.registry.url, prefix).catch(() => {});
+});
+
+describe('broker restarted while the sources poll', () => {
+  it('rss and candles report the outage, recover without a restart, and produce exactly what a clean run does', async () => {
+    step('clean run');
+    const clean = await newRun('src-outage-clean', FEEDS);
+    await runToEnd([...clean.rss, '--once'], env);
+    await runToEnd([...clean.candles, '--once'], env);
+    const expected = await outputsOf(clean.prefix);
+    expect(expected.news.length).toBeGreaterThan(50);
+    expect(expected.bars.length).toBeGreaterThan(50);
+
+    step('chaos run: polls in flight');
+    gate = new Promise<void>((resolve) => (openGate = resolve));
+    const chaos = await newRun('src-outage-chaos', FEEDS.map((n) => `held-${n}`));
+    const procs = {
+      rss: startComponent(chaos.rss, { ...env, METRICS_PORT: String(METRICS.rss) }),
+      // Yahoo answers after 8 s: the broker is down by then.
+      candles: startComponent([...chaos.candles, '--replay-latency', '8000'], { ...env, METRICS_PORT: String(METRICS.candles) }),
+    };
+    running.push(...Object.values(procs));
+    const live = Object.values(procs);
+    const served = async (c: keyof typeof METRICS) => !Number.isNaN(await scrapeMetric(METRICS[c], 'ops_pipeline_').catch(() => NaN));
+    for (const c of Object.keys(METRICS) as Array<keyof typeof METRICS>) await waitFor(`${c} to start`, () => served(c), live);
+
+    step('broker stopped');
+    await broker.stop();
+    openGate();
+    const retries = (c: keyof typeof METRICS) => scrapeMetric(METRICS[c], `ops_pipeline_service_retries_total{component="${c}",service="kafka"}`);
+    const unreachable = (c: keyof typeof METRICS) => scrapeMetric(METRICS[c], `ops_pipeline_service_unreachable{component="${c}",service="kafka"}`);
+    for (const c of Object.keys(METRICS) as Array<keyof typeof METRICS>) {
+      await waitFor(`${c} to report the outage`, async () => (await retries(c)) >= 1 && (await unreachable(c)) === 1, live);
+    }
+    step('broker starting again');
+    await bringUp(broker, () => {});
+
+    await waitFor('every item and every bar produced', async () => {
+      const now = await outputsOf(chaos.prefix);
+      return now.news.length >= expected.news.length && now.bars.length >= expected.bars.length;
+    }, live);
+    for (const c of Object.keys(METRICS) as Array<keyof typeof METRICS>) {
+      await waitFor(`${c} to clear the outage gauge`, async () => (await unreachable(c)) === 0, live);
+    }
+    expect(live.every((p) => p.running())).toBe(true);
+    expect(procs.rss.output()).toMatch(/producing a poll failed; the feed is polled again after a backoff/);
+    expect(procs.candles.output()).toMatch(/producing candles failed; the ticker is fetched again next pass/);
+    for (const p of live) expect((await p.kill('SIGTERM')).code).toBe(0);
+
+    const actual = await outputsOf(chaos.prefix);
+    expect(actual.news).toEqual(expected.news);
+    expect(actual.bars).toEqual(expected.bars);
+  });
+});
