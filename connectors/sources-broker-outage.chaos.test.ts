@@ -1,19 +1,15 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvroCodec } from '../core/avro-codec.ts';
-import { createKafka } from '../core/kafka.ts';
 import { createRegistry } from '../core/registry.ts';
 import { readToEnd } from '../core/topic-reader.ts';
-import { kafkaBroker } from '../deploy/local/kafka-broker.ts';
-import { REPO_ROOT, servicePaths } from '../deploy/local/layout.ts';
-import { bringUp } from '../deploy/local/services.ts';
-import { applyTopics } from '../schemas/apply.ts';
+import { REPO_ROOT } from '../deploy/local/layout.ts';
 import { recordName, topicName } from '../schemas/catalog.ts';
 import type { Candle, NewsRaw } from '../schemas/records.ts';
 import { runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
-import { deleteSubjects, testConnections, uniquePrefix } from '../test/kafka.ts';
+import { ownBroker, type OwnBroker } from '../test/chaos/own-broker.ts';
 import { serveFeedFiles, type FeedFileServer } from './rss/feed-file-server.ts';
 
 // The broker stopped and started again while the sources work. The RSS source and the candles
@@ -24,39 +20,19 @@ import { serveFeedFiles, type FeedFileServer } from './rss/feed-file-server.ts';
 // candles source's next regular pass would be an hour later, so this also proves that bars
 // our services failed to take are asked for again after a short backoff.
 
-const INSTANCE = 'kafka-outage-sources';
-const PORT = 19330;
-const BROKER = `127.0.0.1:${PORT}`;
 const METRICS = { rss: 19340, candles: 19341 } as const;
-const shared = testConnections();
-const conn = { ...shared, kafka: { ...shared.kafka, brokers: [BROKER] } };
-const env = { KAFKA_BROKERS: BROKER };
-const broker = kafkaBroker({ instance: INSTANCE, port: PORT, controllerPort: PORT + 1, heap: '384m' });
 const FEEDS = ['reddit.rss', 'guardian.rss', 'heise.atom'];
 
-let kafka: Kafka;
-let admin: Admin;
+let broker: OwnBroker;
 let server: FeedFileServer;
 let openGate: () => void = () => {};
 let gate = new Promise<void>((resolve) => (openGate = resolve));
-const prefixes: string[] = [];
 const running: ComponentProcess[] = [];
 
 async function newRun(label: string, feedNames: string[]) {
-  const prefix = uniquePrefix(label);
-  prefixes.push(prefix);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await applyTopics(admin, createRegistry(conn.registry), prefix);
-      break;
-    } catch (err) {
-      // A broker just started may not know a topic it just created yet.
-      if (attempt >= 5 || !/does not host this topic-partition/.test((err as Error).message)) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
+  const prefix = await broker.newPrefix(label);
   const config = writeConfig({
-    kafka: { brokers: [BROKER] },
+    kafka: { brokers: [broker.address] },
     topics: { prefix },
     rss: { feeds: feedNames.map((n) => server.url(n)), pollIntervalSeconds: 2, backoffInitialSeconds: 1, timeoutMs: 60_000 },
     candles: { includeTickersFromNews: true, pollIntervalSeconds: 1 },
@@ -69,11 +45,11 @@ async function newRun(label: string, feedNames: string[]) {
 }
 
 async function outputsOf(prefix: string) {
-  const codec = new AvroCodec(createRegistry(conn.registry));
+  const codec = new AvroCodec(createRegistry(broker.conn.registry));
   const news: string[] = [];
-  await readToEnd(kafka, topicName('newsRaw', prefix), async (m) => void news.push((await codec.decode<NewsRaw>(m.value, recordName('newsRaw'))).event_uid));
+  await readToEnd(broker.kafka, topicName('newsRaw', prefix), async (m) => void news.push((await codec.decode<NewsRaw>(m.value, recordName('newsRaw'))).event_uid));
   const bars: string[] = [];
-  await readToEnd(kafka, topicName('marketCandles', prefix), async (m) => {
+  await readToEnd(broker.kafka, topicName('marketCandles', prefix), async (m) => {
     const c = await codec.decode<Candle>(m.value, recordName('marketCandles'));
     bars.push(JSON.stringify([c.ticker, c.ts, c.close, c.volume]));
   });
@@ -87,35 +63,27 @@ beforeAll(async () => {
   const held = Object.fromEntries(
     FEEDS.map((name) => [
       `held-${name}`,
-      (_req: unknown, res: import('node:http').ServerResponse) =>
+      (_req: unknown, res: ServerResponse) =>
         void gate.then(() => res.writeHead(200, { 'content-type': name.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml' }).end(readFileSync(join(REPO_ROOT, 'samples', 'rss', name)))),
     ]),
   );
   server = await serveFeedFiles(join(REPO_ROOT, 'samples', 'rss'), held);
-  await broker.stop();
-  rmSync(servicePaths(INSTANCE).root, { recursive: true, force: true });
-  await bringUp(broker, () => {});
-  kafka = createKafka(conn.kafka, 'sources-outage-test');
-  admin = kafka.admin();
-  await admin.connect();
+  broker = await ownBroker('kafka-outage-sources', 19330);
 });
 afterAll(async () => {
   for (const p of running) if (p.running()) console.error(`[sources-outage] ${p.child.spawnargs.slice(-6).join(' ')}:\n${p.output().slice(-2500)}`);
   for (const p of running) await p.kill('SIGKILL');
   openGate();
   await server?.close();
-  await admin?.disconnect().catch(() => {});
-  await broker.stop();
-  rmSync(servicePaths(INSTANCE).root, { recursive: true, force: true });
-  for (const prefix of prefixes) await deleteSubjects(shared.registry.url, prefix).catch(() => {});
+  await broker?.remove();
 });
 
 describe('broker restarted while the sources poll', () => {
   it('rss and candles report the outage, recover without a restart, and produce exactly what a clean run does', async () => {
     step('clean run');
     const clean = await newRun('src-outage-clean', FEEDS);
-    await runToEnd([...clean.rss, '--once'], env);
-    await runToEnd([...clean.candles, '--once'], env);
+    await runToEnd([...clean.rss, '--once'], broker.env);
+    await runToEnd([...clean.candles, '--once'], broker.env);
     const expected = await outputsOf(clean.prefix);
     expect(expected.news.length).toBeGreaterThan(50);
     expect(expected.bars.length).toBeGreaterThan(50);
@@ -124,9 +92,9 @@ describe('broker restarted while the sources poll', () => {
     gate = new Promise<void>((resolve) => (openGate = resolve));
     const chaos = await newRun('src-outage-chaos', FEEDS.map((n) => `held-${n}`));
     const procs = {
-      rss: startComponent(chaos.rss, { ...env, METRICS_PORT: String(METRICS.rss) }),
+      rss: startComponent(chaos.rss, { ...broker.env, METRICS_PORT: String(METRICS.rss) }),
       // Yahoo answers after 8 s: the broker is down by then.
-      candles: startComponent([...chaos.candles, '--replay-latency', '8000'], { ...env, METRICS_PORT: String(METRICS.candles) }),
+      candles: startComponent([...chaos.candles, '--replay-latency', '8000'], { ...broker.env, METRICS_PORT: String(METRICS.candles) }),
     };
     running.push(...Object.values(procs));
     const live = Object.values(procs);
@@ -142,7 +110,7 @@ describe('broker restarted while the sources poll', () => {
       await waitFor(`${c} to report the outage`, async () => (await retries(c)) >= 1 && (await unreachable(c)) === 1, live);
     }
     step('broker starting again');
-    await bringUp(broker, () => {});
+    await broker.start();
 
     await waitFor('every item and every bar produced', async () => {
       const now = await outputsOf(chaos.prefix);

@@ -1,22 +1,16 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvroCodec } from '../core/avro-codec.ts';
-import { createKafka } from '../core/kafka.ts';
 import { createRegistry } from '../core/registry.ts';
 import { readToEnd } from '../core/topic-reader.ts';
-import { kafkaBroker } from '../deploy/local/kafka-broker.ts';
-import { servicePaths } from '../deploy/local/layout.ts';
-import { bringUp } from '../deploy/local/services.ts';
-import { applyTopics } from '../schemas/apply.ts';
 import { recordName, topicName, type TopicId } from '../schemas/catalog.ts';
 import type { NewsClassified, Signal } from '../schemas/records.ts';
 import { committedOffsets, runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
 import { actualTables, faultInputs, produceInputs, type FaultInputs } from '../test/chaos/fault-inputs.ts';
 import { freshDatabase } from '../test/database.ts';
-import { deleteSubjects, testConnections, uniquePrefix } from '../test/kafka.ts';
+import { ownBroker, type OwnBroker } from '../test/chaos/own-broker.ts';
 import { MODELS_DIR } from './classify/model/sentiment-model.ts';
 
 // The broker stopped and started again under load. Sink, signals and classify run as real
@@ -25,14 +19,7 @@ import { MODELS_DIR } from './classify/model/sentiment-model.ts';
 // back, the other half follows. Without a process restart, every output must equal a clean run's
 // over the same input: the tables, the signals, one classification per news item.
 
-const INSTANCE = 'kafka-outage';
-const PORT = 19300;
-const BROKER = `127.0.0.1:${PORT}`;
 const METRICS = { sink: 19310, signals: 19311, classify: 19312 } as const;
-const shared = testConnections();
-const conn = { ...shared, kafka: { ...shared.kafka, brokers: [BROKER] } };
-const env = { KAFKA_BROKERS: BROKER };
-const broker = kafkaBroker({ instance: INSTANCE, port: PORT, controllerPort: PORT + 1, heap: '384m' });
 const model = join(mkdtempSync(join(tmpdir(), 'opsp-outage-model-')), 'compact-finsent');
 
 const all = faultInputs({ tickers: 20, minutes: 1500, news: 2000, seed: 91 });
@@ -49,48 +36,32 @@ const sinkOnlyInput = (half: 0 | 1): Partial<FaultInputs> => ({ newsRaw: firstHa
 const classifyInput = (half: 0 | 1): Partial<FaultInputs> => ({ newsRaw: firstHalfOf(newsRaw, half) });
 const signalsInputCount = (half: 0 | 1) => Object.values(signalsInput(half)).reduce((n, r) => n + r.length, 0);
 
-let kafka: Kafka;
-let admin: Admin;
+let broker: OwnBroker;
 const dbs: Array<{ url: string; drop: () => Promise<void> }> = [];
-const prefixes: string[] = [];
 const running: ComponentProcess[] = [];
 
 /** One run: topics for signals + sink and (apart, so its output does not feed signals) for classify. */
 async function newRun(label: string) {
-  const run = { sig: uniquePrefix(`${label}-sig`), cls: uniquePrefix(`${label}-cls`), db: await freshDatabase({ migrate: true }) };
+  const run = { sig: await broker.newPrefix(`${label}-sig`), cls: await broker.newPrefix(`${label}-cls`), db: await freshDatabase({ migrate: true }) };
   dbs.push(run.db);
-  for (const prefix of [run.sig, run.cls]) {
-    prefixes.push(prefix);
-    // A broker just started may not know a topic it just created yet (kafkajs waits for
-    // leaders only on LEADER_NOT_AVAILABLE); applying again is harmless.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await applyTopics(admin, createRegistry(conn.registry), prefix);
-        break;
-      } catch (err) {
-        if (attempt >= 5 || !/does not host this topic-partition/.test((err as Error).message)) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
-  }
   const ids = (name: string, prefix: string) => ({ groupId: `${prefix}${name}`, transactionalId: `${prefix}${name}`, idleExitMs: 2000 });
   const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100 };
-  const sigConfig = writeConfig({ kafka: { brokers: [BROKER] }, topics: { prefix: run.sig }, database: { url: run.db.url }, signals: { ...ids('signals', run.sig), rules }, sink: { groupId: `${run.sig}sink`, idleExitMs: 2000 } });
-  const clsConfig = writeConfig({ kafka: { brokers: [BROKER] }, topics: { prefix: run.cls }, classify: { ...ids('classify', run.cls), batchSize: 16, maxBytesPerPartition: 8192 } });
+  const sigConfig = writeConfig({ kafka: { brokers: [broker.address] }, topics: { prefix: run.sig }, database: { url: run.db.url }, signals: { ...ids('signals', run.sig), rules }, sink: { groupId: `${run.sig}sink`, idleExitMs: 2000 } });
+  const clsConfig = writeConfig({ kafka: { brokers: [broker.address] }, topics: { prefix: run.cls }, classify: { ...ids('classify', run.cls), batchSize: 16, maxBytesPerPartition: 8192 } });
   return {
     ...run,
     args: { signals: ['--config', sigConfig, 'run', 'signals'], sink: ['--config', sigConfig, 'run', 'sink'], classify: ['--config', clsConfig, 'run', 'classify', '--model', model] },
     produce: async (half: 0 | 1) => {
-      await produceInputs(kafka, conn, run.sig, { ...sinkOnlyInput(half), ...signalsInput(half) }, 200);
-      await produceInputs(kafka, conn, run.cls, classifyInput(half), 60);
+      await produceInputs(broker.kafka, broker.conn, run.sig, { ...sinkOnlyInput(half), ...signalsInput(half) }, 200);
+      await produceInputs(broker.kafka, broker.conn, run.cls, classifyInput(half), 60);
     },
   };
 }
 
 async function decoded<T>(topic: string, name: string): Promise<T[]> {
-  const codec = new AvroCodec(createRegistry(conn.registry));
+  const codec = new AvroCodec(createRegistry(broker.conn.registry));
   const out: T[] = [];
-  await readToEnd(kafka, topic, async (m) => void out.push(await codec.decode<T>(m.value, name)));
+  await readToEnd(broker.kafka, topic, async (m) => void out.push(await codec.decode<T>(m.value, name)));
   return out;
 }
 
@@ -106,21 +77,13 @@ const inputTotal = (prefix: string, ids: TopicId[]) => ids.map((id) => topicName
 
 beforeAll(async () => {
   cpSync(join(MODELS_DIR, 'compact-finsent'), model, { recursive: true });
-  await broker.stop();
-  rmSync(servicePaths(INSTANCE).root, { recursive: true, force: true });
-  await bringUp(broker, () => {});
-  kafka = createKafka(conn.kafka, 'outage-test');
-  admin = kafka.admin();
-  await admin.connect();
+  broker = await ownBroker('kafka-outage', 19300);
 });
 afterAll(async () => {
   // A failed run: what each component said last, to tell which one stopped where.
   for (const p of running) if (p.running()) console.error(`[outage] ${p.child.spawnargs.slice(-3).join(' ')}:\n${p.output().slice(-2500)}`);
   for (const p of running) await p.kill('SIGKILL');
-  await admin?.disconnect().catch(() => {});
-  await broker.stop();
-  rmSync(servicePaths(INSTANCE).root, { recursive: true, force: true });
-  for (const prefix of prefixes) await deleteSubjects(shared.registry.url, prefix).catch(() => {});
+  await broker?.remove();
   for (const db of dbs) await db.drop().catch(() => {});
 });
 
@@ -130,9 +93,9 @@ describe('broker restarted under load', () => {
     const clean = await newRun('outage-clean');
     await clean.produce(0);
     await clean.produce(1);
-    await runToEnd([...clean.args.signals, '--once'], env);
-    await runToEnd([...clean.args.sink, '--once'], env);
-    await runToEnd([...clean.args.classify, '--once'], env);
+    await runToEnd([...clean.args.signals, '--once'], broker.env);
+    await runToEnd([...clean.args.sink, '--once'], broker.env);
+    await runToEnd([...clean.args.classify, '--once'], broker.env);
     const expected = await outputsOf(clean);
     expect(expected.signals.length).toBeGreaterThan(10);
     expect(expected.classified).toHaveLength(newsRaw.length);
@@ -141,14 +104,14 @@ describe('broker restarted under load', () => {
     const chaos = await newRun('outage-chaos');
     await chaos.produce(0);
     const procs = {
-      sink: startComponent(chaos.args.sink, { ...env, METRICS_PORT: String(METRICS.sink) }),
-      signals: startComponent(chaos.args.signals, { ...env, METRICS_PORT: String(METRICS.signals) }),
-      classify: startComponent(chaos.args.classify, { ...env, METRICS_PORT: String(METRICS.classify) }),
+      sink: startComponent(chaos.args.sink, { ...broker.env, METRICS_PORT: String(METRICS.sink) }),
+      signals: startComponent(chaos.args.signals, { ...broker.env, METRICS_PORT: String(METRICS.signals) }),
+      classify: startComponent(chaos.args.classify, { ...broker.env, METRICS_PORT: String(METRICS.classify) }),
     };
     running.push(...Object.values(procs));
     const live = Object.values(procs);
-    await waitFor('signals to take the first half', async () => (await committedOffsets(admin, `${chaos.sig}signals`, inputTotal(chaos.sig, ['newsClassified', 'marketCandles']))) >= signalsInputCount(0), live);
-    await waitFor('classify to start', async () => (await committedOffsets(admin, `${chaos.cls}classify`, inputTotal(chaos.cls, ['newsRaw']))) > 0, live);
+    await waitFor('signals to take the first half', async () => (await committedOffsets(broker.admin, `${chaos.sig}signals`, inputTotal(chaos.sig, ['newsClassified', 'marketCandles']))) >= signalsInputCount(0), live);
+    await waitFor('classify to start', async () => (await committedOffsets(broker.admin, `${chaos.cls}classify`, inputTotal(chaos.cls, ['newsRaw']))) > 0, live);
 
     step('broker stopped');
     await broker.stop();
@@ -158,13 +121,13 @@ describe('broker restarted under load', () => {
       await waitFor(`${c} to report the outage`, async () => (await retries(c)) >= 1 && (await unreachable(c)) === 1, live);
     }
     step('broker starting again');
-    await bringUp(broker, () => {});
+    await broker.start();
 
     step('second half');
     await chaos.produce(1);
     const total = signalsInputCount(0) + signalsInputCount(1);
-    await waitFor('signals to take everything', async () => (await committedOffsets(admin, `${chaos.sig}signals`, inputTotal(chaos.sig, ['newsClassified', 'marketCandles']))) >= total, live);
-    await waitFor('classify to take everything', async () => (await committedOffsets(admin, `${chaos.cls}classify`, inputTotal(chaos.cls, ['newsRaw']))) >= newsRaw.length, live);
+    await waitFor('signals to take everything', async () => (await committedOffsets(broker.admin, `${chaos.sig}signals`, inputTotal(chaos.sig, ['newsClassified', 'marketCandles']))) >= total, live);
+    await waitFor('classify to take everything', async () => (await committedOffsets(broker.admin, `${chaos.cls}classify`, inputTotal(chaos.cls, ['newsRaw']))) >= newsRaw.length, live);
     step('waiting for the sink');
     await waitFor('the sink to write every row', async () => {
       const t = await actualTables(chaos.db.url);

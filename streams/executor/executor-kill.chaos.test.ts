@@ -4,8 +4,9 @@ import { AvroCodec } from '../../core/avro-codec.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
-import type { Candle, Signal } from '../../schemas/records.ts';
+import type { Signal } from '../../schemas/records.ts';
 import { committedOffsets, killAtEach, killPoints, runToEnd, startComponent, waitFor, writeConfig } from '../../test/chaos/component-process.ts';
+import { executorCandles as candles, executorSignals as pending } from '../../test/chaos/executor-inputs.ts';
 import { produceInputs } from '../../test/chaos/fault-inputs.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
@@ -15,31 +16,6 @@ import { testConnections, testTopics, type TestTopics } from '../../test/kafka.t
 // a clean run's over the same inputs: fills at the same bar and price, the same cancellations.
 
 const conn = testConnections();
-const MIN = 60_000;
-const T0 = Date.UTC(2024, 0, 2, 14, 30);
-const TICKERS = Array.from({ length: 20 }, (_, i) => `X${String(i).padStart(2, '0')}`);
-const MINUTES = 400;
-// Ticker X01 has no bars from minute 100 to 139: its signals there are cancelled (TTL 10 min).
-const candles: Candle[] = [];
-for (let m = 0; m < MINUTES; m++) {
-  for (const ticker of TICKERS) {
-    if (ticker === 'X01' && m >= 100 && m < 140) continue;
-    const open = 50 + ((m * 7 + ticker.charCodeAt(2)) % 100) / 10;
-    candles.push({ ticker, ts: T0 + m * MIN, interval: '1m', open, high: open + 1, low: open - 1, close: open, adjclose: null, volume: 100, source: 'chaos' });
-  }
-}
-const pending: Signal[] = Array.from({ length: 300 }, (_, s) => ({
-  signal_id: `exec-${s}`.padEnd(64, 'e'),
-  ts: T0 + ((s * 7) % (MINUTES - 20)) * MIN + 30_000,
-  ticker: TICKERS[s % TICKERS.length]!,
-  action: s % 3 ? 'BUY' : 'SELL',
-  confidence: 0.7,
-  reason: '{}',
-  status: 'PENDING',
-  executed_at: null,
-  filled_price: null,
-  shares: null,
-}));
 const CHUNK = 400;
 let clean: TestTopics;
 let chaos: TestTopics;
