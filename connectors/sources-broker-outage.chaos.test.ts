@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../deploy/local/layout.ts';
 import { recordName, topicName } from '../schemas/catalog.ts';
 import type { Candle, NewsRaw } from '../schemas/records.ts';
 import { runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
-import { ownBroker, type OwnBroker } from '../test/chaos/own-broker.ts';
+import { ownBroker, waitForOutage, type OwnBroker } from '../test/chaos/own-broker.ts';
 import { serveFeedFiles, type FeedFileServer } from './rss/feed-file-server.ts';
 
 // The broker stopped and started again while the sources work. The RSS source and the candles
@@ -104,11 +104,7 @@ describe('broker restarted while the sources poll', () => {
     step('broker stopped');
     await broker.stop();
     openGate();
-    const retries = (c: keyof typeof METRICS) => scrapeMetric(METRICS[c], `ops_pipeline_service_retries_total{component="${c}",service="kafka"}`);
-    const unreachable = (c: keyof typeof METRICS) => scrapeMetric(METRICS[c], `ops_pipeline_service_unreachable{component="${c}",service="kafka"}`);
-    for (const c of Object.keys(METRICS) as Array<keyof typeof METRICS>) {
-      await waitFor(`${c} to report the outage`, async () => (await retries(c)) >= 1 && (await unreachable(c)) === 1, live);
-    }
+    await waitForOutage('reported', METRICS, live);
     step('broker starting again');
     await broker.start();
 
@@ -116,9 +112,7 @@ describe('broker restarted while the sources poll', () => {
       const now = await outputsOf(chaos.prefix);
       return now.news.length >= expected.news.length && now.bars.length >= expected.bars.length;
     }, live);
-    for (const c of Object.keys(METRICS) as Array<keyof typeof METRICS>) {
-      await waitFor(`${c} to clear the outage gauge`, async () => (await unreachable(c)) === 0, live);
-    }
+    await waitForOutage('cleared', METRICS, live);
     expect(live.every((p) => p.running())).toBe(true);
     expect(procs.rss.output()).toMatch(/producing a poll failed; the feed is polled again after a backoff/);
     expect(procs.candles.output()).toMatch(/producing candles failed; the ticker is fetched again next pass/);

@@ -7,10 +7,10 @@ import { createRegistry } from '../core/registry.ts';
 import { readToEnd } from '../core/topic-reader.ts';
 import { recordName, topicName, type TopicId } from '../schemas/catalog.ts';
 import type { NewsClassified, Signal } from '../schemas/records.ts';
-import { committedOffsets, runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
+import { committedOffsets, runToEnd, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
 import { actualTables, faultInputs, produceInputs, type FaultInputs } from '../test/chaos/fault-inputs.ts';
 import { freshDatabase } from '../test/database.ts';
-import { ownBroker, type OwnBroker } from '../test/chaos/own-broker.ts';
+import { ownBroker, waitForOutage, type OwnBroker } from '../test/chaos/own-broker.ts';
 import { MODELS_DIR } from './classify/model/sentiment-model.ts';
 
 // The broker stopped and started again under load. Sink, signals and classify run as real
@@ -115,11 +115,7 @@ describe('broker restarted under load', () => {
 
     step('broker stopped');
     await broker.stop();
-    const retries = (c: keyof typeof METRICS) => scrapeMetric(METRICS[c], `ops_pipeline_service_retries_total{component="${c}",service="kafka"}`);
-    const unreachable = (c: keyof typeof METRICS) => scrapeMetric(METRICS[c], `ops_pipeline_service_unreachable{component="${c}",service="kafka"}`);
-    for (const c of Object.keys(METRICS) as Array<keyof typeof METRICS>) {
-      await waitFor(`${c} to report the outage`, async () => (await retries(c)) >= 1 && (await unreachable(c)) === 1, live);
-    }
+    await waitForOutage('reported', METRICS, live);
     step('broker starting again');
     await broker.start();
 
@@ -133,9 +129,7 @@ describe('broker restarted under load', () => {
       const t = await actualTables(chaos.db.url);
       return Object.entries(expected.tables).every(([table, { rows }]) => t[table]!.rows >= rows);
     }, live);
-    for (const c of Object.keys(METRICS) as Array<keyof typeof METRICS>) {
-      await waitFor(`${c} to clear the outage gauge`, async () => (await unreachable(c)) === 0, live);
-    }
+    await waitForOutage('cleared', METRICS, live);
     expect(live.every((p) => p.running())).toBe(true);
     expect(procs.signals.output()).toMatch(/kafka failed; reconnecting after a backoff/);
     expect(procs.sink.output()).toMatch(/Kafka consumer failed; kafkajs restarts it/);

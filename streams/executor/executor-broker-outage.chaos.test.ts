@@ -4,10 +4,10 @@ import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import type { Signal } from '../../schemas/records.ts';
-import { committedOffsets, runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../../test/chaos/component-process.ts';
+import { committedOffsets, runToEnd, startComponent, waitFor, writeConfig, type ComponentProcess } from '../../test/chaos/component-process.ts';
 import { executorCandles as candles, executorSignals as pending } from '../../test/chaos/executor-inputs.ts';
 import { produceInputs } from '../../test/chaos/fault-inputs.ts';
-import { ownBroker, type OwnBroker } from '../../test/chaos/own-broker.ts';
+import { ownBroker, waitForOutage, type OwnBroker } from '../../test/chaos/own-broker.ts';
 
 // The broker stopped and started again while the paper executor works (a real child process
 // against a broker of this test's own). Half the candles are in and taken; the broker stays down
@@ -62,13 +62,12 @@ describe('paper executor with the broker restarted', () => {
     await waitFor('the executor to take the first half', async () => (await taken()) >= half, [executor]);
 
     await broker.stop();
-    const metric = (name: string) => scrapeMetric(METRICS_PORT, `${name}{component="executor",service="kafka"}`);
-    await waitFor('the executor to report the outage', async () => (await metric('ops_pipeline_service_retries_total')) >= 1 && (await metric('ops_pipeline_service_unreachable')) === 1, [executor]);
+    await waitForOutage('reported', { executor: METRICS_PORT }, [executor]);
     await broker.start();
 
     await produceInputs(broker.kafka, broker.conn, chaos, { marketCandles: candles.slice(half) });
     await waitFor('the executor to take everything', async () => (await taken()) >= candles.length, [executor]);
-    await waitFor('the executor to clear the outage gauge', async () => (await metric('ops_pipeline_service_unreachable')) === 0, [executor]);
+    await waitForOutage('cleared', { executor: METRICS_PORT }, [executor]);
     expect(executor.output()).toMatch(/kafka failed; reconnecting after a backoff/);
     expect((await executor.kill('SIGTERM')).code).toBe(0);
 

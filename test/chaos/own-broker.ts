@@ -8,6 +8,7 @@ import { servicePaths } from '../../deploy/local/layout.ts';
 import { bringUp } from '../../deploy/local/services.ts';
 import { applyTopics } from '../../schemas/apply.ts';
 import { deleteSubjects, testConnections, uniquePrefix } from '../kafka.ts';
+import { scrapeMetric, waitFor, type ComponentProcess } from './component-process.ts';
 
 // A Kafka broker of one test's own (never the shared one), which the test may stop and start
 // under load. Topics are created per run with a unique prefix; the registry is the shared one.
@@ -70,4 +71,22 @@ export async function ownBroker(instance: string, port: number): Promise<OwnBrok
       for (const prefix of prefixes) await deleteSubjects(shared.registry.url, prefix).catch(() => {});
     },
   };
+}
+
+/** A component's view of the broker outage, from its metrics (METRICS_PORT). */
+export function kafkaOutageMetrics(component: string, metricsPort: number) {
+  const series = (name: string) => scrapeMetric(metricsPort, `${name}{component="${component}",service="kafka"}`);
+  return {
+    /** It has retried at least once and holds the unreachable gauge at 1. */
+    reported: async () => (await series('ops_pipeline_service_retries_total')) >= 1 && (await series('ops_pipeline_service_unreachable')) === 1,
+    /** Its unreachable gauge is back at 0. */
+    cleared: async () => (await series('ops_pipeline_service_unreachable')) === 0,
+  };
+}
+
+/** Waits until each component (name → METRICS_PORT) has reported the outage, or cleared it. */
+export async function waitForOutage(state: 'reported' | 'cleared', ports: Record<string, number>, running: ComponentProcess[]): Promise<void> {
+  for (const [component, port] of Object.entries(ports)) {
+    await waitFor(`${component} to ${state === 'reported' ? 'report the outage' : 'clear the outage gauge'}`, kafkaOutageMetrics(component, port)[state], running);
+  }
 }
