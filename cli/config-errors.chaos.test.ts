@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../deploy/local/layout.ts';
+import { freshDatabase } from '../test/database.ts';
 import { testTopics, type TestTopics } from '../test/kafka.ts';
 
 // Start-up errors of the real CLI (`run <component>`, spawned): a bad, missing or unknown
@@ -22,9 +25,10 @@ const file = (name: string, text: string) => {
 const CLEARED = /^(OPS_PIPELINE_CONFIG|KAFKA_|SCHEMA_REGISTRY_|DATABASE_|METRICS_PORT)/;
 let topics: TestTopics;
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+/** Runs the CLI; after `killAfterMs` it is killed (exit code null). */
+async function cli(args: string[], env: Record<string, string> = {}, killAfterMs = 300_000): Promise<{ code: number | null; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CLEARED.test(k)));
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'ops-pipeline.js'), ...args], { env: { ...base, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'ops-pipeline.js'), ...args], { env: { ...base, ...env }, stdio: ['ignore', 'ignore', 'pipe'], timeout: killAfterMs });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -91,6 +95,25 @@ describe('start-up errors of `run <component>`', () => {
     expectOneClearLine(run.stderr.split('\n').filter((l) => !l.includes('"component":"kafka"')).join('\n'), /^error: PostgreSQL unreachable at 127\.0\.0\.1:1\/db: .*ECONNREFUSED/);
     expect(run.stderr).not.toContain(SECRET);
     expect(run.code).toBe(3);
+  });
+
+  it('a metrics port already in use: the component stops, exit 2, one line (never running unmonitored)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const db = await freshDatabase({ migrate: true });
+    // Not --once: a sink left running without its metrics would never exit (killed after 60 s).
+    const run = await cli(['--topic-prefix', topics.prefix, 'run', 'sink'], { METRICS_PORT: String(port), DATABASE_URL: db.url }, 60_000);
+    taken.close();
+    await db.drop();
+    expectOneClearLine(run.stderr, new RegExp(`^error: METRICS_PORT: cannot serve metrics on port ${port}: listen EADDRINUSE`));
+    expect(run.code).toBe(2);
+  });
+
+  it('a database not created yet: exit 2, one line saying to run migrate', async () => {
+    const run = await cli(['--topic-prefix', topics.prefix, ...sink], { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/opsp_never_created' });
+    expectOneClearLine(run.stderr, /^error: database\.url: database "opsp_never_created" does not exist at 127\.0\.0\.1:5432\/opsp_never_created: create it and its tables with `npx ops-pipeline migrate`/);
+    expect(run.code).toBe(2);
   });
 
   it('a component setting checked after the services (classify model folder): exit 2, one line', async () => {

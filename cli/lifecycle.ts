@@ -1,4 +1,7 @@
+import type { Server } from 'node:http';
+import { ConfigError } from '../core/errors.ts';
 import { logger } from '../core/log.ts';
+import { serveMetrics } from '../core/metrics.ts';
 
 /** A running component: `done` settles when it stops by itself; `stop` asks it to. */
 export interface Running<T> {
@@ -22,5 +25,26 @@ export async function runUntilSignal<T>(running: Running<T>): Promise<T> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Serves the Prometheus metrics (METRICS_PORT) while the component runs until it stops or a
+ * signal stops it. A port that cannot be bound stops the component and fails the command: a
+ * component left running without its metrics would go unmonitored without anyone knowing.
+ */
+export async function runServingMetrics<T>(running: Running<T>): Promise<T> {
+  let metrics: Server | undefined;
+  try {
+    metrics = await serveMetrics();
+  } catch (err) {
+    await running.stop().catch(() => {});
+    await running.done.catch(() => {});
+    throw new ConfigError(`cannot serve metrics on port ${process.env.METRICS_PORT}: ${(err as Error).message}`, 'METRICS_PORT');
+  }
+  try {
+    return await runUntilSignal(running);
+  } finally {
+    metrics?.close();
   }
 }

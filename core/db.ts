@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { AuthenticationError, ServiceUnreachableError } from './errors.ts';
+import { AuthenticationError, ConfigError, ServiceUnreachableError } from './errors.ts';
 
 // PostgreSQL helpers shared by the CLI, the sink and tests.
 
@@ -49,6 +49,8 @@ export async function connectClient(url: string, timeoutMs = 5000): Promise<pg.C
     if ((e.code && AUTH_SQLSTATES.has(e.code)) || TLS_FAILURE.test(String(e.message))) {
       throw new AuthenticationError('PostgreSQL', describeDatabase(url), e.message, { cause: err });
     }
+    // invalid_catalog_name: the server answered; the database is not created yet.
+    if (e.code === '3D000') throw new ConfigError(`${e.message} at ${describeDatabase(url)}: create it and its tables with \`npx ops-pipeline migrate\``, 'database.url');
     throw new ServiceUnreachableError('PostgreSQL', describeDatabase(url), { cause: err });
   }
   return client;

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { isAbsolute, join } from 'node:path';
 import { configSources, connections } from '../../cli/context.ts';
-import { runUntilSignal } from '../../cli/lifecycle.ts';
+import { runServingMetrics } from '../../cli/lifecycle.ts';
 import { loadSection } from '../../core/config.ts';
-import { serveMetrics } from '../../core/metrics.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { startCandlesSource } from './candles-source.ts';
 import { CandlesConfig } from './config.ts';
@@ -33,9 +32,7 @@ export function registerCandlesCommand(run: Command): void {
         // Recorded responses are from the past: ask for a window that contains them.
         now: replay ? () => Date.UTC(2025, 1, 3) : undefined,
       });
-      const metrics = await serveMetrics();
-      const summary = await runUntilSignal(source);
-      metrics?.close();
+      const summary = await runServingMetrics(source);
       for (const o of summary.outcomes) process.stdout.write(`${o.ticker.padEnd(12)} ${String(o.produced).padStart(5)} new candles${o.nullBars ? `, ${o.nullBars} null bars skipped` : ''}${o.error ? `  (${o.error})` : ''}\n`);
       process.stdout.write(`candles: ${summary.produced} produced for ${summary.outcomes.length} tickers\n`);
     });

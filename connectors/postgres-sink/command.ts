@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { configSources, connections } from '../../cli/context.ts';
-import { runUntilSignal } from '../../cli/lifecycle.ts';
+import { runServingMetrics } from '../../cli/lifecycle.ts';
 import { loadSection } from '../../core/config.ts';
-import { serveMetrics } from '../../core/metrics.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { SinkConfig } from './config.ts';
 import { startSink } from './sink.ts';
@@ -21,9 +20,7 @@ export function registerSinkCommand(run: Command): void {
         prefix: loadSection('topics', TopicsConfig, sources).prefix,
         once: opts.once,
       });
-      const metrics = await serveMetrics();
-      const summary = await runUntilSignal(handle);
-      metrics?.close();
+      const summary = await runServingMetrics(handle);
       process.stdout.write(`sink: ${summary.records} records read, ${summary.rows} rows upserted, ${summary.dlq} to DLQ\n`);
     });
 }

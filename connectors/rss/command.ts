@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { configSources, connections } from '../../cli/context.ts';
-import { runUntilSignal } from '../../cli/lifecycle.ts';
+import { runServingMetrics } from '../../cli/lifecycle.ts';
 import { loadSection } from '../../core/config.ts';
-import { serveMetrics } from '../../core/metrics.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { RssConfig } from './config.ts';
 import { startRssSource } from './rss-source.ts';
@@ -18,9 +17,7 @@ export function registerRssCommand(run: Command): void {
       const sources = configSources(cmd);
       const config = loadSection('rss', RssConfig, opts.feed ? { ...sources, overrides: { ...sources.overrides, rss: { feeds: opts.feed } } } : sources);
       const source = await startRssSource({ connections: connections(cmd), config, prefix: loadSection('topics', TopicsConfig, sources).prefix, once: opts.once });
-      const metrics = await serveMetrics();
-      const summary = await runUntilSignal(source);
-      metrics?.close();
+      const summary = await runServingMetrics(source);
       for (const o of summary.outcomes) process.stdout.write(`${o.result.padEnd(12)} ${String(o.produced).padStart(4)} new  ${o.feed}${o.error ? `  (${o.error.kind}: ${o.error.message})` : ''}\n`);
       process.stdout.write(`rss: ${summary.polls} polls, ${summary.produced} items produced, ${summary.errors} failed\n`);
     });

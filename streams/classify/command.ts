@@ -1,9 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { configSources, connections } from '../../cli/context.ts';
-import { runUntilSignal } from '../../cli/lifecycle.ts';
+import { runServingMetrics } from '../../cli/lifecycle.ts';
 import { loadSection } from '../../core/config.ts';
-import { serveMetrics } from '../../core/metrics.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { analyze } from './analyze.ts';
 import { ClassifyConfig } from './config.ts';
@@ -59,9 +58,7 @@ export function registerClassifyRunCommand(run: Command): void {
       const config = loadSection('classify', ClassifyConfig, sources);
       const model = await loadSentimentModel(modelDir(opts.model, config), { threads: config.modelThreads, runSize: config.batchSize });
       const processor = await startClassifyProcessor({ connections: connections(cmd), config, prefix: loadSection('topics', TopicsConfig, sources).prefix, model, once: opts.once });
-      const metrics = await serveMetrics();
-      const s = await runUntilSignal(processor);
-      metrics?.close();
+      const s = await runServingMetrics(processor);
       await model.close();
       process.stdout.write(`classify: ${s.classified} items classified with ${model.version}, ${s.dlq} to DLQ\n`);
     });

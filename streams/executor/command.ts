@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { configSources, connections } from '../../cli/context.ts';
-import { runUntilSignal } from '../../cli/lifecycle.ts';
+import { runServingMetrics } from '../../cli/lifecycle.ts';
 import { loadSection } from '../../core/config.ts';
-import { serveMetrics } from '../../core/metrics.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { ExecutorConfig } from './config.ts';
 import { startExecutor } from './processor.ts';
@@ -16,9 +15,7 @@ export function registerExecutorCommand(run: Command): void {
     .action(async (opts: { once?: boolean }, cmd: Command) => {
       const sources = configSources(cmd);
       const executor = await startExecutor({ connections: connections(cmd), config: loadSection('executor', ExecutorConfig, sources), prefix: loadSection('topics', TopicsConfig, sources).prefix, once: opts.once });
-      const metrics = await serveMetrics();
-      const s = await runUntilSignal(executor);
-      metrics?.close();
+      const s = await runServingMetrics(executor);
       process.stdout.write(`executor: ${s.executed} executed, ${s.cancelled} cancelled, ${s.open} still open\n`);
     });
 }

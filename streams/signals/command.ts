@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { configSources, connections } from '../../cli/context.ts';
-import { runUntilSignal } from '../../cli/lifecycle.ts';
+import { runServingMetrics } from '../../cli/lifecycle.ts';
 import { loadSection } from '../../core/config.ts';
-import { serveMetrics } from '../../core/metrics.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { SignalsConfig } from './config.ts';
 import { startSignalsProcessor } from './processor.ts';
@@ -21,9 +20,7 @@ export function registerSignalsCommand(run: Command): void {
         prefix: loadSection('topics', TopicsConfig, sources).prefix,
         once: opts.once,
       });
-      const metrics = await serveMetrics();
-      const s = await runUntilSignal(processor);
-      metrics?.close();
+      const s = await runServingMetrics(processor);
       process.stdout.write(`signals: ${s.rebuilt} inputs replayed into the engine's state, ${s.inputs} new inputs, ${s.late} late, ${s.signals} signals produced, ${s.dlq} to DLQ\n`);
     });
 }
