@@ -8,13 +8,14 @@ import { readToEnd } from '../core/topic-reader.ts';
 import { bringUp } from '../deploy/local/services.ts';
 import { CCOMPAT_PATH, schemaRegistry } from '../deploy/local/schema-registry.ts';
 import { applyTopics } from '../schemas/apply.ts';
-import { recordName, topicName, valueSchema, valueSubject, type TopicId } from '../schemas/catalog.ts';
+import { recordName, topicName, type TopicId } from '../schemas/catalog.ts';
 import { RecordEncoder } from '../schemas/record-encoder.ts';
 import type { Signal } from '../schemas/records.ts';
 import { committedOffsets, runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
 import { allRowsWritten, expectExactTables, faultInputs, type FaultInputs } from '../test/chaos/fault-inputs.ts';
 import { freshDatabase } from '../test/database.ts';
 import { deletePrefixed, testConnections, uniquePrefix } from '../test/kafka.ts';
+import { registerNextVersion } from '../test/schema-versions.ts';
 import { createKafka } from '../core/kafka.ts';
 
 // The schema registry unavailable for a while. A registry instance of this test's own (port
@@ -61,13 +62,6 @@ async function produce(encoder: RecordEncoder, records: Partial<FaultInputs>): P
   for (const [id, list] of Object.entries(records) as Array<[TopicId, never[]]>) {
     for (let i = 0; i < list.length; i += 200) await producer.send({ topic: encoder.topic(id), acks: -1, messages: await encoder.messages(id, list.slice(i, i + 200)) });
   }
-}
-
-/** A new version of a subject's schema (an optional field more): BACKWARD compatible, a new id. */
-async function registerNextVersion(prefix: string, id: TopicId): Promise<number> {
-  const schema = valueSchema(id);
-  const next = { ...schema, fields: [...schema.fields, { name: 'outage_note', type: ['null', 'string'], default: null }] };
-  return new Registry(REGISTRY_URL).registerVersion(valueSubject(topicName(id, prefix)), JSON.stringify(next));
 }
 
 async function newPrefix(label: string): Promise<string> {
@@ -134,8 +128,8 @@ describe('schema registry unavailable for a while', () => {
     await waitFor('signals to take the first half', async () => (await committedOffsets(admin, `${chaos}signals`, signalsInputs)) >= count(half(0)), live);
 
     // New schema versions; this test's encoder learns their ids and types, the readers do not.
-    await registerNextVersion(chaos, 'newsClassified');
-    await registerNextVersion(chaos, 'marketCandles');
+    await registerNextVersion(REGISTRY_URL, chaos, 'newsClassified', 'outage_note');
+    await registerNextVersion(REGISTRY_URL, chaos, 'marketCandles', 'outage_note');
     const next = new RecordEncoder(new Registry(REGISTRY_URL), chaos);
     const noted = <T>(records: T[]): T[] => records.map((r) => ({ ...r, outage_note: null }));
     const secondHalf = { newsClassified: noted(half(1).newsClassified), marketCandles: noted(half(1).marketCandles) };

@@ -12,6 +12,8 @@ import { portOpen, waitUntil } from '../../deploy/local/process.ts';
 export interface BasicAuthProxy {
   /** Base URL of the proxied API (the upstream's path kept). */
   url: string;
+  /** Accept this password from now on (nginx reads the user file on every request). */
+  setPassword(password: string): void;
   stop(): Promise<void>;
 }
 
@@ -25,9 +27,12 @@ export async function startBasicAuthProxy(o: { port: number; upstream: string; u
   mkdirSync(join(dir, 'tmp'));
   chmodSync(dir, 0o755);
   chmodSync(join(dir, 'tmp'), 0o777);
-  const hash = execFileSync('openssl', ['passwd', '-apr1', '-stdin'], { input: `${o.password}\n` }).toString().trim();
-  writeFileSync(join(dir, 'htpasswd'), `${o.username}:${hash}\n`);
-  chmodSync(join(dir, 'htpasswd'), 0o644);
+  const setPassword = (password: string) => {
+    const hash = execFileSync('openssl', ['passwd', '-apr1', '-stdin'], { input: `${password}\n` }).toString().trim();
+    writeFileSync(join(dir, 'htpasswd'), `${o.username}:${hash}\n`);
+    chmodSync(join(dir, 'htpasswd'), 0o644);
+  };
+  setPassword(o.password);
   writeFileSync(
     join(dir, 'nginx.conf'),
     `worker_processes 1;
@@ -65,6 +70,7 @@ http {
   }
   return {
     url: `http://127.0.0.1:${o.port}${upstream.pathname.replace(/\/$/, '')}`,
+    setPassword,
     async stop() {
       child.kill('SIGQUIT');
       await exited;
