@@ -26,11 +26,12 @@ export interface PartitionPosition {
  * restart at 0): that position belongs to the old log and is forgotten.
  */
 export async function lockPartition(client: pg.Client, at: PartitionPosition): Promise<bigint> {
-  const key = [at.groupId, at.topic, at.partition];
-  await client.query(`INSERT INTO ops_pipeline.sink_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, key);
+  // One round trip: the upsert creates the row or takes its lock (ON CONFLICT DO UPDATE locks
+  // like UPDATE), and returns the stored offset either way.
   const { rows } = await client.query<{ next_offset: string }>(
-    `SELECT next_offset FROM ops_pipeline.sink_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-    key,
+    `INSERT INTO ops_pipeline.sink_offsets AS o (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
+     ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = o.next_offset RETURNING next_offset`,
+    [at.groupId, at.topic, at.partition],
   );
   const written = BigInt(rows[0]!.next_offset);
   if (written > at.highWatermark) {
