@@ -25,10 +25,6 @@ export interface OwnBroker {
   newPrefix(label: string): Promise<string>;
   stop(): Promise<void>;
   start(): Promise<void>;
-  /** Freezes the broker process (SIGSTOP): connections stay open and nothing answers, like a hung host. */
-  freeze(): void;
-  /** Lets a frozen broker go on (SIGCONT). */
-  thaw(): void;
   /** Stops the broker, removes its data and the run's registry subjects. */
   remove(): Promise<void>;
 }
@@ -67,12 +63,8 @@ export async function ownBroker(instance: string, port: number): Promise<OwnBrok
       }
     },
     stop: async () => void (await broker.stop()),
-    freeze: () => void process.kill(broker.runningPid()!, 'SIGSTOP'),
-    thaw: () => void process.kill(broker.runningPid()!, 'SIGCONT'),
     start: async () => void (await bringUp(broker, () => {})),
     async remove() {
-      const pid = broker.runningPid();
-      if (pid) process.kill(pid, 'SIGCONT');
       await admin.disconnect().catch(() => {});
       await broker.stop();
       rmSync(servicePaths(instance).root, { recursive: true, force: true });
