@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { AvroCodec } from '../core/avro-codec.ts';
 import { createRegistry } from '../core/registry.ts';
 import { readToEnd } from '../core/topic-reader.ts';
@@ -125,6 +125,11 @@ describe('broker restarted under load', () => {
     await waitFor('signals to take everything', async () => (await committedOffsets(broker.admin, `${chaos.sig}signals`, inputTotal(chaos.sig, ['newsClassified', 'marketCandles']))) >= total, live);
     await waitFor('classify to take everything', async () => (await committedOffsets(broker.admin, `${chaos.cls}classify`, inputTotal(chaos.cls, ['newsRaw']))) >= newsRaw.length, live);
     step('waiting for the sink');
+    onTestFailed(async () => {
+      const t = await actualTables(chaos.db.url);
+      step(`tables (actual / expected): ${Object.entries(expected.tables).map(([table, { rows }]) => `${table} ${t[table]!.rows}/${rows}`).join(', ')}`);
+      step(`sink warnings:\n${procs.sink.output().split('\n').filter((l) => /"level":(40|50)/.test(l) && !/kafkajs/.test(l)).slice(-20).join('\n')}`);
+    });
     await waitFor('the sink to write every row', async () => {
       const t = await actualTables(chaos.db.url);
       return Object.entries(expected.tables).every(([table, { rows }]) => t[table]!.rows >= rows);
