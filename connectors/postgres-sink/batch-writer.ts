@@ -19,6 +19,8 @@ export interface BatchOutcome<T> {
   rejected: Array<Rejected<T>>;
   /** Records before this offset were already written (by an earlier or a competing batch). */
   writtenBefore: bigint;
+  /** Rows this batch wrote: those at or after the fence, less the rejected. */
+  written: number;
 }
 
 export class BatchWriter {
@@ -50,8 +52,9 @@ export class BatchWriter {
     await this.client.query('BEGIN');
     try {
       const writtenBefore = await lockPartition(this.client, position);
-      await this.tables.write(mapping, fenced(writtenBefore).map(recordOf));
-      return await finish({ rejected: [], writtenBefore });
+      const todo = fenced(writtenBefore);
+      await this.tables.write(mapping, todo.map(recordOf));
+      return await finish({ rejected: [], writtenBefore, written: todo.length });
     } catch (err) {
       await this.client.query('ROLLBACK').catch(() => {});
       if (!isDataError(err)) throw err;
@@ -63,7 +66,7 @@ export class BatchWriter {
       const rejected: Array<Rejected<T>> = [];
       const todo = fenced(writtenBefore);
       if (todo.length) await this.isolate(mapping, todo, recordOf, rejected);
-      return await finish({ rejected, writtenBefore });
+      return await finish({ rejected, writtenBefore, written: todo.length - rejected.length });
     } catch (err) {
       await this.client.query('ROLLBACK').catch(() => {});
       throw err;

@@ -199,7 +199,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     payload.resolveOffset(batch.lastOffset());
     await payload.heartbeat();
 
-    const written = rows.filter((d) => BigInt(d.message.offset) >= outcome.writtenBefore).length - outcome.rejected.length;
+    const { written } = outcome;
     summary.records += batch.messages.length;
     summary.rows += written;
     summary.dlq += reported.length;

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AvroCodec } from '../../core/avro-codec.ts';
-import { createRegistry } from '../../core/registry.ts';
-import { readToEnd } from '../../core/topic-reader.ts';
-import { recordName, topicName } from '../../schemas/catalog.ts';
+import { topicName } from '../../schemas/catalog.ts';
 import type { Signal } from '../../schemas/records.ts';
-import { committedOffsets, runToEnd, startComponent, waitFor, writeConfig, type ComponentProcess } from '../../test/chaos/component-process.ts';
-import { executorCandles as candles, executorSignals as pending } from '../../test/chaos/executor-inputs.ts';
+import { committedOffsets, runToEnd, startComponent, waitFor, type ComponentProcess } from '../../test/chaos/component-process.ts';
+import { executorArgs, executorCandles as candles, executorSignals as pending, statusUpdates } from '../../test/chaos/executor-inputs.ts';
 import { produceInputs } from '../../test/chaos/fault-inputs.ts';
 import { ownBroker, waitForOutage, type OwnBroker } from '../../test/chaos/own-broker.ts';
 
@@ -18,22 +15,6 @@ import { ownBroker, waitForOutage, type OwnBroker } from '../../test/chaos/own-b
 const METRICS_PORT = 19360;
 let broker: OwnBroker;
 const running: ComponentProcess[] = [];
-
-function argsFor(prefix: string): string[] {
-  // A lateness beyond the whole input: only a signal's own ticker decides it (see executor-kill).
-  const executor = { groupId: `${prefix}executor`, transactionalId: `${prefix}executor`, ttlMinutes: 10, allowedLatenessMinutes: 100_000, idleExitMs: 2000, sessionTimeoutMs: 10_000 };
-  return ['--config', writeConfig({ kafka: { brokers: [broker.address] }, topics: { prefix }, executor }), 'run', 'executor'];
-}
-
-async function updatesOf(prefix: string): Promise<string[]> {
-  const codec = new AvroCodec(createRegistry(broker.conn.registry));
-  const out: string[] = [];
-  await readToEnd(broker.kafka, topicName('signals', prefix), async (m) => {
-    const s = await codec.decode<Signal>(m.value, recordName('signals'));
-    if (s.status !== 'PENDING') out.push(JSON.stringify(s));
-  });
-  return out.sort();
-}
 
 beforeAll(async () => {
   broker = await ownBroker('kafka-outage-executor', 19350);
@@ -48,15 +29,15 @@ describe('paper executor with the broker restarted', () => {
   it('reports the outage, recovers without a restart, and writes exactly the updates of a clean run', async () => {
     const clean = await broker.newPrefix('exec-outage-clean');
     await produceInputs(broker.kafka, broker.conn, clean, { signals: pending, marketCandles: candles });
-    await runToEnd([...argsFor(clean), '--once'], broker.env);
-    const expected = await updatesOf(clean);
+    await runToEnd([...executorArgs(clean, { kafka: { brokers: [broker.address] } }), '--once'], broker.env);
+    const expected = await statusUpdates(broker.kafka, broker.conn.registry, clean);
     expect(expected).toHaveLength(pending.length);
     expect(expected.some((u) => u.includes('"CANCELLED"'))).toBe(true);
 
     const chaos = await broker.newPrefix('exec-outage-chaos');
     const half = Math.floor(candles.length / 2);
     await produceInputs(broker.kafka, broker.conn, chaos, { signals: pending, marketCandles: candles.slice(0, half) });
-    const executor = startComponent(argsFor(chaos), { ...broker.env, METRICS_PORT: String(METRICS_PORT) });
+    const executor = startComponent(executorArgs(chaos, { kafka: { brokers: [broker.address] } }), { ...broker.env, METRICS_PORT: String(METRICS_PORT) });
     running.push(executor);
     const taken = () => committedOffsets(broker.admin, `${chaos}executor`, [topicName('marketCandles', chaos)]);
     await waitFor('the executor to take the first half', async () => (await taken()) >= half, [executor]);
@@ -71,7 +52,7 @@ describe('paper executor with the broker restarted', () => {
     expect(executor.output()).toMatch(/kafka failed; reconnecting after a backoff/);
     expect((await executor.kill('SIGTERM')).code).toBe(0);
 
-    const actual = await updatesOf(chaos);
+    const actual = await statusUpdates(broker.kafka, broker.conn.registry, chaos);
     expect(new Set(actual.map((u) => (JSON.parse(u) as Signal).signal_id)).size).toBe(actual.length);
     expect(actual).toEqual(expected);
   });

@@ -1,12 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AvroCodec } from '../../core/avro-codec.ts';
-import { createRegistry } from '../../core/registry.ts';
-import { readToEnd } from '../../core/topic-reader.ts';
-import { recordName, topicName } from '../../schemas/catalog.ts';
+import { topicName } from '../../schemas/catalog.ts';
 import type { Signal } from '../../schemas/records.ts';
-import { committedOffsets, killAtEach, killPoints, runToEnd, startComponent, waitFor, writeConfig } from '../../test/chaos/component-process.ts';
-import { executorCandles as candles, executorSignals as pending } from '../../test/chaos/executor-inputs.ts';
+import { committedOffsets, killAtEach, killPoints, runToEnd, startComponent, waitFor } from '../../test/chaos/component-process.ts';
+import { executorArgs, executorCandles as candles, executorSignals as pending, statusUpdates } from '../../test/chaos/executor-inputs.ts';
 import { produceInputs } from '../../test/chaos/fault-inputs.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
@@ -19,23 +16,6 @@ const conn = testConnections();
 const CHUNK = 400;
 let clean: TestTopics;
 let chaos: TestTopics;
-
-function argsFor(t: TestTopics): string[] {
-  // A lateness beyond the whole input: only a signal's own ticker decides it, so how the
-  // partitions interleave (which differs from run to run) cannot change a decision.
-  const executor = { groupId: `${t.prefix}executor`, transactionalId: `${t.prefix}executor`, ttlMinutes: 10, allowedLatenessMinutes: 100_000, idleExitMs: 2000, sessionTimeoutMs: 10_000 };
-  return ['--config', writeConfig({ topics: { prefix: t.prefix }, executor }), 'run', 'executor'];
-}
-
-async function updatesOf(t: TestTopics): Promise<string[]> {
-  const codec = new AvroCodec(createRegistry(conn.registry));
-  const out: string[] = [];
-  await readToEnd(t.kafka, topicName('signals', t.prefix), async (m) => {
-    const s = await codec.decode<Signal>(m.value, recordName('signals'));
-    if (s.status !== 'PENDING') out.push(JSON.stringify(s));
-  });
-  return out.sort();
-}
 
 beforeAll(async () => {
   clean = await testTopics('executor-clean');
@@ -50,12 +30,12 @@ afterAll(async () => {
 
 describe('paper executor under kill -9', () => {
   it('writes exactly one status update per signal, as a clean run does, after repeated kills mid-transaction', async () => {
-    await runToEnd([...argsFor(clean), '--once']);
-    const expected = await updatesOf(clean);
+    await runToEnd([...executorArgs(clean.prefix), '--once']);
+    const expected = await statusUpdates(clean.kafka, conn.registry, clean.prefix);
     expect(expected).toHaveLength(pending.length);
     expect(expected.some((u) => u.includes('"CANCELLED"'))).toBe(true);
 
-    const args = argsFor(chaos);
+    const args = executorArgs(chaos.prefix);
     const candlesTopic = topicName('marketCandles', chaos.prefix);
     const progress = () => committedOffsets(chaos.admin, `${chaos.prefix}executor`, [candlesTopic]);
     // Candles arrive while the executor runs, at most two chunks ahead of what it committed.
@@ -76,7 +56,7 @@ describe('paper executor under kill -9', () => {
     expect((await last.kill('SIGTERM')).code).toBe(0);
     await runToEnd([...args, '--once']);
 
-    const actual = await updatesOf(chaos);
+    const actual = await statusUpdates(chaos.kafka, conn.registry, chaos.prefix);
     expect(new Set(actual.map((u) => (JSON.parse(u) as Signal).signal_id)).size).toBe(actual.length);
     expect(actual).toEqual(expected);
   });

@@ -1,4 +1,11 @@
+import type { Kafka } from 'kafkajs';
+import { AvroCodec } from '../../core/avro-codec.ts';
+import type { ConnectionsConfig } from '../../core/config.ts';
+import { createRegistry } from '../../core/registry.ts';
+import { readToEnd } from '../../core/topic-reader.ts';
+import { recordName, topicName } from '../../schemas/catalog.ts';
 import type { Candle, Signal } from '../../schemas/records.ts';
+import { writeConfig } from './component-process.ts';
 
 // The paper executor's fault-test inputs: 20 tickers' one-minute bars and 300 PENDING signals
 // among them. Ticker X01 has no bars from minute 100 to 139: its signals there are cancelled
@@ -28,3 +35,24 @@ export const executorSignals: Signal[] = Array.from({ length: 300 }, (_, s) => (
   filled_price: null,
   shares: null,
 }));
+
+/**
+ * `run executor` arguments for a topic prefix. A lateness beyond the whole input: only a
+ * signal's own ticker decides it, so how the partitions interleave (which differs from run to
+ * run) cannot change a decision.
+ */
+export function executorArgs(prefix: string, extra: Record<string, unknown> = {}): string[] {
+  const executor = { groupId: `${prefix}executor`, transactionalId: `${prefix}executor`, ttlMinutes: 10, allowedLatenessMinutes: 100_000, idleExitMs: 2000, sessionTimeoutMs: 10_000 };
+  return ['--config', writeConfig({ ...extra, topics: { prefix }, executor }), 'run', 'executor'];
+}
+
+/** The status updates (everything but PENDING) in a prefix's `signals`, as sorted JSON. */
+export async function statusUpdates(kafka: Kafka, registry: ConnectionsConfig['registry'], prefix: string): Promise<string[]> {
+  const codec = new AvroCodec(createRegistry(registry));
+  const out: string[] = [];
+  await readToEnd(kafka, topicName('signals', prefix), async (m) => {
+    const s = await codec.decode<Signal>(m.value, recordName('signals'));
+    if (s.status !== 'PENDING') out.push(JSON.stringify(s));
+  });
+  return out.sort();
+}
