@@ -7,8 +7,8 @@ import { createRegistry } from '../core/registry.ts';
 import { readToEnd } from '../core/topic-reader.ts';
 import { recordName, topicName, type TopicId } from '../schemas/catalog.ts';
 import type { NewsClassified, Signal } from '../schemas/records.ts';
-import { committedOffsets, runToEnd, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
-import { actualTables, faultInputs, produceInputs, type FaultInputs } from '../test/chaos/fault-inputs.ts';
+import { committedOffsets, runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
+import { actualTables, faultInputs, produceInEventTime, produceInputs, type FaultInputs } from '../test/chaos/fault-inputs.ts';
 import { freshDatabase } from '../test/database.ts';
 import { ownBroker, waitForOutage, type OwnBroker } from '../test/chaos/own-broker.ts';
 import { MODELS_DIR } from './classify/model/sentiment-model.ts';
@@ -25,8 +25,9 @@ const model = join(mkdtempSync(join(tmpdir(), 'opsp-outage-model-')), 'compact-f
 const all = faultInputs({ tickers: 20, minutes: 1500, news: 2000, seed: 91 });
 const newsRaw = all.newsRaw;
 const firstHalfOf = <T>(records: T[], half: 0 | 1) => records.filter((_, i) => (i < records.length / 2) === (half === 0));
-// Signals' inputs in event time, without late corrections: halves split by time reach it in
-// order. The raw news and feed states are for the sink's tables.
+// Signals' inputs in event time, without late corrections: halves split by time, each written
+// window by window as live data arrives (the second half is written while signals runs, so its
+// output must not depend on when it reads). The raw news and feed states are for the sink's tables.
 const MID = all.marketCandles[Math.floor(all.marketCandles.length / 2)]!.ts;
 const signalsInput = (half: 0 | 1) => ({
   newsClassified: all.newsClassified.filter((n) => (n.event_time < MID) === (half === 0)),
@@ -52,7 +53,8 @@ async function newRun(label: string) {
     ...run,
     args: { signals: ['--config', sigConfig, 'run', 'signals'], sink: ['--config', sigConfig, 'run', 'sink'], classify: ['--config', clsConfig, 'run', 'classify', '--model', model] },
     produce: async (half: 0 | 1) => {
-      await produceInputs(broker.kafka, broker.conn, run.sig, { ...sinkOnlyInput(half), ...signalsInput(half) }, 200);
+      await produceInputs(broker.kafka, broker.conn, run.sig, sinkOnlyInput(half), 200);
+      await produceInEventTime(broker.kafka, broker.conn, run.sig, signalsInput(half));
       await produceInputs(broker.kafka, broker.conn, run.cls, classifyInput(half), 60);
     },
   };
@@ -93,7 +95,8 @@ describe('broker restarted under load', () => {
     const clean = await newRun('outage-clean');
     await clean.produce(0);
     await clean.produce(1);
-    await runToEnd([...clean.args.signals, '--once'], broker.env);
+    // Nothing late: a late input would make the result depend on when it was read.
+    expect(await runToEnd([...clean.args.signals, '--once'], broker.env)).toMatch(/ 0 late, /);
     await runToEnd([...clean.args.sink, '--once'], broker.env);
     await runToEnd([...clean.args.classify, '--once'], broker.env);
     const expected = await outputsOf(clean);
@@ -128,6 +131,7 @@ describe('broker restarted under load', () => {
     onTestFailed(async () => {
       const t = await actualTables(chaos.db.url);
       step(`tables (actual / expected): ${Object.entries(expected.tables).map(([table, { rows }]) => `${table} ${t[table]!.rows}/${rows}`).join(', ')}`);
+      step(`signals' late inputs: ${await scrapeMetric(METRICS.signals, 'ops_pipeline_signals_late_inputs_total').catch((e: Error) => e.message)}`);
       step(`sink warnings:\n${procs.sink.output().split('\n').filter((l) => /"level":(40|50)/.test(l) && !/kafkajs/.test(l)).slice(-20).join('\n')}`);
     });
     await waitFor('the sink to write every row', async () => {
@@ -136,6 +140,7 @@ describe('broker restarted under load', () => {
     }, live);
     await waitForOutage('cleared', METRICS, live);
     expect(live.every((p) => p.running())).toBe(true);
+    expect(await scrapeMetric(METRICS.signals, 'ops_pipeline_signals_late_inputs_total')).toBe(0);
     expect(procs.signals.output()).toMatch(/kafka failed; reconnecting after a backoff/);
     expect(procs.sink.output()).toMatch(/Kafka consumer failed; kafkajs restarts it/);
     expect(procs.classify.output()).toMatch(/kafka failed; reconnecting after a backoff/);

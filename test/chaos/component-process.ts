@@ -135,13 +135,18 @@ export async function scrapeMetric(port: number, name: string): Promise<number> 
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
-/** Polls `check` until it holds; throws with the output's tail when a process it depends on ends first. */
-export async function waitFor(what: string, check: () => Promise<boolean>, running: ComponentProcess[] = []): Promise<void> {
+/**
+ * Polls `check` until it holds; throws with the output's tail when a process it depends on ends
+ * first, and says what it waited for when `timeoutMs` passes (not the test's bare timeout).
+ */
+export async function waitFor(what: string, check: () => Promise<boolean>, running: ComponentProcess[] = [], timeoutMs = 300_000): Promise<void> {
   // A check that hangs (a client still reconnecting) must not keep the processes from being looked at.
   const bounded = () => Promise.race([check().catch(() => false), sleep(30_000).then(() => false)]);
+  const deadline = Date.now() + timeoutMs;
   while (!(await bounded())) {
     const gone = running.find((p) => !p.running());
     if (gone) throw new Error(`a component exited while waiting for ${what}:\n${gone.output().slice(-3000)}`);
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs / 1000} s waiting for ${what}`);
     await sleep(200);
   }
 }

@@ -108,6 +108,38 @@ export async function produceInputs(kafka: Kafka, conn: ConnectionsConfig, prefi
   }
 }
 
+/**
+ * Produces signals' inputs the way they arrive live: in event-time windows of `windowMs`, window
+ * after window, each window's news and candles in one request. A processor reading while they
+ * are written sees them no more out of order than one window, within its allowed lateness, so
+ * its output must not depend on when it reads them. (Written topic by topic instead, a live
+ * processor would take hours of news before the first of their candles: those would be late.)
+ */
+export async function produceInEventTime(kafka: Kafka, conn: ConnectionsConfig, prefix: string, inputs: Pick<FaultInputs, 'newsClassified' | 'marketCandles'>, windowMs = MIN): Promise<void> {
+  const encoder = new RecordEncoder(createRegistry(conn.registry), prefix);
+  const windows = new Map<number, { newsClassified: NewsClassified[]; marketCandles: Candle[] }>();
+  const windowOf = (t: number) => {
+    const w = Math.floor(t / windowMs);
+    if (!windows.has(w)) windows.set(w, { newsClassified: [], marketCandles: [] });
+    return windows.get(w)!;
+  };
+  for (const n of [...inputs.newsClassified].sort((a, b) => a.event_time - b.event_time)) windowOf(n.event_time).newsClassified.push(n);
+  for (const c of inputs.marketCandles) windowOf(c.ts).marketCandles.push(c);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    for (const w of [...windows.keys()].sort((a, b) => a - b)) {
+      const { newsClassified, marketCandles } = windows.get(w)!;
+      const topicMessages = [];
+      if (newsClassified.length) topicMessages.push({ topic: topicName('newsClassified', prefix), messages: await encoder.messages('newsClassified', newsClassified) });
+      if (marketCandles.length) topicMessages.push({ topic: topicName('marketCandles', prefix), messages: await encoder.messages('marketCandles', marketCandles) });
+      await producer.sendBatch({ acks: -1, topicMessages });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 /** Last value per key, as `key -> JSON of the compared columns`. */
 function lastPerKey<T>(records: T[], key: (r: T) => string, value: (r: T) => unknown): Map<string, string> {
   const out = new Map<string, string>();
