@@ -87,21 +87,13 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
     }
   }
 
-  // A session: the engine's state rebuilt from the committed offsets, then live. When Kafka or
-  // the registry fails under it, it is replaced by a new one (core/supervised.ts), never
-  // patched: its engine may hold inputs whose transaction did not commit.
-  let current: { idle(): boolean } | undefined;
-  async function openSession(): Promise<Session> {
-    const engine = new SignalEngine(config.rules);
-    const merge = new PartitionMerge<{ input: EngineInput; poison?: undefined }>();
-    const { broken, healthy, fail, markHealthy } = sessionState();
+  /** The engine's state: every input up to the group's committed offsets, merged as live would. */
+  async function rebuildState(engine: SignalEngine): Promise<{ rebuilt: number; committed: Map<string, bigint>; highs: Map<string, bigint> }> {
     let rebuilt = 0;
-
-    // 1. Where the group stands, and the state up to there.
-    const admin = kafka.admin();
-    await admin.connect();
     const committed = new Map<string, bigint>();
     const highs = new Map<string, bigint>();
+    const admin = kafka.admin();
+    await admin.connect();
     try {
       for (const topic of [newsTopic, candlesTopic]) {
         const [offsets] = await admin.fetchOffsets({ groupId: config.groupId, topics: [topic] });
@@ -140,11 +132,22 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
       },
     );
     replay(true);
-    summary.rebuilt = rebuilt;
-    log.info({ rebuilt, watermark: engine.watermarkValue }, 'engine state rebuilt from the committed inputs');
+    return { rebuilt, committed, highs };
+  }
 
-    // 2. Live: batches and ticks flow through one serial pipeline (RxJS concatMap), so the
-    // merge, the engine and the transactional producer are never used concurrently.
+  // A session: the engine's state rebuilt from the committed offsets, then live. When Kafka or
+  // the registry fails under it, it is replaced by a new one (core/supervised.ts), never
+  // patched: its engine may hold inputs whose transaction did not commit.
+  let current: { idle(): boolean } | undefined;
+  async function openSession(): Promise<Session> {
+    const engine = new SignalEngine(config.rules);
+    const merge = new PartitionMerge<{ input: EngineInput; poison?: undefined }>();
+    const { broken, healthy, fail, markHealthy } = sessionState();
+
+    // 0. The producer first: its InitProducerId fences the session or process before this one
+    // and finishes a transaction it left (committed or aborted). Offsets read before that could
+    // miss a commit still completing, and the engine would not be rebuilt up to where the
+    // consumer starts (its inputs between the two never reach the engine).
     const { producer, consumer } = transactionalClients(kafka, config);
     const timers: { tick?: NodeJS.Timeout } = {};
     const work = new Subject<Work>();
@@ -154,14 +157,24 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
       work.complete();
       await producer.disconnect().catch(() => {});
     };
+    let state: Awaited<ReturnType<typeof rebuildState>>;
     try {
       await producer.connect();
+
+      // 1. Where the group stands, and the state up to there.
+      state = await rebuildState(engine);
+      summary.rebuilt = state.rebuilt;
+      log.info({ rebuilt: state.rebuilt, watermark: engine.watermarkValue }, 'engine state rebuilt from the committed inputs');
       await consumer.connect();
       await consumer.subscribe({ topics: [newsTopic, candlesTopic], fromBeginning: true });
     } catch (err) {
       await close();
       throw err;
     }
+
+    // 2. Live: batches and ticks flow through one serial pipeline (RxJS concatMap), so the
+    // merge, the engine and the transactional producer are never used concurrently.
+    const { committed, highs } = state;
     const positions = new Map<string, bigint>(highs);
     for (const key of highs.keys()) positions.set(key, committed.get(key) ?? 0n);
     merge.assign(highs.keys());
