@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { ServiceUnreachableError } from './errors.ts';
 import { logger } from './log.ts';
 import { noKafkajsRestart } from './kafka.ts';
 
@@ -7,7 +8,9 @@ import { noKafkajsRestart } from './kafka.ts';
 // offsets seen at start), then stops: how components rebuild their state from Kafka (the
 // compacted feeds.state, the tail of market.candles, the signals engine's inputs). Commits
 // nothing. `holdBack` lets a reader that merges partitions keep its buffers bounded: a
-// partition it says to hold back is paused until it says otherwise.
+// partition it says to hold back is paused until it says otherwise. A read that stops making
+// progress before its end offsets fails (the brokers stopped answering): a state rebuilt from a
+// partial read would be wrong without anyone knowing.
 
 export interface PartitionRange {
   topic: string;
@@ -19,7 +22,10 @@ export interface PartitionRange {
 export interface ReadOptions {
   startAt?: (range: PartitionRange) => bigint;
   endAt?: (range: PartitionRange) => bigint;
+  /** How long without a record before the read fails with ServiceUnreachableError (15 s). */
   stallTimeoutMs?: number;
+  /** On a stall, end the read with what it has instead of failing: for reports, never for state. */
+  partialOnStall?: boolean;
   /** Called once per partition when it has been read to its end (or has nothing to read). */
   onPartitionEnd?: (topic: string, partition: number) => void | Promise<void>;
   /** Asked after every batch, for every partition still being read: true pauses it, false resumes it. */
@@ -65,7 +71,13 @@ export async function readToEnd(
   const consumer = kafka.consumer({ groupId: `ops-pipeline-reader-${randomBytes(6).toString('hex')}`, readUncommitted: false, maxWaitTimeInMs: 100, ...noKafkajsRestart });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
+  const stallMs = opts.stallTimeoutMs ?? 15_000;
   let lastProgress = Date.now();
+  // Once the read has ended (or failed), batches still in flight must not reach onMessage: the
+  // caller has moved on, and a failed read's state is being thrown away or rebuilt.
+  let over = false;
+  // Time spent in onMessage is not a stall: a slow handler is the handler's to report.
+  let inHandler = false;
   // A failing onMessage (the registry away while decoding) fails the read: a partial read
   // taken for the whole would rebuild a component's state wrong.
   let failed: unknown;
@@ -81,11 +93,16 @@ export async function readToEnd(
     }
   };
   await new Promise<void>((resolve) => {
-    const fail = (err: unknown) => {
-      failed ??= err;
+    const finish = () => {
+      over = true;
       resolve();
     };
+    const fail = (err: unknown) => {
+      failed ??= err;
+      finish();
+    };
     const reached = async (topic: string, partition: number, lastOffset: string) => {
+      if (over) return;
       lastProgress = Date.now();
       const p = pending.get(key(topic, partition));
       if (p && BigInt(lastOffset) + 1n >= p.end) {
@@ -94,18 +111,21 @@ export async function readToEnd(
         await opts.onPartitionEnd?.(topic, partition);
         pace();
       }
-      if (!pending.size) resolve();
+      if (!pending.size) finish();
     };
     consumer.on(consumer.events.END_BATCH_PROCESS, (e) => void reached(e.payload.topic, e.payload.partition, e.payload.lastOffset).catch(fail));
     // The broker lost mid-read (kafkajs gave up): a failure, not an end.
     consumer.on(consumer.events.CRASH, (e) => fail(e.payload.error));
     const stall = setInterval(() => {
-      if (!pending.size || failed) return clearInterval(stall);
-      if (Date.now() - lastProgress > (opts.stallTimeoutMs ?? 15_000)) {
-        clearInterval(stall);
-        logger('topic-reader').warn({ topics, partitions: [...pending.values()].map((p) => `${p.topic}:${p.partition}`) }, 'stopped reading before the end offsets (no progress)');
-        resolve();
+      if (over) return clearInterval(stall);
+      if (inHandler || Date.now() - lastProgress <= stallMs) return;
+      clearInterval(stall);
+      const partitions = [...pending.values()].map((p) => `${p.topic}:${p.partition}`);
+      if (!opts.partialOnStall) {
+        return fail(new ServiceUnreachableError('Kafka', 'the brokers', { hint: `no records for ${stallMs / 1000} s before the end offsets of ${partitions.join(', ')}` }));
       }
+      logger('topic-reader').warn({ topics, partitions }, 'stopped reading before the end offsets (no progress)');
+      finish();
     }, 200);
     void consumer.run({
       autoCommit: false,
@@ -113,8 +133,14 @@ export async function readToEnd(
         const end = ends.get(key(batch.topic, batch.partition));
         try {
           for (const m of batch.messages) {
-            if (end !== undefined && BigInt(m.offset) >= end) break;
-            await onMessage(m, batch.partition, batch.topic);
+            if (over || (end !== undefined && BigInt(m.offset) >= end)) break;
+            inHandler = true;
+            try {
+              await onMessage(m, batch.partition, batch.topic);
+            } finally {
+              inHandler = false;
+              lastProgress = Date.now();
+            }
           }
           pace();
         } catch (err) {
@@ -125,6 +151,12 @@ export async function readToEnd(
     });
     for (const s of starts) consumer.seek({ topic: s.topic, partition: s.partition, offset: s.offset.toString() });
   });
-  await consumer.disconnect();
-  if (failed) throw failed;
+  // A broker that stopped answering may hang the goodbye too: a failed read does not wait on it
+  // for long (nothing reaches onMessage any more, see `over`).
+  const disconnected = consumer.disconnect();
+  if (failed) {
+    await Promise.race([disconnected.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    throw failed;
+  }
+  await disconnected;
 }

@@ -89,7 +89,7 @@ async function timestampsIn(kafka: Kafka, topic: string, ranges: Map<number, { f
       const t = Number(m.timestamp);
       if (pick === 'first' ? !out.has(partition) : t > (out.get(partition) ?? -Infinity)) out.set(partition, t);
     },
-    { startAt: ({ partition, high }) => ranges.get(partition)?.from ?? high, endAt: ({ partition, high }) => ranges.get(partition)?.to ?? high, stallTimeoutMs: 5000 },
+    { startAt: ({ partition, high }) => ranges.get(partition)?.from ?? high, endAt: ({ partition, high }) => ranges.get(partition)?.to ?? high, stallTimeoutMs: 5000, partialOnStall: true },
   );
   return out;
 }

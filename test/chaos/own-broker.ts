@@ -25,6 +25,10 @@ export interface OwnBroker {
   newPrefix(label: string): Promise<string>;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freezes the broker process (SIGSTOP): connections stay open and nothing answers, like a hung host. */
+  freeze(): void;
+  /** Lets a frozen broker go on (SIGCONT). */
+  thaw(): void;
   /** Stops the broker, removes its data and the run's registry subjects. */
   remove(): Promise<void>;
 }
@@ -64,7 +68,11 @@ export async function ownBroker(instance: string, port: number): Promise<OwnBrok
     },
     stop: async () => void (await broker.stop()),
     start: async () => void (await bringUp(broker, () => {})),
+    freeze: () => void process.kill(broker.runningPid()!, 'SIGSTOP'),
+    thaw: () => void process.kill(broker.runningPid()!, 'SIGCONT'),
     async remove() {
+      const pid = broker.runningPid();
+      if (pid) process.kill(pid, 'SIGCONT');
       await admin.disconnect().catch(() => {});
       await broker.stop();
       rmSync(servicePaths(instance).root, { recursive: true, force: true });
