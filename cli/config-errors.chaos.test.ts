@@ -25,14 +25,21 @@ const file = (name: string, text: string) => {
 const CLEARED = /^(OPS_PIPELINE_CONFIG|KAFKA_|SCHEMA_REGISTRY_|DATABASE_|METRICS_PORT)/;
 let topics: TestTopics;
 
-/** Runs the CLI; after `killAfterMs` it is killed (exit code null). */
-async function cli(args: string[], env: Record<string, string> = {}, killAfterMs = 300_000): Promise<{ code: number | null; stderr: string }> {
+/** Starts the CLI; after `killAfterMs` it is killed (exit code null). */
+function startCli(args: string[], env: Record<string, string> = {}, killAfterMs = 300_000) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CLEARED.test(k)));
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'ops-pipeline.js'), ...args], { env: { ...base, ...env }, stdio: ['ignore', 'ignore', 'pipe'], timeout: killAfterMs });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { code, stderr };
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, exit, stderr: () => stderr };
+}
+
+/** Runs the CLI to its exit. */
+async function cli(args: string[], env: Record<string, string> = {}, killAfterMs = 300_000): Promise<{ code: number | null; stderr: string }> {
+  const run = startCli(args, env, killAfterMs);
+  const { code } = await run.exit;
+  return { code, stderr: run.stderr() };
 }
 
 interface Case {
@@ -114,6 +121,17 @@ describe('start-up errors of `run <component>`', () => {
     const run = await cli(['--topic-prefix', topics.prefix, ...sink], { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/opsp_never_created' });
     expectOneClearLine(run.stderr, /^error: database\.url: database "opsp_never_created" does not exist at 127\.0\.0\.1:5432\/opsp_never_created: create it and its tables with `npx ops-pipeline migrate`/);
     expect(run.code).toBe(2);
+  });
+
+  it('a start waiting for Kafka stops on SIGTERM with exit code 0 (as a running component does)', async () => {
+    const run = startCli(['run', 'sink'], { KAFKA_BROKERS: '127.0.0.1:1' }, 60_000);
+    while (!/Kafka unreachable at start; waiting for it/.test(run.stderr())) {
+      if (run.child.exitCode !== null) throw new Error(`exited before waiting:\n${run.stderr()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    run.child.kill('SIGTERM');
+    expect(await run.exit, run.stderr()).toEqual({ code: 0, signal: null });
+    expect(run.stderr()).toMatch(/"signal":"SIGTERM".*"msg":"stopped while waiting for kafka"/);
   });
 
   it('a component setting checked after the services (classify model folder): exit 2, one line', async () => {

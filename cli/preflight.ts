@@ -31,23 +31,52 @@ const SECTIONS: Record<string, z.ZodType> = { rss: RssConfig, candles: CandlesCo
 /**
  * A long-running component started while Kafka or the registry is away waits for it, with a
  * backoff and a warning per attempt, instead of exiting (a supervisor would only restart it
- * into the same wait); with `--once` it exits with code 3 at once.
+ * into the same wait); with `--once` it exits with code 3 at once. SIGTERM or SIGINT while it
+ * waits ends the start with exit code 0 (nothing runs yet that would need stopping), as a
+ * running component stops on them.
  */
 async function untilReachable(cmd: Command, check: () => Promise<void>): Promise<void> {
   let service: string | undefined;
-  for (let failures = 1; ; failures++) {
-    try {
-      await check();
-      if (service) reportServiceAttempt(cmd.name(), service, true);
-      return;
-    } catch (err) {
-      if (!(err instanceof ServiceUnreachableError) || (cmd.opts() as { once?: boolean }).once) throw err;
-      const delay = backoffMs(failures, 0.5, 30);
-      service = failedService(err);
-      reportServiceAttempt(cmd.name(), service, false);
-      log.warn({ err: err.message, failures, retryInMs: delay }, `${err.service} unreachable at start; waiting for it`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+  let signalled: NodeJS.Signals | undefined;
+  let wake = () => {};
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalled = signal;
+    wake();
+  };
+  const stopIfSignalled = () => {
+    if (!signalled) return;
+    log.info({ signal: signalled }, `stopped while waiting for ${service ?? 'the services'}`);
+    process.exit(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    for (let failures = 1; ; failures++) {
+      try {
+        await check();
+        stopIfSignalled();
+        if (service) reportServiceAttempt(cmd.name(), service, true);
+        return;
+      } catch (err) {
+        if (!(err instanceof ServiceUnreachableError) || (cmd.opts() as { once?: boolean }).once) throw err;
+        const delay = backoffMs(failures, 0.5, 30);
+        service = failedService(err);
+        reportServiceAttempt(cmd.name(), service, false);
+        stopIfSignalled();
+        log.warn({ err: err.message, failures, retryInMs: delay }, `${err.service} unreachable at start; waiting for it`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        stopIfSignalled();
+      }
     }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -6,6 +6,7 @@ import { AvroCodec } from '../core/avro-codec.ts';
 import { createRegistry } from '../core/registry.ts';
 import { readToEnd } from '../core/topic-reader.ts';
 import { recordName, topicName, type TopicId } from '../schemas/catalog.ts';
+import { RecordEncoder } from '../schemas/record-encoder.ts';
 import type { NewsClassified, Signal } from '../schemas/records.ts';
 import { committedOffsets, runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
 import { actualTables, faultInputs, produceInEventTime, produceInputs, type FaultInputs } from '../test/chaos/fault-inputs.ts';
@@ -54,7 +55,7 @@ async function newRun(label: string) {
     args: { signals: ['--config', sigConfig, 'run', 'signals'], sink: ['--config', sigConfig, 'run', 'sink'], classify: ['--config', clsConfig, 'run', 'classify', '--model', model] },
     produce: async (half: 0 | 1) => {
       await produceInputs(broker.kafka, broker.conn, run.sig, sinkOnlyInput(half), 200);
-      await produceInEventTime(broker.kafka, broker.conn, run.sig, signalsInput(half));
+      await produceInEventTime(broker.kafka, new RecordEncoder(createRegistry(broker.conn.registry), run.sig), signalsInput(half));
       await produceInputs(broker.kafka, broker.conn, run.cls, classifyInput(half), 60);
     },
   };

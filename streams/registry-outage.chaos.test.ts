@@ -12,7 +12,7 @@ import { recordName, topicName, type TopicId } from '../schemas/catalog.ts';
 import { RecordEncoder } from '../schemas/record-encoder.ts';
 import type { Signal } from '../schemas/records.ts';
 import { committedOffsets, runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
-import { allRowsWritten, expectExactTables, faultInputs, type FaultInputs } from '../test/chaos/fault-inputs.ts';
+import { allRowsWritten, expectExactTables, faultInputs, produceInEventTime, type FaultInputs } from '../test/chaos/fault-inputs.ts';
 import { freshDatabase } from '../test/database.ts';
 import { deletePrefixed, testConnections, uniquePrefix } from '../test/kafka.ts';
 import { registerNextVersion } from '../test/schema-versions.ts';
@@ -40,7 +40,7 @@ let producer: Producer;
 
 const all = faultInputs({ tickers: 10, minutes: 800, news: 800, seed: 97 });
 const MID = all.marketCandles[Math.floor(all.marketCandles.length / 2)]!.ts;
-// Signals' inputs in event time without late corrections; halves split by time reach it in order.
+// Signals' inputs without late corrections, written in event-time order; halves split by time.
 const half = (h: 0 | 1): Pick<FaultInputs, 'newsClassified' | 'marketCandles'> => ({
   newsClassified: all.newsClassified.filter((n) => (n.event_time < MID) === (h === 0)),
   marketCandles: all.marketCandles.filter((c) => c.volume !== 7 && (c.ts < MID) === (h === 0)),
@@ -103,9 +103,10 @@ afterAll(async () => {
 describe('schema registry unavailable for a while', () => {
   it('readers retry with backoff, report it, recover without a restart; a start while it is down waits; nothing lost or doubled', async () => {
     const clean = await newPrefix('reg-clean');
-    await produce(new RecordEncoder(new Registry(REGISTRY_URL), clean), { ...half(0) });
-    await produce(new RecordEncoder(new Registry(REGISTRY_URL), clean), { ...half(1) });
-    await runToEnd([...signalsArgs(clean), '--once'], env);
+    await produceInEventTime(kafka, new RecordEncoder(new Registry(REGISTRY_URL), clean), half(0));
+    await produceInEventTime(kafka, new RecordEncoder(new Registry(REGISTRY_URL), clean), half(1));
+    // Nothing late: a late input would make the result depend on when it was read.
+    expect(await runToEnd([...signalsArgs(clean), '--once'], env)).toMatch(/ 0 late, /);
     const expected = await signalsOf(clean);
     expect(expected.length).toBeGreaterThan(5);
 
@@ -114,10 +115,11 @@ describe('schema registry unavailable for a while', () => {
     const db = await freshDatabase({ migrate: true });
     dbs.push(db);
     const encoder = new RecordEncoder(new Registry(REGISTRY_URL), chaos);
-    await produce(encoder, { newsRaw: all.newsRaw, ...half(0) });
+    await produce(encoder, { newsRaw: all.newsRaw });
+    await produceInEventTime(kafka, encoder, half(0));
     // A group with committed offsets, to be restarted while the registry is down: its state
     // rebuild has to decode, with a cold schema cache.
-    await produce(new RecordEncoder(new Registry(REGISTRY_URL), fresh), { ...half(0) });
+    await produceInEventTime(kafka, new RecordEncoder(new Registry(REGISTRY_URL), fresh), half(0));
     await runToEnd([...signalsArgs(fresh), '--once'], env);
     const sinkConfig = writeConfig({ topics: { prefix: chaos }, database: { url: db.url }, sink: { groupId: `${chaos}sink` } });
     const sink = startComponent(['--config', sinkConfig, 'run', 'sink'], { ...env, METRICS_PORT: String(METRICS.sink) });
@@ -137,7 +139,7 @@ describe('schema registry unavailable for a while', () => {
     await next.messages('marketCandles', secondHalf.marketCandles.slice(0, 1));
 
     await registry.stop();
-    await produce(next, secondHalf);
+    await produceInEventTime(kafka, next, secondHalf);
     const retries = (port: number, component: string) => scrapeMetric(port, `ops_pipeline_service_retries_total{component="${component}",service="registry"}`);
     const unreachable = (port: number, component: string) => scrapeMetric(port, `ops_pipeline_service_unreachable{component="${component}",service="registry"}`);
     // A start while the registry is down: --once gives up with a non-zero exit; a service waits.
@@ -156,14 +158,20 @@ describe('schema registry unavailable for a while', () => {
 
     await bringUp(registry, () => {});
     await waitFor('signals to take everything', async () => (await committedOffsets(admin, `${chaos}signals`, signalsInputs)) >= count(half(0)) + count(half(1)), live);
-    await waitFor('the started signals to catch up', async () => (await committedOffsets(admin, `${fresh}signals`, [topicName('newsClassified', fresh), topicName('marketCandles', fresh)])) >= count(half(0)), [starting]);
+    // Its group committed the first half before: what shows it caught up is its own rebuild,
+    // and its metrics served (it has left the start-up wait and stops on SIGTERM).
+    await waitFor('the started signals to rebuild its state and run', async () => /engine state rebuilt from the committed inputs/.test(starting.output()) && (await unreachable(METRICS.fresh, 'signals')) === 0, [starting]);
+    expect(await committedOffsets(admin, `${fresh}signals`, [topicName('newsClassified', fresh), topicName('marketCandles', fresh)])).toBe(count(half(0)));
     await waitFor('signals to clear the gauge', async () => (await unreachable(METRICS.signals, 'signals')) === 0, [...live, starting]);
     const actual = await signalsOf(chaos);
     const made = actual.map((s) => JSON.parse(s) as Signal);
     // The sink drains the signals' output too.
     await waitFor('the sink to write every row', () => allRowsWritten(db.url, sinkInputs(made)), live);
     expect(await unreachable(METRICS.sink, 'sink')).toBe(0);
-    for (const p of [sink, signals, starting]) expect((await p.kill('SIGTERM')).code).toBe(0);
+    for (const p of [sink, signals, starting]) {
+      const exit = await p.kill('SIGTERM');
+      expect(exit, `${p.child.spawnargs.slice(-3).join(' ')}:\n${p.output().slice(-3000)}`).toEqual({ code: 0, signal: null });
+    }
 
     expect(new Set(made.map((s) => s.signal_id)).size).toBe(made.length);
     expect(actual).toEqual(expected);

@@ -115,8 +115,7 @@ export async function produceInputs(kafka: Kafka, conn: ConnectionsConfig, prefi
  * its output must not depend on when it reads them. (Written topic by topic instead, a live
  * processor would take hours of news before the first of their candles: those would be late.)
  */
-export async function produceInEventTime(kafka: Kafka, conn: ConnectionsConfig, prefix: string, inputs: Pick<FaultInputs, 'newsClassified' | 'marketCandles'>, windowMs = MIN): Promise<void> {
-  const encoder = new RecordEncoder(createRegistry(conn.registry), prefix);
+export async function produceInEventTime(kafka: Kafka, encoder: RecordEncoder, inputs: Pick<FaultInputs, 'newsClassified' | 'marketCandles'>, windowMs = MIN): Promise<void> {
   const windows = new Map<number, { newsClassified: NewsClassified[]; marketCandles: Candle[] }>();
   const windowOf = (t: number) => {
     const w = Math.floor(t / windowMs);
@@ -131,8 +130,8 @@ export async function produceInEventTime(kafka: Kafka, conn: ConnectionsConfig, 
     for (const w of [...windows.keys()].sort((a, b) => a - b)) {
       const { newsClassified, marketCandles } = windows.get(w)!;
       const topicMessages = [];
-      if (newsClassified.length) topicMessages.push({ topic: topicName('newsClassified', prefix), messages: await encoder.messages('newsClassified', newsClassified) });
-      if (marketCandles.length) topicMessages.push({ topic: topicName('marketCandles', prefix), messages: await encoder.messages('marketCandles', marketCandles) });
+      if (newsClassified.length) topicMessages.push({ topic: encoder.topic('newsClassified'), messages: await encoder.messages('newsClassified', newsClassified) });
+      if (marketCandles.length) topicMessages.push({ topic: encoder.topic('marketCandles'), messages: await encoder.messages('marketCandles', marketCandles) });
       await producer.sendBatch({ acks: -1, topicMessages });
     }
   } finally {
