@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerSinkResetCommand } from '../connectors/postgres-sink/reset-command.ts';
 import { registerBacktestCommand } from '../streams/backtest/command.ts';
 import { registerClassifyCommand } from '../streams/classify/command.ts';
 import { registerDemoCommand } from './demo.ts';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerStatusCommand(program);
   registerBacktestCommand(program);
   registerReplayCommand(program);
+  registerSinkResetCommand(program);
 }

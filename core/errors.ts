@@ -3,6 +3,8 @@
 
 export abstract class OpsPipelineError extends Error {
   abstract readonly exitCode: number;
+  /** Whether trying the same work again later may succeed (an outage), or never will (bad config, bad data). */
+  readonly retriable: boolean = false;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -40,6 +42,7 @@ export class AuthenticationError extends OpsPipelineError {
 /** A service (Kafka, schema registry, PostgreSQL, a feed) could not be reached. Retrying may help. */
 export class ServiceUnreachableError extends OpsPipelineError {
   readonly exitCode = 3;
+  override readonly retriable = true;
   constructor(
     readonly service: string,
     readonly address: string,

@@ -8,7 +8,11 @@ import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, NewsClassified, NewsRaw, Signal, TopicRecords } from '../../schemas/records.ts';
 import { freshDatabase } from '../../test/database.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+import { connectClient } from '../../core/db.ts';
+import { plannedTopics } from '../../schemas/apply.ts';
 import { SinkConfig } from './config.ts';
+import { resetSinkTopics } from './reset.ts';
+import { TopicRecreatedError } from './topic-recreated-error.ts';
 import { startSink, type SinkSummary } from './sink.ts';
 
 // The sink against the real broker, registry and database: every topic lands in its table,
@@ -244,5 +248,30 @@ describe('postgres sink', () => {
 
     await sinkOnce(group);
     expect((await client.query(`SELECT count(*)::int AS n FROM lane_telemetry WHERE ticker = 'NVDA'`)).rows[0].n).toBe(2);
+  });
+
+  it('a topic deleted and created again stops the sink with the way out; `sink reset` writes it from its start', async () => {
+    const group = `${topics.prefix}recreated`;
+    const candlesTopic = topicName('marketCandles', topics.prefix);
+    await produce('marketCandles', [candle('AMD', 0, 100), candle('AMD', 0, 101), candle('AMD', 0, 102)]);
+    await sinkOnce(group);
+    const closeOf = async () => (await client.query(`SELECT close FROM lane_telemetry WHERE ticker = 'AMD'`)).rows[0]?.close;
+    expect(await closeOf()).toBe(102);
+
+    await topics.admin.deleteTopics({ topics: [candlesTopic] });
+    const plan = plannedTopics(topics.prefix).find((p) => p.topic === candlesTopic)!;
+    await topics.admin.createTopics({ waitForLeaders: true, topics: [{ topic: candlesTopic, numPartitions: plan.partitions, configEntries: Object.entries(plan.configs).map(([name, value]) => ({ name, value })) }] });
+    await produce('marketCandles', [candle('AMD', 0, 90)]);
+    await expect(sinkOnce(group)).rejects.toThrow(TopicRecreatedError);
+    expect(await closeOf()).toBe(102);
+
+    const reset = await connectClient(db.url);
+    try {
+      expect((await resetSinkTopics(topics.admin, reset, group, [candlesTopic]))[0]!.positions).toBeGreaterThan(0);
+    } finally {
+      await reset.end();
+    }
+    await sinkOnce(group);
+    expect(await closeOf()).toBe(90);
   });
 });

@@ -4,7 +4,7 @@ import { AvroCodec } from '../../core/avro-codec.ts';
 import { backoffMs } from '../../core/backoff.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
-import { BadRecordError } from '../../core/errors.ts';
+import { BadRecordError, OpsPipelineError } from '../../core/errors.ts';
 import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
@@ -17,6 +17,7 @@ import type { SinkConfig } from './config.ts';
 import { lastPerKey } from './last-per-key.ts';
 import { mappingFor, rowProblem } from './mappings.ts';
 import type { BatchOutcome } from './batch-writer.ts';
+import { refuseRecreatedTopics } from './partition-fence.ts';
 import { WriterPool } from './writer-pool.ts';
 
 // The PostgreSQL sink: one consumer group over all topics. Each fetched partition batch
@@ -74,14 +75,23 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     sessionTimeout: config.sessionTimeoutMs,
     readUncommitted: false,
   });
+  const admin = kafka.admin();
   const summary: SinkSummary = { records: 0, rows: 0, dlq: 0 };
   const remaining = new Map<string, bigint>();
   const closeAll = async () => {
     await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});
+    await admin.disconnect().catch(() => {});
     await writers.close();
   };
+  /** The partition's log end, asked of the broker now (see partition-fence.ts). */
+  async function logEnd(topic: string, partition: number): Promise<bigint> {
+    const p = (await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition);
+    return BigInt(p?.high ?? '0');
+  }
   try {
+    await admin.connect();
+    await writers.query((client) => refuseRecreatedTopics(client, config.groupId, [...idByTopic.keys()], logEnd));
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics: [...idByTopic.keys()], fromBeginning: config.fromBeginning });
@@ -139,6 +149,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
         reportServiceAttempt('sink', 'postgres', true);
         return result;
       } catch (err) {
+        if (err instanceof OpsPipelineError && !err.retriable) throw err;
         reportServiceAttempt('sink', 'postgres', false);
         const giveUp = life.stopping || (opts.once && failures >= ONCE_ATTEMPTS);
         const delay = backoffMs(failures, 0.5, 30);
@@ -181,7 +192,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     // Keys in a stable order: concurrent transactions then take row locks in the same order.
     const rows = sortedByKey(lastPerKey(good, (d) => mapping.key(d.record)), (d) => mapping.key(d.record));
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    const position = { groupId: config.groupId, topic: batch.topic, partition: batch.partition, nextOffset: BigInt(next), highWatermark: BigInt(batch.highWatermark) };
+    const position = { groupId: config.groupId, topic: batch.topic, partition: batch.partition, nextOffset: BigInt(next), logEnd: () => logEnd(batch.topic, batch.partition) };
     let reported: PoisonRecord[] = [];
     // Poison before the fence was reported by whoever wrote those offsets; the rest goes to
     // the DLQ before the database commit, so a crash in between sends it again, never drops it.
@@ -268,6 +279,13 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
         lastFailure = undefined;
       } catch (err) {
         lastFailure = err as Error;
+        if (err instanceof OpsPipelineError && !err.retriable && !(err instanceof BadRecordError)) {
+          // Retrying cannot help (a recreated topic): stop with the reason instead of looping.
+          log.error({ err: err.message }, 'sink stopped');
+          failure = err;
+          void life.stop();
+          return;
+        }
         // kafkajs restarts the consumer (from the committed offsets) only after a retriable
         // error; the registry client's are not marked so, and an outage must not end the sink.
         if (err instanceof Error && !(err instanceof BadRecordError)) Object.assign(err, { retriable: true });

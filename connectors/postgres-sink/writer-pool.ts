@@ -44,11 +44,20 @@ export class WriterPool {
   }
 
   /** Runs `fn` with a writer of its own; a connection-level failure replaces the connection. */
-  async use<T>(fn: (writer: BatchWriter) => Promise<T>): Promise<T> {
+  use<T>(fn: (writer: BatchWriter) => Promise<T>): Promise<T> {
+    return this.withSlot((slot) => fn(slot.writer));
+  }
+
+  /** Runs `fn` on a connection of the pool (outside any batch). */
+  query<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    return this.withSlot((slot) => fn(slot.client));
+  }
+
+  private async withSlot<T>(fn: (slot: Slot) => Promise<T>): Promise<T> {
     const slot = this.idle.pop() ?? (await new Promise<Slot>((resolve) => this.waiting.push(resolve)));
     let healthy = true;
     try {
-      return await fn(slot.writer);
+      return await fn(slot);
     } catch (err) {
       healthy = false;
       throw err;
