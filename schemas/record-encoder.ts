@@ -1,6 +1,7 @@
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Message } from 'kafkajs';
 import { AvroCodec } from '../core/avro-codec.ts';
+import { newsEventTime } from './news-event-time.ts';
 import { TOPICS, topicName, valueSubject, type TopicId } from './catalog.ts';
 import type { TopicRecords } from './records.ts';
 
@@ -8,7 +9,7 @@ import type { TopicRecords } from './records.ts';
 // value in the Confluent wire format under the subject's latest registered schema.
 
 const EVENT_TIME: { [K in TopicId]: (r: TopicRecords[K]) => number } = {
-  newsRaw: (r) => r.published_at ?? r.fetched_at,
+  newsRaw: (r) => newsEventTime(r.published_at, r.fetched_at),
   feedsState: (r) => r.updated_at,
   newsClassified: (r) => r.event_time,
   marketCandles: (r) => r.ts,

@@ -64,12 +64,18 @@ export async function startRssSource(opts: RssSourceOptions) {
   const encoder = new RecordEncoder(registry, prefix);
   const rawTopic = topicName('newsRaw', prefix);
   const stateTopic = topicName('feedsState', prefix);
-  const store = await FeedStateStore.load(kafka, stateTopic, new AvroCodec(registry));
-  log.info({ feeds: config.feeds.length, known: store.size }, 'feed state loaded');
   const newProducer = (): Producer => kafka.producer({ transactionalId: config.transactionalId || `${prefix}ops-pipeline-rss`, idempotent: true, maxInFlightRequests: 1 });
   let producer = newProducer();
+  // The producer first: its InitProducerId fences a previous process and finishes the
+  // transaction it left, commit markers included. Read before that, the state could miss that
+  // process's last poll (its markers still in flight), and its items would be produced again.
   let connected: Promise<void> | undefined = producer.connect();
   await connected;
+  const store = await FeedStateStore.load(kafka, stateTopic, new AvroCodec(registry)).catch(async (err: unknown) => {
+    await producer.disconnect().catch(() => {});
+    throw err;
+  });
+  log.info({ feeds: config.feeds.length, known: store.size }, 'feed state loaded');
   const outages = outageReporter('rss', log);
   let outageFailures = 0;
   // One transaction at a time on the producer; feeds are fetched concurrently, produced in turn.

@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../../deploy/local/layout.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 import { RssConfig } from './config.ts';
 import { serveFeedFiles, type FeedFileServer } from './feed-file-server.ts';
+import { waitFor } from '../../test/chaos/component-process.ts';
 import { startRssSource } from './rss-source.ts';
 
 // The RSS source against real feeds (the rss-parser test corpus) served on loopback with
@@ -70,6 +71,11 @@ beforeAll(async () => {
       res
         .writeHead(200, { 'content-type': 'application/rss+xml' })
         .end('<rss version="2.0"><channel><title>clock</title><item><title>Dated 2020-09-08</title><link>https://clock.example/a</link><pubDate>Tue, 08 Sep 2020 12:00:00 GMT</pubDate></item></channel></rss>'),
+    // Dated three hours after now (a publisher's wrong zone): plausible, but ahead of the fetch.
+    'ahead.rss': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/rss+xml' })
+        .end(`<rss version="2.0"><channel><title>ahead</title><item><title>Dated ahead</title><link>https://ahead.example/a</link><pubDate>${new Date(Date.now() + 3 * 3_600_000).toUTCString()}</pubDate></item></channel></rss>`),
     'no-validators.rss': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFileSync(join(REPO_ROOT, 'samples', 'rss', 'reddit.rss'))),
   });
 });
@@ -128,8 +134,29 @@ describe('rss source', () => {
     const fetchedAt = Date.UTC(2020, 8, 1);
     const source = await startRssSource({ connections: conn, config: config([server.url('clock.rss')]), prefix: topics.prefix, once: true, now: () => fetchedAt });
     expect((await source.done).outcomes.map((o) => o.produced)).toEqual([1]);
-    const item = (await readAll<NewsRaw>(topicName('newsRaw', topics.prefix))).find((r) => r.source?.endsWith('clock.rss'))!;
-    expect({ published_at: item.published_at, fetched_at: item.fetched_at }).toEqual({ published_at: null, fetched_at: fetchedAt });
+    // Read committed, an item shows once its transaction's markers are written, just after the commit.
+    let item: NewsRaw | undefined;
+    await waitFor('the item committed', async () => !!(item = (await readAll<NewsRaw>(topicName('newsRaw', topics.prefix))).find((r) => r.source?.endsWith('clock.rss'))), [], 10_000);
+    expect({ published_at: item!.published_at, fetched_at: item!.fetched_at }).toEqual({ published_at: null, fetched_at: fetchedAt });
+  });
+
+  it('produces an item dated ahead of its fetch with the fetch as its event time (the broker refuses a timestamp an hour ahead)', async () => {
+    const before = Date.now();
+    const source = await startRssSource({ connections: conn, config: config([server.url('ahead.rss')]), prefix: topics.prefix, once: true });
+    expect((await source.done).outcomes.map((o) => [o.result, o.produced])).toEqual([['items', 1]]);
+    let at: Array<{ item: NewsRaw; timestamp: number }> = [];
+    await waitFor('the item committed', async () => {
+      at = [];
+      await readToEnd(topics.kafka, topicName('newsRaw', topics.prefix), async (m) => {
+        const item = await codec.decode<NewsRaw>(m.value);
+        if (item.source?.endsWith('ahead.rss')) at.push({ item, timestamp: Number(m.timestamp) });
+      });
+      return at.length > 0;
+    }, [], 10_000);
+    expect(at).toHaveLength(1);
+    const { item, timestamp } = at[0]!;
+    expect(item.published_at).toBeGreaterThan(before + 2 * 3_600_000);
+    expect(timestamp).toBe(item.fetched_at);
   });
 
   it('does not produce an already-seen item again, across restarts, when the publisher ignores conditional GETs', async () => {

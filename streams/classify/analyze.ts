@@ -2,6 +2,7 @@ import type { NewsClassified, NewsRaw } from '../../schemas/records.ts';
 import { eventType } from './rules/event-type.ts';
 import { urgency } from './rules/urgency.ts';
 import type { SentimentResult } from './sentiment.ts';
+import { newsEventTime } from '../../schemas/news-event-time.ts';
 import type { TickerExtractor } from './tickers/extract-tickers.ts';
 
 // Everything about a news item but its sentiment: rules, so they run per item, while the
@@ -22,7 +23,7 @@ export function analyze(raw: Pick<NewsRaw, 'title' | 'summary'>, tickers: Ticker
 export function classified(raw: NewsRaw, a: Analysis, s: SentimentResult, modelVersion: string, classifiedAt: number): NewsClassified {
   return {
     event_uid: raw.event_uid,
-    event_time: raw.published_at ?? raw.fetched_at,
+    event_time: newsEventTime(raw.published_at, raw.fetched_at),
     published_at: raw.published_at,
     fetched_at: raw.fetched_at,
     title: raw.title,
