@@ -67,7 +67,7 @@ export default async function signalsBench(): Promise<void> {
     const rules = SignalRules.parse({ halfLifeMinutes: 30, buyThreshold: 1.2, sellThreshold: 1.2, cooldownMinutes: 60 });
 
     // The engine alone, in event-time order.
-    const inputs = [...news.map(newsInput), ...candles.map((c) => candleInput(c)!)].sort(
+    const inputs = [...news.map(newsInput), ...candles.map((c) => candleInput(c, '1m'))].sort(
       (a, b) => (a.kind === 'news' ? a.eventTime : a.ts + a.intervalMs) - (b.kind === 'news' ? b.eventTime : b.ts + b.intervalMs),
     );
     const engine = new SignalEngine(rules);
@@ -90,6 +90,7 @@ export default async function signalsBench(): Promise<void> {
       connections: conn,
       config: SignalsConfig.parse({ groupId: `${prefix}signals`, transactionalId: `${prefix}signals`, idleExitMs: 500, rules }),
       prefix,
+      candleInterval: '1m',
       once: true,
     });
     const summary = await p.done;

@@ -210,6 +210,7 @@ export default async function sinkBench(): Promise<void> {
         connections: { ...conn, database: { url: dbUrl } },
         config: SinkConfig.parse({ groupId: `${prefix}sink`, topics: ['marketCandles'], idleExitMs: 1500, maxWaitTimeMs: 100 }),
         prefix,
+        candleInterval: '1m',
         once: true,
       });
       const summary = await handle.done;

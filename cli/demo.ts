@@ -16,12 +16,13 @@ import { startClassifyProcessor } from '../streams/classify/processor.ts';
 import { SignalsConfig } from '../streams/signals/config.ts';
 import { startSignalsProcessor } from '../streams/signals/processor.ts';
 import { configSources, connections } from './context.ts';
-import { loadSample, SAMPLE_RANGE } from './load-sample.ts';
+import { loadSample, SAMPLE_INTERVAL, SAMPLE_RANGE } from './load-sample.ts';
 
 // The embedded default, end to end on one machine without internet: local services, the
 // schema, the bundled sample (load-sample), classify, signals with the default rules, the
 // sink filling PostgreSQL, and a backtest over the sample's range. Every step is the same
-// code `run <component>`, `load-sample` and `backtest` use.
+// code `run <component>`, `load-sample` and `backtest` use. The sample's bars are daily, so the
+// demo is a deployment of 1d candles (topics.candleInterval).
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
 
@@ -57,12 +58,12 @@ export function registerDemoCommand(program: Command): void {
       }
 
       say('== signals: classified news + candles → signals, in event time (default rules)');
-      const signals = await startSignalsProcessor({ connections: conn, config: SignalsConfig.parse({ idleExitMs: 1500 }), prefix, once: true });
+      const signals = await startSignalsProcessor({ connections: conn, config: SignalsConfig.parse({ idleExitMs: 1500 }), prefix, candleInterval: SAMPLE_INTERVAL, once: true });
       const sig = await signals.done;
       say(`   ${sig.inputs} inputs (${sig.late} refused as late: mostly samples/rss's 2015-2018 items, which follow the 2020 sample in news.raw), ${sig.signals} new signals`);
 
       say('== sink: every topic into PostgreSQL');
-      const sink = await startSink({ connections: conn, config: SinkConfig.parse({}), prefix, once: true });
+      const sink = await startSink({ connections: conn, config: SinkConfig.parse({}), prefix, candleInterval: SAMPLE_INTERVAL, once: true });
       const s = await sink.done;
       say(`   ${s.records} records read, ${s.rows} rows upserted, ${s.dlq} to DLQ`);
 
@@ -89,6 +90,7 @@ export function registerDemoCommand(program: Command): void {
       const stats = await runBacktest({
         connections: conn,
         prefix,
+        candleInterval: SAMPLE_INTERVAL,
         from: Date.parse(SAMPLE_RANGE.from),
         to: Date.parse(SAMPLE_RANGE.to),
         rules: settings.rules,

@@ -36,11 +36,12 @@ export const SAMPLE_RANGE = { from: '2020-08-31T00:00:00Z', to: '2020-11-08T00:0
 
 const SAMPLE_CANDLES = CandlesConfig.parse({
   watchlist: ['AAPL', 'AMZN', 'GOOG', 'BABA', 'QQQ', 'SPOT', 'BTC-USD', 'OCDO.L', 'ORSTED.CO'],
-  interval: '1d',
   backfillDays: 3650,
   // The sample is the recordings of the watchlist, whatever tickers the news names.
   includeTickersFromNews: false,
 });
+/** The recorded bars are daily: a deployment running on the sample carries 1d candles. */
+export const SAMPLE_INTERVAL = '1d' as const;
 /** The candles source's clock, inside the recordings' range (it only bounds the backfill). */
 const SAMPLE_CLOCK = Date.UTC(2025, 1, 3);
 
@@ -77,12 +78,13 @@ export async function loadSample(conn: ConnectionsConfig, prefix: string, say: (
     connections: conn,
     config: SAMPLE_CANDLES,
     prefix,
+    interval: SAMPLE_INTERVAL,
     once: true,
     fetch: recordedFetch(SAMPLE_CHART_DIR).fetch,
     now: () => SAMPLE_CLOCK,
   });
   const candlesProduced = (await candles.done).produced;
-  say(`   ${candlesProduced} new candles produced to market.candles`);
+  say(`   ${candlesProduced} new candles produced to market.candles (daily bars: run the components with --candle-interval ${SAMPLE_INTERVAL})`);
 }
 
 export function registerLoadSampleCommand(program: Command): void {

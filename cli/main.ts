@@ -10,6 +10,7 @@ const program = new Command('ops-pipeline')
   .option('--registry-url <url>', 'schema registry base URL (env SCHEMA_REGISTRY_URL)')
   .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL)')
   .option('--topic-prefix <prefix>', 'prefix of every topic name, to isolate a run (config topics.prefix)')
+  .option('--candle-interval <interval>', 'the one bar interval of market.candles in this deployment (config topics.candleInterval, default 5m)')
   .showHelpAfterError()
   .exitOverride();
 

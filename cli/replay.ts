@@ -7,6 +7,7 @@ import { connectClient, describeDatabase } from '../core/db.ts';
 import { ConfigError } from '../core/errors.ts';
 import { migrateDatabase } from '../migrations/migrate.ts';
 import { TopicsConfig } from '../schemas/catalog.ts';
+import { topicSettings } from './context.ts';
 import { configSources, connections } from './context.ts';
 
 // Kafka is the source of truth: `replay sink` rebuilds every table from the topics into a
@@ -33,7 +34,7 @@ export function registerReplayCommand(program: Command): void {
       const sink = await startSink({
         connections: { ...connections(cmd), database: { url: opts.target } },
         config: { ...loadSection('sink', SinkConfig, sources), groupId, fromBeginning: true },
-        prefix: loadSection('topics', TopicsConfig, sources).prefix,
+        ...topicSettings(loadSection('topics', TopicsConfig, sources)),
         once: true,
       });
       const s = await sink.done;

@@ -33,14 +33,14 @@ async function newRun(label: string, feedNames: string[]) {
   const prefix = await broker.newPrefix(label);
   const config = writeConfig({
     kafka: { brokers: [broker.address] },
-    topics: { prefix },
+    topics: { prefix, candleInterval: '1d' },
     rss: { feeds: feedNames.map((n) => server.url(n)), pollIntervalSeconds: 2, backoffInitialSeconds: 1, timeoutMs: 60_000 },
     candles: { includeTickersFromNews: true, pollIntervalSeconds: 1 },
   });
   return {
     prefix,
     rss: ['--config', config, 'run', 'rss'],
-    candles: ['--config', config, 'run', 'candles', '--replay', join(REPO_ROOT, 'samples', 'yahoo-chart'), '--ticker', 'AAPL', 'GOOG', 'BTC-USD', '--interval', '1d'],
+    candles: ['--config', config, 'run', 'candles', '--replay', join(REPO_ROOT, 'samples', 'yahoo-chart'), '--ticker', 'AAPL', 'GOOG', 'BTC-USD'],
   };
 }
 

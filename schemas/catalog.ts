@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { INTERVALS } from './intervals.ts';
 
 // The topic contracts in one place: name, key, cleanup, partitions, schema and table of
 // every topic. Everything that creates, produces to or reads a topic goes through here.
@@ -91,6 +92,12 @@ export const TopicsConfig = z
   .object({
     /** Prepended to every topic name (e.g. `staging.`), so runs and tests can isolate themselves. */
     prefix: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
+    /**
+     * The one bar interval market.candles carries in this deployment: lane_telemetry's key is
+     * (ticker, ts), so bars of two intervals would overwrite each other. The candles source asks
+     * Yahoo for it; the sink, signals and the executor refuse bars of any other (to the DLQ).
+     */
+    candleInterval: z.enum(INTERVALS).default('5m'),
   })
   .strict();
 export type TopicsConfig = z.infer<typeof TopicsConfig>;

@@ -55,10 +55,10 @@ it('news.raw → classified row → signal row, with candles present', async () 
   await model.close();
 
   const rules = { buyThreshold: 0.5, allowedLatenessSeconds: 60 };
-  const signals = await startSignalsProcessor({ connections: conn, config: SignalsConfig.parse({ groupId: `${topics.prefix}s`, transactionalId: `${topics.prefix}s`, idleExitMs: 1000, rules }), prefix: topics.prefix, once: true });
+  const signals = await startSignalsProcessor({ connections: conn, config: SignalsConfig.parse({ groupId: `${topics.prefix}s`, transactionalId: `${topics.prefix}s`, idleExitMs: 1000, rules }), prefix: topics.prefix, candleInterval: '1m', once: true });
   expect((await signals.done).signals).toBeGreaterThan(0);
 
-  const sink = await startSink({ connections: { ...conn, database: { url: db.url } }, config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, idleExitMs: 1500 }), prefix: topics.prefix, once: true });
+  const sink = await startSink({ connections: { ...conn, database: { url: db.url } }, config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, idleExitMs: 1500 }), prefix: topics.prefix, candleInterval: '1m', once: true });
   await sink.done;
 
   const client = new pg.Client({ connectionString: db.url });

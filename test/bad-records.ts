@@ -7,6 +7,7 @@ import { DLQ_HEADERS } from '../core/dlq.ts';
 import { readToEnd } from '../core/topic-reader.ts';
 import { SAMPLES } from '../schemas/samples.ts';
 import type { TopicId } from '../schemas/catalog.ts';
+import type { Candle } from '../schemas/records.ts';
 import type { RecordEncoder } from '../schemas/record-encoder.ts';
 import { startComponent, waitFor, writeConfig } from './chaos/component-process.ts';
 
@@ -47,6 +48,23 @@ export async function undecodable(encoder: RecordEncoder, id: TopicId, other: To
     // A string field whose length claims far more bytes than follow.
     { name: 'lying length', message: { key, value: frame(schemaId, Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f, 0x41])) }, reason: /does not match schema/ },
   ];
+}
+
+/**
+ * Bars no market could have traded, or of another interval than the deployment's (1m here),
+ * made from a good bar: what the sink, signals and the executor must refuse from any producer.
+ */
+export async function untradeableBars(encoder: RecordEncoder, bar: Candle): Promise<Poison[]> {
+  const cases: Array<[string, Partial<Candle>, RegExp]> = [
+    ['a zero price', { open: 0, low: 0 }, /low = 0 is not a positive price/],
+    ['a negative close', { close: -1, low: -1 }, /low = -1 is not a positive price/],
+    ['high below low', { high: bar.low - 1, open: bar.low - 0.5, close: bar.low - 0.5 }, /high .* is below low/],
+    ['an open above the high', { open: bar.high + 5 }, /open .* is outside the bar's range/],
+    ['a close below the low', { close: bar.low - 5 }, /close .* is outside the bar's range/],
+    ['negative volume', { volume: -10 }, /volume = -10 is negative/],
+    ['another interval', { interval: '1d' }, /a 1d bar, but this deployment's market.candles carries 1m bars/],
+  ];
+  return Promise.all(cases.map(async ([name, change, reason]) => ({ name, message: await encoder.message('marketCandles', { ...bar, ...change }), reason })));
 }
 
 /** Good records with bad ones between them, all sent, in that order. */

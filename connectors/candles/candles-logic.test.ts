@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyYahooError } from './candles-source.ts';
 import { chartToCandles, type ChartQuote } from './chart-to-candles.ts';
-import { CandlesConfig } from './config.ts';
+import { backfillProblem, CandlesConfig } from './config.ts';
 
 const q = (iso: string, close: number | null, volume: number | null = 100): ChartQuote => ({
   date: new Date(iso),
@@ -51,8 +51,8 @@ describe('classifyYahooError', () => {
 
 describe('CandlesConfig', () => {
   it('refuses a backfill Yahoo does not serve for the interval', () => {
-    expect(() => CandlesConfig.parse({ interval: '1m', backfillDays: 30 })).toThrow(/1m bars for the last 7 days only/);
-    expect(CandlesConfig.parse({ interval: '1d', backfillDays: 3650 }).backfillDays).toBe(3650);
+    expect(backfillProblem(CandlesConfig.parse({ backfillDays: 30 }), '1m')).toMatch(/1m bars for the last 7 days only/);
+    expect(backfillProblem(CandlesConfig.parse({ backfillDays: 3650 }), '1d')).toBeNull();
   });
   it('refuses lower-case or odd symbols', () => {
     expect(() => CandlesConfig.parse({ watchlist: ['aapl'] })).toThrow(/Yahoo symbol/);

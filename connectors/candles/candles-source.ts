@@ -10,12 +10,14 @@ import { logger } from '../../core/log.ts';
 import { counter } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { failedService, outageReporter } from '../../core/supervised.ts';
-import { BadRecordError } from '../../core/errors.ts';
+import { BadRecordError, ConfigError } from '../../core/errors.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle } from '../../schemas/records.ts';
 import { chartToCandles, type ChartQuote } from './chart-to-candles.ts';
-import { INTERVAL_MS, type CandlesConfig } from './config.ts';
+import { INTERVAL_MS, type Interval } from '../../schemas/intervals.ts';
+import { backfillProblem, type CandlesConfig } from './config.ts';
+import { screenBars } from './screen-bars.ts';
 import { lastCandleTimes, NewsTickers } from './ticker-state.ts';
 
 // The candles source: for every ticker of the watchlist (and of classified news) it asks
@@ -25,12 +27,15 @@ import { lastCandleTimes, NewsTickers } from './ticker-state.ts';
 const log = logger('candles');
 const candlesProduced = counter('candles_produced_total', 'Candles produced to market.candles', ['ticker']);
 const nullBarsSkipped = counter('candles_null_bars_total', 'Bars skipped because a price was null', ['ticker']);
+const refusedBars = counter('candles_refused_bars_total', 'Bars refused at the source: to the DLQ, or held back for starting in the future', ['ticker', 'reason']);
 const requestErrors = counter('candles_request_errors_total', 'Failed chart requests by kind', ['kind']);
 
 export interface CandlesSourceOptions {
   connections: ConnectionsConfig;
   config: CandlesConfig;
   prefix: string;
+  /** The deployment's bar interval (topics.candleInterval). */
+  interval: Interval;
   once?: boolean;
   /** Replaces Yahoo's HTTP (recorded responses in tests and the offline demo). */
   fetch?: typeof fetch;
@@ -87,11 +92,14 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
   const yahoo = new YahooFinance({ fetch: opts.fetch, logger: yahooLogger, suppressNotices: ['yahooSurvey', 'ripHistorical'], queue: { concurrency: config.concurrency } } as never) as unknown as {
     chart(symbol: string, q: Record<string, unknown>): Promise<{ quotes: ChartQuote[] }>;
   };
-  const last = await lastCandleTimes(kafka, candlesTopic, codec, config.stateTailRecords, config.interval);
+  const { interval } = opts;
+  const backfill = backfillProblem(config, interval);
+  if (backfill) throw new ConfigError(backfill, 'candles.backfillDays');
+  const last = await lastCandleTimes(kafka, candlesTopic, codec, config.stateTailRecords, interval);
   const newsTickers = config.includeTickersFromNews ? new NewsTickers(kafka, topicName('newsClassified', prefix), codec, config.maxNewsTickers, config.stateTailRecords) : null;
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  log.info({ known: last.size, interval: config.interval }, 'last candle per ticker loaded');
+  log.info({ known: last.size, interval }, 'last candle per ticker loaded');
 
   const outages = outageReporter('candles', log);
   // Set during a pass when Kafka or the registry failed us: the next pass then comes sooner.
@@ -102,7 +110,7 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
     const period2 = new Date(now());
     for (let attempts = 1; ; attempts++) {
       try {
-        const chart = await yahoo.chart(ticker, { period1, period2, interval: config.interval, includePrePost: false, return: 'array' });
+        const chart = await yahoo.chart(ticker, { period1, period2, interval, includePrePost: false, return: 'array' });
         return { quotes: chart.quotes, attempts };
       } catch (err) {
         const failure = classifyYahooError(err);
@@ -123,24 +131,35 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
     const fetched = await fetchBars(ticker, after);
     const { attempts } = fetched;
     if ('error' in fetched) return { ticker, produced: 0, nullBars: 0, attempts, error: fetched.error };
-    const { candles, nullBars } = chartToCandles(ticker, config.interval, fetched.quotes, after);
+    const { candles, nullBars } = chartToCandles(ticker, interval, fetched.quotes, after);
+    const { good, refused } = screenBars(candles, { interval, now: now(), maxFutureMs: config.maxFutureSeconds * 1000 });
+    const early = refused.filter((r) => r.future);
+    if (early.length) {
+      refusedBars.inc({ ticker, reason: 'future' }, early.length);
+      log.warn({ ticker, bars: early.length, reason: early[0]!.reason }, 'bars from the future held back; asked for again once they have begun');
+    }
     // Producing fails for our services' reasons, never Yahoo's: asking Yahoo again would not help.
     // The bars were not produced and `last` did not move, so the next pass asks for them again.
     let poison: PoisonRecord[];
+    let produced: number;
     try {
-      const encoded = await encodeBars(ticker, candles);
-      await sendToDlq(producer, encoded.poison);
+      const encoded = await encodeBars(ticker, good);
+      produced = encoded.messages.length;
+      poison = [...refused.filter((r) => !r.future).map((r) => barPoison(r.candle, new BadRecordError(r.reason))), ...encoded.poison];
+      await sendToDlq(producer, poison);
       if (encoded.messages.length) await sendChunked(producer, candlesTopic, encoded.messages);
-      poison = encoded.poison;
     } catch (err) {
       ourServiceFailed = true;
       outages.failed(err, 'producing candles failed; the ticker is fetched again next pass');
       return { ticker, produced: 0, nullBars, attempts, error: `${failedService(err)}: ${(err as Error).message?.slice(0, 200)}` };
     }
     reportDlq(log, poison);
-    if (candles.length) last.set(ticker, candles[candles.length - 1]!.ts);
-    const produced = candles.length - poison.length;
+    // The next pass asks for what follows the last bar produced or refused for good; a bar held
+    // back for being early is asked for again.
+    const settled = candles.filter((c) => !early.some((r) => r.candle === c));
+    if (settled.length) last.set(ticker, Math.max(...settled.map((c) => c.ts)));
     candlesProduced.inc({ ticker }, produced);
+    for (const r of refused) if (!r.future) refusedBars.inc({ ticker, reason: 'dlq' });
     outages.ok();
     if (nullBars) {
       nullBarsSkipped.inc({ ticker }, nullBars);
@@ -161,11 +180,15 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
         messages.push(await encoder.message('marketCandles', candle));
       } catch (err) {
         if (!(err instanceof BadRecordError)) throw err;
-        // Not from a topic: no source partition or offset.
-        poison.push({ topic: candlesTopic, partition: -1, offset: '-1', timestamp: String(candle.ts), key: Buffer.from(ticker), value: Buffer.from(JSON.stringify(candle)), error: err, stage: 'candles' });
+        poison.push(barPoison(candle, err));
       }
     }
     return { messages, poison };
+  }
+
+  /** A bar refused at the source, as a candles DLQ record: JSON, from no topic (partition and offset -1). */
+  function barPoison(candle: Candle, error: BadRecordError): PoisonRecord {
+    return { topic: candlesTopic, partition: -1, offset: '-1', timestamp: String(candle.ts), key: Buffer.from(candle.ticker), value: Buffer.from(JSON.stringify(candle)), error, stage: 'candles' };
   }
 
   /** The news' tickers; while Kafka is away, the ones known so far (the pass goes on). */
@@ -203,7 +226,7 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
         // Poll no faster than the bars form; but bars our services failed to take are due
         // already: try again after a backoff (0.5 s doubling to 30 s), not a whole bar later.
         outagePasses = ourServiceFailed ? outagePasses + 1 : 0;
-        const wait = outagePasses ? backoffMs(outagePasses, 0.5, 30) : Math.max(config.pollIntervalSeconds * 1000, Math.min(INTERVAL_MS[config.interval], 3_600_000));
+        const wait = outagePasses ? backoffMs(outagePasses, 0.5, 30) : Math.max(config.pollIntervalSeconds * 1000, Math.min(INTERVAL_MS[interval], 3_600_000));
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, wait).unref();

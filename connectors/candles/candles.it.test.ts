@@ -32,7 +32,8 @@ async function candles(): Promise<Candle[]> {
 async function runOnce(watchlist: string[], replay = recordedFetch(RECORDINGS), extra: Record<string, unknown> = {}) {
   const source = await startCandlesSource({
     connections: conn,
-    config: CandlesConfig.parse({ watchlist, interval: '1d', backfillDays: 3650, retries: 3, ...extra }),
+    config: CandlesConfig.parse({ watchlist, backfillDays: 3650, retries: 3, ...extra }),
+    interval: '1d',
     prefix: topics.prefix,
     once: true,
     fetch: replay.fetch,
@@ -100,7 +101,8 @@ describe('candles source', () => {
     const source = await startCandlesSource({
       // The real registry, under a path where it answers 404 to everything.
       connections: { ...conn, registry: { ...conn.registry, url: `${conn.registry.url}/no-such-api` } },
-      config: CandlesConfig.parse({ watchlist: ['EPAC'], interval: '1d', backfillDays: 3650, retries: 3, includeTickersFromNews: false }),
+      config: CandlesConfig.parse({ watchlist: ['EPAC'], backfillDays: 3650, retries: 3, includeTickersFromNews: false }),
+      interval: '1d',
       prefix: topics.prefix,
       once: true,
       fetch: replay.fetch,
@@ -136,6 +138,45 @@ describe('candles source', () => {
     // The next pass starts after the last bar produced: nothing is asked for twice.
     const again = await runOnce(['XVOL'], recordedFetch(dir), { includeTickersFromNews: false });
     expect(again.summary.outcomes).toEqual([{ ticker: 'XVOL', produced: 0, nullBars: 0, attempts: 1 }]);
+  });
+
+  it('sends bars no market could trade to the DLQ with their reasons, holds back a bar from the future, and produces every other bar', async () => {
+    // A real recording, renamed XBAD, with bars no market could trade and a last bar in 2030:
+    // beyond the source's clock and beyond the hour ahead the broker accepts.
+    const dir = mkdtempSync(join(tmpdir(), 'candles-untradeable-'));
+    const rec = JSON.parse(readFileSync(join(RECORDINGS, 'chart-AAPL-2020-08-31-to-2020-11-07.json'), 'utf8'));
+    rec.request.url = rec.request.url.replace('/chart/AAPL', '/chart/XBAD');
+    const result = rec.response.bodyJson.chart.result[0];
+    result.meta.symbol = 'XBAD';
+    const q = result.indicators.quote[0];
+    q.open[3] = 0;
+    q.low[3] = 0;
+    [q.high[5], q.low[5]] = [q.low[5], q.high[5]];
+    q.close[7] = q.high[7] * 2;
+    q.volume[9] = -100;
+    result.timestamp[12] = result.timestamp[11];
+    const last = result.timestamp.length - 1;
+    result.timestamp[last] = Date.UTC(2030, 0, 2, 14, 30) / 1000;
+    writeFileSync(join(dir, 'chart-XBAD.json'), JSON.stringify(rec));
+
+    const { summary } = await runOnce(['XBAD'], recordedFetch(dir), { includeTickersFromNews: false });
+    expect(summary.outcomes).toEqual([{ ticker: 'XBAD', produced: 49 - 6 - 1, nullBars: 0, attempts: 1, rejected: 6 }]);
+    const reasons: string[] = [];
+    await readToEnd(topics.kafka, dlqTopicName('marketCandles', topics.prefix), async (m) => {
+      if (String(m.key) === 'XBAD') reasons.push(String(m.headers?.[DLQ_HEADERS.errorMessage]));
+    });
+    expect(reasons.sort()).toEqual(
+      [/^open = 0 is not a positive price$|^low = 0 is not a positive price$/, /^high .* is below low /, /^close .* is outside the bar's range/, /^volume = -100 is negative$/, /^2 bars at .* in one answer$/, /^2 bars at .* in one answer$/]
+        .map((re) => reasons.find((r) => re.test(r)) ?? `no reason matching ${re}`)
+        .sort(),
+    );
+    const produced = (await candles()).filter((c) => c.ticker === 'XBAD');
+    expect(produced).toHaveLength(42);
+    expect(produced.every((c) => c.ts < Date.UTC(2021, 0, 1))).toBe(true);
+    // The next pass asks for what follows the last bar produced or refused for good: only the
+    // bar from the future again, which is still held back; nothing is sent twice.
+    const again = await runOnce(['XBAD'], recordedFetch(dir), { includeTickersFromNews: false });
+    expect(again.summary.outcomes).toEqual([{ ticker: 'XBAD', produced: 0, nullBars: 0, attempts: 1 }]);
   });
 
   it('adds the tickers named in classified news to the watchlist', async () => {

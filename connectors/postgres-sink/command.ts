@@ -4,6 +4,7 @@ import { runServingMetrics } from '../../cli/lifecycle.ts';
 import { loadSection } from '../../core/config.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { SinkConfig } from './config.ts';
+import { topicSettings } from '../../cli/context.ts';
 import { startSink } from './sink.ts';
 
 export function registerSinkCommand(run: Command): void {
@@ -17,7 +18,7 @@ export function registerSinkCommand(run: Command): void {
       const handle = await startSink({
         connections: connections(cmd),
         config: loadSection('sink', SinkConfig, sources),
-        prefix: loadSection('topics', TopicsConfig, sources).prefix,
+        ...topicSettings(loadSection('topics', TopicsConfig, sources)),
         once: opts.once,
       });
       const summary = await runServingMetrics(handle);

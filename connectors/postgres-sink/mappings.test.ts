@@ -44,7 +44,7 @@ describe('mappings', () => {
     ['NUL in text', { ticker: 'AA\u0000PL' }, /NUL/],
   ];
   it.each(problems)('rowProblem: %s', (_n, change, expected) => {
-    const problem = rowProblem(MAPPINGS.signals, { ...base, ...change });
+    const problem = rowProblem(MAPPINGS.signals, { ...base, ...change }, { candleInterval: '1m' });
     if (expected) expect(problem).toMatch(expected);
     else expect(problem).toBeNull();
   });

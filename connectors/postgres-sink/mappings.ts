@@ -1,5 +1,5 @@
 import { TOPICS, type TopicId } from '../../schemas/catalog.ts';
-import { ACTIONS, SENTIMENT_LABELS, STATUSES } from '../../schemas/record-checks.ts';
+import { ACTIONS, candleProblem, SENTIMENT_LABELS, STATUSES } from '../../schemas/record-checks.ts';
 import type { Candle, FeedState, NewsClassified, NewsRaw, Signal, TopicRecords } from '../../schemas/records.ts';
 import type { PgType } from './copy-text.ts';
 
@@ -25,6 +25,13 @@ export interface TableMapping<K extends TopicId> {
   columns: ReadonlyArray<StageColumn<TopicRecords[K]>>;
   /** SQL run after the stage is filled; `$stage` is replaced by the stage table's name. */
   upsert: readonly string[];
+  /** What the table's rules cannot say: why the record is not a row of this deployment, else null. */
+  recordProblem?: (r: TopicRecords[K], deployment: SinkDeployment) => string | null;
+}
+
+/** The deployment's settings a row check needs. */
+export interface SinkDeployment {
+  candleInterval: string;
 }
 
 
@@ -131,6 +138,8 @@ const marketCandles: TableMapping<'marketCandles'> = {
   upsert: [
     upsertStatement('lane_telemetry', ['ticker', 'ts', 'open', 'high', 'low', 'close', 'volume'], ['ticker', 'ts'], ['open', 'high', 'low', 'close', 'volume']),
   ],
+  // A bar no market could trade, or of another interval (whose rows would overwrite this one's).
+  recordProblem: (c, d) => candleProblem(c, d.candleInterval),
 };
 
 // Status only moves forward: a replayed PENDING never reopens an EXECUTED or CANCELLED row.
@@ -171,7 +180,7 @@ export function mappingFor<K extends TopicId>(id: K): TableMapping<K> {
 }
 
 /** The reason a record cannot become a row (the table would refuse it), or null. */
-export function rowProblem<K extends TopicId>(mapping: TableMapping<K>, record: TopicRecords[K]): string | null {
+export function rowProblem<K extends TopicId>(mapping: TableMapping<K>, record: TopicRecords[K], deployment: SinkDeployment): string | null {
   for (const col of mapping.columns) {
     const v = col.value(record);
     if (v === null || v === undefined) {
@@ -190,5 +199,6 @@ export function rowProblem<K extends TopicId>(mapping: TableMapping<K>, record: 
     }
     if (col.type === 'text' && (v as string).includes('\u0000')) return `${mapping.table}.${col.name} contains a NUL character`;
   }
-  return null;
+  const problem = mapping.recordProblem?.(record, deployment);
+  return problem ? `${mapping.table}: ${problem}` : null;
 }

@@ -27,7 +27,7 @@ afterAll(async () => {
 describe('sink under kill -9', () => {
   it('ends with exactly one row per natural key, holding the last value, after repeated kills mid-batch', async () => {
     // The smallest fetch the config allows: ~1000 candles a batch, dozens of transactions.
-    const config = writeConfig({ topics: { prefix: topics.prefix }, database: { url: db.url }, sink: { groupId: `${topics.prefix}sink`, maxBytesPerPartition: 65536, concurrency: 2, idleExitMs: 3000, sessionTimeoutMs: 10_000 } });
+    const config = writeConfig({ topics: { prefix: topics.prefix, candleInterval: '1m' }, database: { url: db.url }, sink: { groupId: `${topics.prefix}sink`, maxBytesPerPartition: 65536, concurrency: 2, idleExitMs: 3000, sessionTimeoutMs: 10_000 } });
     const args = ['--config', config, 'run', 'sink', '--once'];
     const candles = new Set(inputs.marketCandles.map((c) => `${c.ticker}@${c.ts}`)).size;
     // killAtEach fails if the sink exits before a kill point.

@@ -6,7 +6,7 @@ import { topicName, type TopicId } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, NewsClassified, NewsRaw, Signal, TopicRecords } from '../../schemas/records.ts';
 import { SAMPLES } from '../../schemas/samples.ts';
-import { expectDlq, expectLogged, produceInterleaved, readDlq, runCli, undecodable, type Poison, type RunningCli } from '../../test/bad-records.ts';
+import { expectDlq, expectLogged, produceInterleaved, readDlq, runCli, undecodable, untradeableBars, type Poison, type RunningCli } from '../../test/bad-records.ts';
 import { freshDatabase } from '../../test/database.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
@@ -69,6 +69,7 @@ beforeAll(async () => {
     { name: 'NaN price', message: (await messages('marketCandles', [{ ...candle(9000), close: NaN }]))[0]!, reason: /lane_telemetry\.close = NaN is not a finite number/ },
     // Valid for Avro and JavaScript, but 5001 BC is before PostgreSQL's first timestamp.
     { name: 'time PostgreSQL cannot store', message: (await messages('marketCandles', [{ ...candle(9001), ts: -2.2e14 }]))[0]!, reason: /lane_telemetry: .*out of range/ },
+    ...(await untradeableBars(encoder, candle(9002))),
   ]);
   poison.set('newsClassified', [
     { name: 'CHECK sentiment_label', message: (await messages('newsClassified', [{ ...classified(9000), sentiment_label: 'bullish' }]))[0]!, reason: /sentiment_label = "bullish" is not one of positive, negative, neutral/ },
@@ -87,7 +88,7 @@ beforeAll(async () => {
   };
   for (const [id] of TABLES) await produceInterleaved(producer, topicName(id, topics.prefix), good[id]!, poison.get(id)!.map((p) => p.message));
 
-  sink = await runCli(['--topic-prefix', topics.prefix, 'run', 'sink'], { sink: { groupId: `${topics.prefix}sink`, maxWaitTimeMs: 100 } }, { DATABASE_URL: db.url });
+  sink = await runCli(['--topic-prefix', topics.prefix, '--candle-interval', '1m', 'run', 'sink'], { sink: { groupId: `${topics.prefix}sink`, maxWaitTimeMs: 100 } }, { DATABASE_URL: db.url });
   const expectedDlq = [...poison.values()].flat().length;
   await sink.waitFor('the sink reported every poison record', async () => (await sink.metric('ops_pipeline_dlq_records_total', { stage: 'sink' })) >= expectedDlq);
   await sink.waitFor('every good record landed', async () => {

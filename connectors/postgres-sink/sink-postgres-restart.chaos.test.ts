@@ -36,7 +36,7 @@ afterAll(async () => {
 describe('sink when PostgreSQL crashes and restarts under load', () => {
   it('retries with backoff, reports the outage, recovers without a restart and loses or duplicates nothing', async () => {
     const db = server.url('sink_faults');
-    const config = writeConfig({ topics: { prefix: topics.prefix }, database: { url: db }, sink: { groupId: `${topics.prefix}sink`, maxBytesPerPartition: 65536 } });
+    const config = writeConfig({ topics: { prefix: topics.prefix, candleInterval: '1m' }, database: { url: db }, sink: { groupId: `${topics.prefix}sink`, maxBytesPerPartition: 65536 } });
     sink = startComponent(['--config', config, 'run', 'sink'], { METRICS_PORT: String(METRICS_PORT) });
     const p = sink;
     const candles = new Set(inputs.marketCandles.map((c) => `${c.ticker}@${c.ts}`)).size;

@@ -35,7 +35,7 @@ afterAll(async () => {
 
 describe('sink during consumer-group rebalances', () => {
   it('loses and duplicates nothing when a second instance joins and leaves (SIGTERM, then kill -9)', async () => {
-    const config = writeConfig({ topics: { prefix: topics.prefix }, database: { url: db.url }, sink: { groupId: `${topics.prefix}sink`, maxBytesPerPartition: 65536, sessionTimeoutMs: 10_000 } });
+    const config = writeConfig({ topics: { prefix: topics.prefix, candleInterval: '1m' }, database: { url: db.url }, sink: { groupId: `${topics.prefix}sink`, maxBytesPerPartition: 65536, sessionTimeoutMs: 10_000 } });
     const args = ['--config', config, 'run', 'sink'];
     const candles = new Set(inputs.marketCandles.map((c) => `${c.ticker}@${c.ts}`)).size;
     const progress = () => countRows(db.url, 'lane_telemetry');

@@ -81,6 +81,7 @@ async function sinkOnce(groupId = `${topics.prefix}sink`): Promise<SinkSummary> 
     connections: { ...conn, database: { url: db.url } },
     config: SinkConfig.parse({ groupId, idleExitMs: 2500, maxWaitTimeMs: 100 }),
     prefix: topics.prefix,
+    candleInterval: '1m',
     once: true,
   });
   return handle.done;

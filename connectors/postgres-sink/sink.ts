@@ -40,6 +40,8 @@ export interface SinkOptions {
   connections: ConnectionsConfig;
   config: SinkConfig;
   prefix: string;
+  /** The deployment's bar interval (topics.candleInterval): bars of another go to the DLQ. */
+  candleInterval: string;
   /** Drain until caught up, then stop. */
   once?: boolean;
 }
@@ -181,7 +183,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     for (const message of batch.messages) {
       try {
         const record = codec.decodeIfKnown<TopicRecords[K]>(message.value, expected) ?? (await codec.decode<TopicRecords[K]>(message.value, expected));
-        const problem = rowProblem(mapping, record);
+        const problem = rowProblem(mapping, record, opts);
         if (problem) throw new BadRecordError(problem);
         good.push({ record, message });
       } catch (err) {

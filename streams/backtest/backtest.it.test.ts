@@ -51,6 +51,7 @@ it('scores a range and writes byte-identical files on a second run', async () =>
     const stats = await runBacktest({
       connections: conn,
       prefix: topics.prefix,
+      candleInterval: '1m',
       from: T0 + 60 * MIN,
       to: T0 + 480 * MIN,
       rules: SignalRules.parse({ halfLifeMinutes: 15, buyThreshold: 0.6, sellThreshold: 0.6, cooldownMinutes: 30, allowedLatenessSeconds: 60 }),

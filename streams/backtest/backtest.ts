@@ -9,7 +9,7 @@ import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import type { Candle, NewsClassified, Signal } from '../../schemas/records.ts';
-import { INTERVAL_MS, type Interval } from '../../connectors/candles/config.ts';
+import { INTERVAL_MS, type Interval } from '../../schemas/intervals.ts';
 import type { SignalRules } from '../signals/config.ts';
 import { SignalEngine } from '../signals/engine.ts';
 import { eventTimeOf } from '../signals/inputs.ts';
@@ -24,6 +24,8 @@ import { scoreSignals, summarize } from './score.ts';
 export interface BacktestOptions {
   connections: ConnectionsConfig;
   prefix: string;
+  /** The deployment's bar interval: bars of another are skipped, as the live processor refuses them. */
+  candleInterval: Interval;
   from: number;
   to: number;
   rules: SignalRules;
@@ -69,7 +71,7 @@ export async function runBacktest(o: BacktestOptions) {
   bar?.update(read);
   bar?.stop();
 
-  const inputs = [...news.map((n) => usableInput(() => newsInput(n))), ...candles.map((c) => usableInput(() => candleInput(c)))]
+  const inputs = [...news.map((n) => usableInput(() => newsInput(n))), ...candles.map((c) => usableInput(() => candleInput(c, o.candleInterval)))]
     .filter((i) => i !== null)
     .filter((i) => i.kind === 'news' || i.ts + i.intervalMs <= o.to)
     .sort((a, b) => eventTimeOf(a) - eventTimeOf(b) || (a.kind === b.kind ? 0 : a.kind === 'candle' ? -1 : 1));

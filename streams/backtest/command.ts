@@ -6,6 +6,7 @@ import { loadSection } from '../../core/config.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { runBacktest } from './backtest.ts';
+import { topicSettings } from '../../cli/context.ts';
 import { BacktestSettings } from './config.ts';
 
 function time(value: string, flag: string): number {
@@ -42,7 +43,7 @@ export function registerBacktestCommand(program: Command): void {
       if (to <= from) throw new ConfigError('must be after --from', '--to');
       const stats = await runBacktest({
         connections: connections(cmd),
-        prefix: loadSection('topics', TopicsConfig, configSources(cmd)).prefix,
+        ...topicSettings(loadSection('topics', TopicsConfig, configSources(cmd))),
         from,
         to,
         rules: s.rules,

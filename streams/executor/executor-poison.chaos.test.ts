@@ -1,11 +1,13 @@
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AvroCodec } from '../../core/avro-codec.ts';
 import { createRegistry } from '../../core/registry.ts';
+import { readToEnd } from '../../core/topic-reader.ts';
 import { topicName, type TopicId } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, Signal } from '../../schemas/records.ts';
 import { SAMPLES } from '../../schemas/samples.ts';
-import { expectDlq, expectLogged, produceInterleaved, readDlq, runCli, undecodable, type Poison, type RunningCli } from '../../test/bad-records.ts';
+import { expectDlq, expectLogged, produceInterleaved, readDlq, runCli, undecodable, untradeableBars, type Poison, type RunningCli } from '../../test/bad-records.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
 // Poison among good signals and candles for the paper executor, through the real CLI (`run
@@ -47,12 +49,14 @@ beforeAll(async () => {
   poison.set('marketCandles', [
     ...(await undecodable(encoder, 'marketCandles', 'signals', 'AAPL')),
     { name: 'NaN open', message: await encoder.message('marketCandles', { ...bar('AAPL', 5), open: NaN }), reason: /open = NaN is not a finite number/ },
+    // At the minute the signals fill: taken, a zero open would buy infinitely many shares.
+    ...(await untradeableBars(encoder, bar('AAPL', 5))),
   ]);
 
   // 1. Already there at start: read while the book is rebuilt.
   await phase(TICKERS.slice(0, 4));
   const group = `${topics.prefix}executor`;
-  executor = await runCli(['--topic-prefix', topics.prefix, 'run', 'executor'], { executor: { groupId: group, transactionalId: group, ttlMinutes: 10, allowedLatenessMinutes: 5 } });
+  executor = await runCli(['--topic-prefix', topics.prefix, '--candle-interval', '1m', 'run', 'executor'], { executor: { groupId: group, transactionalId: group, ttlMinutes: 10, allowedLatenessMinutes: 5 } });
   await executor.waitFor('the signals there at start were filled', async () => (await executed()) >= 4);
   // 2. Arriving while it runs: consumed.
   await phase(TICKERS.slice(4));
@@ -68,9 +72,16 @@ afterAll(async () => {
 });
 
 describe('executor: bad records among good ones, on start and while running', () => {
-  it('fills every good signal once and cancels none', async () => {
+  it('fills every good signal once, at the good bar\'s open, and cancels none', async () => {
     expect(await executed()).toBe(TICKERS.length);
     expect(await executor.metric('ops_pipeline_executor_updates_total', { status: 'CANCELLED' })).toBe(0);
+    const codec = new AvroCodec(createRegistry(conn.registry));
+    const fills: Array<[string, number | null, number | null]> = [];
+    await readToEnd(topics.kafka, topicName('signals', topics.prefix), async (m) => {
+      const s = await codec.decode<Signal>(m.value).catch(() => null);
+      if (s?.status === 'EXECUTED') fills.push([s.ticker, s.filled_price, s.shares]);
+    });
+    expect(fills.sort()).toEqual(TICKERS.map((t) => [t, 100, 10_000 / 100]).sort());
   });
 
   it.each(['signals', 'marketCandles'] as const)('%s: each bad record is in the DLQ once per time it was sent, with its reason and origin, counted', async (id) => {
@@ -88,7 +99,7 @@ describe('executor: bad records among good ones, on start and while running', ()
 
   it('after a restart, sends no bad record to the DLQ again and decides nothing again', async () => {
     const group = `${topics.prefix}executor`;
-    const again = await runCli(['--topic-prefix', topics.prefix, 'run', 'executor'], { executor: { groupId: group, transactionalId: group, ttlMinutes: 10, allowedLatenessMinutes: 5 } });
+    const again = await runCli(['--topic-prefix', topics.prefix, '--candle-interval', '1m', 'run', 'executor'], { executor: { groupId: group, transactionalId: group, ttlMinutes: 10, allowedLatenessMinutes: 5 } });
     try {
       // Metrics are served once the start (state read, its DLQ records and decisions) is done.
       await again.waitFor('the restarted executor is up', async () => !Number.isNaN(await again.metric('ops_pipeline_dlq_records_total')));

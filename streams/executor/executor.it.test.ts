@@ -28,7 +28,7 @@ const signal = (id: string, ticker: string): Signal => ({ signal_id: id.padEnd(6
 const bar = (ticker: string, minute: number, open: number): Candle => ({ ticker, ts: T0 + minute * MIN, interval: '1m', open, high: open, low: open, close: open, adjclose: null, volume: 1, source: 't' });
 
 async function run() {
-  const e = await startExecutor({ connections: conn, config: ExecutorConfig.parse({ groupId: `${topics.prefix}exec`, transactionalId: `${topics.prefix}exec`, positionSize: 1000, ttlMinutes: 10, allowedLatenessMinutes: 5, idleExitMs: 1000 }), prefix: topics.prefix, once: true });
+  const e = await startExecutor({ connections: conn, config: ExecutorConfig.parse({ groupId: `${topics.prefix}exec`, transactionalId: `${topics.prefix}exec`, positionSize: 1000, ttlMinutes: 10, allowedLatenessMinutes: 5, idleExitMs: 1000 }), prefix: topics.prefix, candleInterval: '1m', once: true });
   return e.done;
 }
 
@@ -55,7 +55,7 @@ it('fills or cancels each PENDING signal once, and the sink lands the outcome', 
   await readToEnd(topics.kafka, topicName('signals', topics.prefix), async (m) => void all.push(await codec.decode<Signal>(m.value)));
   expect(all.filter((s) => s.status !== 'PENDING').map((s) => [s.ticker, s.status]).sort()).toEqual([['AAPL', 'EXECUTED'], ['MSFT', 'CANCELLED']]);
 
-  const sink = await startSink({ connections: { ...conn, database: { url: db.url } }, config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, idleExitMs: 1500 }), prefix: topics.prefix, once: true });
+  const sink = await startSink({ connections: { ...conn, database: { url: db.url } }, config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, idleExitMs: 1500 }), prefix: topics.prefix, candleInterval: '1m', once: true });
   await sink.done;
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();

@@ -14,6 +14,7 @@ import { createRegistry } from '../../core/registry.ts';
 import { sessionState, supervise, type Session } from '../../core/supervised.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
+import type { Interval } from '../../schemas/intervals.ts';
 import { candleProblem, signalProblem, usable } from '../../schemas/record-checks.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, Signal } from '../../schemas/records.ts';
@@ -33,6 +34,8 @@ export interface ExecutorOptions {
   connections: ConnectionsConfig;
   config: ExecutorConfig;
   prefix: string;
+  /** The deployment's bar interval (topics.candleInterval): bars of another go to the DLQ. */
+  candleInterval: Interval;
   once?: boolean;
 }
 
@@ -50,7 +53,7 @@ export async function startExecutor(opts: ExecutorOptions) {
   const encoder = new RecordEncoder(registry, prefix);
   const signalsTopic = topicName('signals', prefix);
   const decodeSignal = async (m: KafkaMessage) => usable(await codec.decode<Signal>(m.value, recordName('signals')), signalProblem);
-  const decodeCandle = async (m: KafkaMessage) => usable(await codec.decode<Candle>(m.value, recordName('marketCandles')), candleProblem);
+  const decodeCandle = async (m: KafkaMessage) => usable(await codec.decode<Candle>(m.value, recordName('marketCandles')), (c) => candleProblem(c, opts.candleInterval));
   const candlesTopic = topicName('marketCandles', prefix);
   const summary: ExecutorSummary = { executed: 0, cancelled: 0, open: 0 };
   let lastActivity = Date.now();

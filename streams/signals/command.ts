@@ -4,6 +4,7 @@ import { runServingMetrics } from '../../cli/lifecycle.ts';
 import { loadSection } from '../../core/config.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { SignalsConfig } from './config.ts';
+import { topicSettings } from '../../cli/context.ts';
 import { startSignalsProcessor } from './processor.ts';
 
 export function registerSignalsCommand(run: Command): void {
@@ -17,7 +18,7 @@ export function registerSignalsCommand(run: Command): void {
       const processor = await startSignalsProcessor({
         connections: connections(cmd),
         config: loadSection('signals', SignalsConfig, sources),
-        prefix: loadSection('topics', TopicsConfig, sources).prefix,
+        ...topicSettings(loadSection('topics', TopicsConfig, sources)),
         once: opts.once,
       });
       const s = await runServingMetrics(processor);

@@ -15,6 +15,7 @@ import { createRegistry } from '../../core/registry.ts';
 import { sessionState, supervise, type Session } from '../../core/supervised.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
+import type { Interval } from '../../schemas/intervals.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, NewsClassified, Signal } from '../../schemas/records.ts';
 import type { SignalsConfig } from './config.ts';
@@ -55,6 +56,8 @@ export interface SignalsOptions {
   connections: ConnectionsConfig;
   config: SignalsConfig;
   prefix: string;
+  /** The deployment's bar interval (topics.candleInterval): bars of another go to the DLQ. */
+  candleInterval: Interval;
   once?: boolean;
 }
 
@@ -80,7 +83,7 @@ export async function startSignalsProcessor(opts: SignalsOptions) {
   async function decode(topic: string, partition: number, m: { offset: string; value: Buffer | null; key: Buffer | null; timestamp: string }): Promise<Decoded> {
     try {
       if (topic === newsTopic) return { input: newsInput(await codec.decode<NewsClassified>(m.value, recordName('newsClassified'))) };
-      return { input: candleInput(await codec.decode<Candle>(m.value, recordName('marketCandles'))) };
+      return { input: candleInput(await codec.decode<Candle>(m.value, recordName('marketCandles')), opts.candleInterval) };
     } catch (err) {
       if (!(err instanceof BadRecordError)) throw err;
       return { poison: { topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, error: err, stage: 'signals' } };

@@ -5,7 +5,7 @@ import { topicName, type TopicId } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, NewsClassified } from '../../schemas/records.ts';
 import { SAMPLES } from '../../schemas/samples.ts';
-import { expectDlq, expectLogged, produceInterleaved, readDlq, runCli, undecodable, type Poison, type RunningCli } from '../../test/bad-records.ts';
+import { expectDlq, expectLogged, produceInterleaved, readDlq, runCli, undecodable, untradeableBars, type Poison, type RunningCli } from '../../test/bad-records.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
 // Poison among good inputs on both inputs of the signals processor, through the real CLI
@@ -43,6 +43,7 @@ beforeAll(async () => {
     await bad('marketCandles', 'unknown interval', { ...candle(50, 'AAPL'), interval: '7m' }, /candle with an unknown interval "7m"/),
     await bad('marketCandles', 'NaN close', { ...candle(51, 'AAPL'), close: NaN }, /close = NaN is not a finite number/),
     await bad('marketCandles', 'infinite adjclose', { ...candle(52, 'MSFT'), adjclose: Infinity }, /adjclose = Infinity is not a finite number/),
+    ...(await untradeableBars(encoder, candle(53, 'AAPL'))),
   ]);
   poison.set('newsClassified', [
     ...(await undecodable(encoder, 'newsClassified', 'newsRaw', uid(9000))),
@@ -54,7 +55,7 @@ beforeAll(async () => {
   await produceInterleaved(producer, topicName('newsClassified', topics.prefix), await encoder.messages('newsClassified', GOOD_NEWS), poison.get('newsClassified')!.map((p) => p.message));
 
   const group = `${topics.prefix}signals`;
-  signals = await runCli(['--topic-prefix', topics.prefix, 'run', 'signals'], { signals: { groupId: group, transactionalId: group } });
+  signals = await runCli(['--topic-prefix', topics.prefix, '--candle-interval', '1m', 'run', 'signals'], { signals: { groupId: group, transactionalId: group } });
   const total = [...poison.values()].flat().length;
   await signals.waitFor('signals reported every poison record', async () => (await signals.metric('ops_pipeline_dlq_records_total', { stage: 'signals' })) >= total);
   await signals.waitFor('every good input reached the engine', async () => (await signals.metric('ops_pipeline_signals_inputs_total')) >= GOOD_CANDLES.length + GOOD_NEWS.length);

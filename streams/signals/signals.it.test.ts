@@ -62,7 +62,7 @@ function inputs(): { news: NewsClassified[]; candles: Candle[] } {
 
 function expectedSignals(data: ReturnType<typeof inputs>): Signal[] {
   const engine = new SignalEngine(SignalRules.parse(rules));
-  const all = [...data.news.map(newsInput), ...data.candles.map((c) => candleInput(c)!)].sort(
+  const all = [...data.news.map(newsInput), ...data.candles.map((c) => candleInput(c, '1m'))].sort(
     (a, b) => (a.kind === 'news' ? a.eventTime : a.ts + a.intervalMs) - (b.kind === 'news' ? b.eventTime : b.ts + b.intervalMs),
   );
   return all.flatMap((i) => engine.push(i).signals);
@@ -79,7 +79,7 @@ async function write(topics: TestTopics, data: ReturnType<typeof inputs>, order:
 }
 
 async function runOnce(topics: TestTopics) {
-  const p = await startSignalsProcessor({ connections: conn, config: SignalsConfig.parse({ groupId: `${topics.prefix}signals`, transactionalId: `${topics.prefix}signals`, idleExitMs: 1500, rules }), prefix: topics.prefix, once: true });
+  const p = await startSignalsProcessor({ connections: conn, config: SignalsConfig.parse({ groupId: `${topics.prefix}signals`, transactionalId: `${topics.prefix}signals`, idleExitMs: 1500, rules }), prefix: topics.prefix, candleInterval: '1m', once: true });
   return p.done;
 }
 

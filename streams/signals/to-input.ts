@@ -1,13 +1,18 @@
 import type { Candle, NewsClassified } from '../../schemas/records.ts';
-import { INTERVAL_MS, type Interval } from '../../connectors/candles/config.ts';
+import { INTERVAL_MS, type Interval } from '../../schemas/intervals.ts';
 import { BadRecordError } from '../../core/errors.ts';
+import { newsEventTime } from '../../schemas/news-event-time.ts';
 import { candleProblem, classifiedProblem, usable } from '../../schemas/record-checks.ts';
 import type { EngineInput } from './inputs.ts';
 
-/** A decoded topic record as the engine's input; one the engine cannot use throws BadRecordError. */
+/**
+ * A decoded topic record as the engine's input; one the engine cannot use throws BadRecordError.
+ * Its event time is never after its fetch (another producer's far-future date would otherwise
+ * move the watermark ahead of every other input).
+ */
 export function newsInput(n: NewsClassified): EngineInput {
   usable(n, classifiedProblem);
-  return { kind: 'news', eventUid: n.event_uid, tickers: n.tickers, label: n.sentiment_label, score: n.sentiment_score, eventTime: n.event_time };
+  return { kind: 'news', eventUid: n.event_uid, tickers: n.tickers, label: n.sentiment_label, score: n.sentiment_score, eventTime: newsEventTime(n.event_time, n.fetched_at) };
 }
 
 /** The input, or null when the record is one the engine cannot use (replays skip it, as the live processor DLQs it). */
@@ -20,9 +25,10 @@ export function usableInput(make: () => EngineInput): EngineInput | null {
   }
 }
 
-export function candleInput(c: Candle): EngineInput {
+/** A bar as the engine's input: one of the deployment's interval that a market could have traded. */
+export function candleInput(c: Candle, interval: Interval): EngineInput {
   const intervalMs = INTERVAL_MS[c.interval as Interval];
   if (!intervalMs) throw new BadRecordError(`candle with an unknown interval ${JSON.stringify(c.interval)}`);
-  usable(c, candleProblem);
+  usable(c, (candle) => candleProblem(candle, interval));
   return { kind: 'candle', ticker: c.ticker, ts: c.ts, intervalMs, close: c.close, volume: c.volume };
 }

@@ -43,7 +43,7 @@ export const executorSignals: Signal[] = Array.from({ length: 300 }, (_, s) => (
  */
 export function executorArgs(prefix: string, extra: Record<string, unknown> = {}): string[] {
   const executor = { groupId: `${prefix}executor`, transactionalId: `${prefix}executor`, ttlMinutes: 10, allowedLatenessMinutes: 100_000, idleExitMs: 2000, sessionTimeoutMs: 10_000 };
-  return ['--config', writeConfig({ ...extra, topics: { prefix }, executor }), 'run', 'executor'];
+  return ['--config', writeConfig({ ...extra, topics: { prefix, candleInterval: '1m' }, executor }), 'run', 'executor'];
 }
 
 /** The status updates (everything but PENDING) in a prefix's `signals`, as sorted JSON. */

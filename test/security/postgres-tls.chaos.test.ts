@@ -129,6 +129,7 @@ describe('PostgreSQL over TLS', () => {
         connections: { ...conn, database: { url } },
         config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, idleExitMs: 2500, maxWaitTimeMs: 100 }),
         prefix: topics.prefix,
+        candleInterval: '1m',
         once: true,
       });
       const summary = await handle.done;

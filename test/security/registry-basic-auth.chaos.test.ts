@@ -112,7 +112,7 @@ describe('schema registry with basic auth', () => {
     const signals = topicName('signals', streamPrefix);
     const env = { SCHEMA_REGISTRY_URL: proxy.url, SCHEMA_REGISTRY_USERNAME: 'pipeline', SCHEMA_REGISTRY_PASSWORD: PASSWORD, DATABASE_URL: db.url };
     await applyTopics(admin, createRegistry(shared), streamPrefix);
-    const sink = await runComponent(['--topic-prefix', streamPrefix, 'run', 'sink'], { sink: { groupId: `${streamPrefix}sink` } }, env);
+    const sink = await runComponent(['--topic-prefix', streamPrefix, '--candle-interval', '1m', 'run', 'sink'], { sink: { groupId: `${streamPrefix}sink` } }, env);
     onTestFailed(async () => console.error(`[regauth] sink output:\n${sink.logs().slice(-30).map((l) => JSON.stringify(l)).join('\n')}\nretries: kafka ${await sink.metric('ops_pipeline_service_retries_total', { service: 'kafka' })} registry ${await sink.metric('ops_pipeline_service_retries_total', { service: 'registry' })}`));
     try {
       // A fresh encoder per record: it writes with the subject's latest schema id at that time.
