@@ -32,7 +32,7 @@ const firstHalfOf = <T>(records: T[], half: 0 | 1) => records.filter((_, i) => (
 const MID = all.marketCandles[Math.floor(all.marketCandles.length / 2)]!.ts;
 const signalsInput = (half: 0 | 1) => ({
   newsClassified: all.newsClassified.filter((n) => (n.event_time < MID) === (half === 0)),
-  marketCandles: all.marketCandles.filter((c) => c.volume !== 7 && (c.ts < MID) === (half === 0)),
+  marketCandles: all.marketCandles.filter((c) => (c.ts < MID) === (half === 0)),
 });
 const sinkOnlyInput = (half: 0 | 1): Partial<FaultInputs> => ({ newsRaw: firstHalfOf(newsRaw, half), feedsState: firstHalfOf(all.feedsState, half) });
 const classifyInput = (half: 0 | 1): Partial<FaultInputs> => ({ newsRaw: firstHalfOf(newsRaw, half) });
@@ -47,9 +47,11 @@ async function newRun(label: string) {
   const run = { sig: await broker.newPrefix(`${label}-sig`), cls: await broker.newPrefix(`${label}-cls`), db: await freshDatabase({ migrate: true }) };
   dbs.push(run.db);
   const ids = (name: string, prefix: string) => ({ groupId: `${prefix}${name}`, transactionalId: `${prefix}${name}`, idleExitMs: 2000 });
-  const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100 };
-  const sigConfig = writeConfig({ kafka: { brokers: [broker.address] }, topics: { prefix: run.sig }, database: { url: run.db.url }, signals: { ...ids('signals', run.sig), rules }, sink: { groupId: `${run.sig}sink`, idleExitMs: 2000 } });
-  const clsConfig = writeConfig({ kafka: { brokers: [broker.address] }, topics: { prefix: run.cls }, classify: { ...ids('classify', run.cls), batchSize: 16, maxBytesPerPartition: 8192 } });
+  // A revised bar's volume (7) is far below the lookback's mean: with minVolumeRatio, whether the
+  // engine decides on the revision or on the first record changes the signals.
+  const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100, minVolumeRatio: 0.5 };
+  const sigConfig = writeConfig({ kafka: { brokers: [broker.address] }, topics: { prefix: run.sig, candleInterval: '1m' }, database: { url: run.db.url }, signals: { ...ids('signals', run.sig), rules }, sink: { groupId: `${run.sig}sink`, idleExitMs: 2000 } });
+  const clsConfig = writeConfig({ kafka: { brokers: [broker.address] }, topics: { prefix: run.cls, candleInterval: '1m' }, classify: { ...ids('classify', run.cls), batchSize: 16, maxBytesPerPartition: 8192 } });
   return {
     ...run,
     args: { signals: ['--config', sigConfig, 'run', 'signals'], sink: ['--config', sigConfig, 'run', 'sink'], classify: ['--config', clsConfig, 'run', 'classify', '--model', model] },

@@ -40,10 +40,10 @@ let producer: Producer;
 
 const all = faultInputs({ tickers: 10, minutes: 800, news: 800, seed: 97 });
 const MID = all.marketCandles[Math.floor(all.marketCandles.length / 2)]!.ts;
-// Signals' inputs without late corrections, written in event-time order; halves split by time.
+// Signals' inputs, revised bars included, written in event-time order; halves split by time.
 const half = (h: 0 | 1): Pick<FaultInputs, 'newsClassified' | 'marketCandles'> => ({
   newsClassified: all.newsClassified.filter((n) => (n.event_time < MID) === (h === 0)),
-  marketCandles: all.marketCandles.filter((c) => c.volume !== 7 && (c.ts < MID) === (h === 0)),
+  marketCandles: all.marketCandles.filter((c) => (c.ts < MID) === (h === 0)),
 });
 /** What the sink must end with (the signals are what the processor made). */
 const sinkInputs = (signals: Signal[]): FaultInputs => ({
@@ -71,9 +71,11 @@ async function newPrefix(label: string): Promise<string> {
   return prefix;
 }
 
-const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100 };
+// A revised bar's volume (7) is far below the lookback's mean: with minVolumeRatio, whether the
+// engine decides on the revision or on the first record changes the signals.
+const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100, minVolumeRatio: 0.5 };
 function signalsArgs(prefix: string, group = `${prefix}signals`): string[] {
-  return ['--config', writeConfig({ topics: { prefix }, signals: { groupId: group, transactionalId: group, idleExitMs: 2000, rules } }), 'run', 'signals'];
+  return ['--config', writeConfig({ topics: { prefix, candleInterval: '1m' }, signals: { groupId: group, transactionalId: group, idleExitMs: 2000, rules } }), 'run', 'signals'];
 }
 
 async function signalsOf(prefix: string): Promise<string[]> {
@@ -121,7 +123,7 @@ describe('schema registry unavailable for a while', () => {
     // rebuild has to decode, with a cold schema cache.
     await produceInEventTime(kafka, new RecordEncoder(new Registry(REGISTRY_URL), fresh), half(0));
     await runToEnd([...signalsArgs(fresh), '--once'], env);
-    const sinkConfig = writeConfig({ topics: { prefix: chaos }, database: { url: db.url }, sink: { groupId: `${chaos}sink` } });
+    const sinkConfig = writeConfig({ topics: { prefix: chaos, candleInterval: '1m' }, database: { url: db.url }, sink: { groupId: `${chaos}sink` } });
     const sink = startComponent(['--config', sinkConfig, 'run', 'sink'], { ...env, METRICS_PORT: String(METRICS.sink) });
     const signals = startComponent(signalsArgs(chaos), { ...env, METRICS_PORT: String(METRICS.signals) });
     running.push(sink, signals);

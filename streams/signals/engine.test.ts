@@ -8,7 +8,18 @@ import { Watermark } from './watermark.ts';
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 2, 14, 30);
 
-const news = (uid: string, minute: number, label: string, score: number, tickers = ['AAPL']): NewsInput => ({ kind: 'news', eventUid: uid, tickers, label, score, eventTime: T0 + minute * MIN });
+const news = (uid: string, minute: number, label: string, score: number, tickers = ['AAPL'], classifiedAt = T0 + minute * MIN + MIN): NewsInput => ({
+  kind: 'news',
+  eventUid: uid,
+  tickers,
+  label,
+  score,
+  eventTime: T0 + minute * MIN,
+  classifiedAt,
+  modelVersion: 'm@1',
+});
+/** The same item classified again later (another model, a redrive): same event_uid and time. */
+const reclassified = (n: NewsInput, label: string, score: number, laterMs = 3_600_000): NewsInput => ({ ...n, label, score, classifiedAt: n.classifiedAt + laterMs, modelVersion: 'm@2' });
 const bar = (minute: number, close: number, ticker = 'AAPL', volume: number | null = 1000): CandleInput => ({ kind: 'candle', ticker, ts: T0 + minute * MIN, intervalMs: MIN, close, volume });
 
 function run(rules: Partial<SignalRules>, inputs: EngineInput[]) {
@@ -90,6 +101,23 @@ describe('SignalEngine rules', () => {
       expected: [['AAPL', 'BUY', T0 + 2 * MIN]],
     },
     {
+      name: 'the same classification twice (a redrive) counts once',
+      rules: { buyThreshold: 1.2 },
+      inputs: [news('n1', 0, 'positive', 0.7), news('n1', 0, 'positive', 0.7), bar(0, 100)],
+      expected: [],
+    },
+    {
+      name: 'of two classifications of one item, the later stands, whichever arrives first',
+      inputs: [reclassified(news('n1', 0, 'positive', 0.95), 'negative', 0.95), news('n1', 0, 'positive', 0.95), bar(0, 100)],
+      expected: [['AAPL', 'SELL', T0 + MIN]],
+    },
+    {
+      name: 'a revised bar before its decision replaces the first: one decision, on the revision',
+      rules: { lookbackBars: 1, maxAdverseMovePct: 3 },
+      inputs: [bar(-1, 100), news('n1', 0.5, 'positive', 0.95), bar(0, 100), bar(0, 96), bar(1, 97)],
+      expected: [['AAPL', 'BUY', T0 + 2 * MIN]],
+    },
+    {
       name: 'a news item about two tickers counts for both',
       inputs: [news('n1', 0, 'positive', 0.95, ['AAPL', 'MSFT']), bar(0, 100, 'MSFT'), bar(0, 100, 'AAPL')],
       expected: [['AAPL', 'BUY', T0 + MIN], ['MSFT', 'BUY', T0 + MIN]],
@@ -152,6 +180,29 @@ describe('determinism', () => {
   }
 
   const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.7, sellThreshold: 0.7, cooldownMinutes: 30 };
+
+  it.each([1, 2, 3])('second classifications shuffled in count once, the later standing, as if only it had come (seed %i)', (seed) => {
+    const ordered = dataset(seed);
+    const r = rng(seed * 31);
+    const latest: EngineInput[] = [];
+    const both: EngineInput[] = [];
+    for (const i of ordered) {
+      if (i.kind === 'news' && r() < 0.5) {
+        const again = reclassified(i, ['positive', 'negative', 'neutral'][Math.floor(r() * 3)]!, 0.5 + r() * 0.5);
+        latest.push(again);
+        both.push(i, again);
+      } else {
+        latest.push(i);
+        both.push(i);
+      }
+    }
+    const once = run(rules, latest);
+    const twice = run(rules, shuffleWithinLateness(both, 4 * MIN, seed * 104729));
+    expect(twice.engine.stats.late).toBe(0);
+    expect(twice.engine.stats.duplicateNews).toBeGreaterThan(10);
+    expect(once.signals.length).toBeGreaterThan(3);
+    expect(JSON.stringify(twice.signals)).toBe(JSON.stringify(once.signals));
+  });
 
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('replays, in order or shuffled within the lateness, give identical signals (seed %i)', (seed) => {
     const ordered = dataset(seed);

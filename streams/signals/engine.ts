@@ -20,12 +20,18 @@ export const RULE = 'sentiment_momentum';
 export interface EngineStats {
   accepted: number;
   late: number;
+  /** Second classifications of an item a ticker counts (a redrive, another model): the later stands. */
+  duplicateNews: number;
+  /** Later records of an undecided bar (a revised bar): the latest stands. */
+  revisedBars: number;
   decidedBars: number;
   signals: number;
 }
 
 interface TickerState {
   news: NewsInput[];
+  /** `news` by event_uid: each item counts once per ticker, with its latest classification. */
+  newsById: Map<string, NewsInput>;
   bars: CandleInput[];
   /** Closed bars kept for the lookback, oldest first. */
   history: CandleInput[];
@@ -37,6 +43,24 @@ function round(x: number, digits = 6): number {
   return Math.round(x * f) / f;
 }
 
+/** Forgets the ticker's news with event times up to `t` (a duplicate of one is late by then). */
+function forgetNewsUpTo(s: TickerState, t: number): void {
+  if (!s.news.some((n) => n.eventTime <= t)) return;
+  s.news = s.news.filter((n) => {
+    if (n.eventTime > t) return true;
+    s.newsById.delete(n.eventUid);
+    return false;
+  });
+}
+
+/** A total order of two classifications of one item: the later classified_at, then model version, label, score. */
+function classifiedLater(a: NewsInput, b: NewsInput): boolean {
+  if (a.classifiedAt !== b.classifiedAt) return a.classifiedAt > b.classifiedAt;
+  if (a.modelVersion !== b.modelVersion) return a.modelVersion > b.modelVersion;
+  if (a.label !== b.label) return a.label > b.label;
+  return a.score > b.score;
+}
+
 export function signalId(ticker: string, action: string, barEnd: number, eventUids: readonly string[]): string {
   return createHash('sha256').update([ticker, RULE, action, String(barEnd), ...[...eventUids].sort()].join('|')).digest('hex');
 }
@@ -46,7 +70,7 @@ export class SignalEngine {
   private readonly tickers = new Map<string, TickerState>();
   /** Earliest end among undecided bars: no work until the watermark reaches it. */
   private nextDue = Number.POSITIVE_INFINITY;
-  readonly stats: EngineStats = { accepted: 0, late: 0, decidedBars: 0, signals: 0 };
+  readonly stats: EngineStats = { accepted: 0, late: 0, duplicateNews: 0, revisedBars: 0, decidedBars: 0, signals: 0 };
 
   constructor(private readonly rules: SignalRules) {
     this.watermark = new Watermark(rules.allowedLatenessSeconds * 1000);
@@ -55,7 +79,7 @@ export class SignalEngine {
   private state(ticker: string): TickerState {
     let s = this.tickers.get(ticker);
     if (!s) {
-      s = { news: [], bars: [], history: [], lastAction: new Map() };
+      s = { news: [], newsById: new Map(), bars: [], history: [], lastAction: new Map() };
       this.tickers.set(ticker, s);
     }
     return s;
@@ -78,9 +102,31 @@ export class SignalEngine {
     }
     this.stats.accepted++;
     if (input.kind === 'news') {
-      for (const ticker of new Set(input.tickers)) this.state(ticker).news.push(input);
+      // An item counts once per ticker: a second classification (a redrive from a DLQ, another
+      // model, a producer outside a transaction) replaces the first if it is the later one, by
+      // the records' own classified_at, so which arrived first within the lateness never matters.
+      for (const ticker of new Set(input.tickers)) {
+        const s = this.state(ticker);
+        const known = s.newsById.get(input.eventUid);
+        if (known) {
+          this.stats.duplicateNews++;
+          if (classifiedLater(input, known)) {
+            s.news[s.news.indexOf(known)] = input;
+            s.newsById.set(input.eventUid, input);
+          }
+        } else {
+          s.news.push(input);
+          s.newsById.set(input.eventUid, input);
+        }
+      }
     } else {
-      this.state(input.ticker).bars.push(input);
+      // A revised bar before its decision replaces the first (the sink keeps the latest too).
+      const bars = this.state(input.ticker).bars;
+      const same = bars.findIndex((b) => b.ts === input.ts);
+      if (same >= 0) {
+        bars[same] = input;
+        this.stats.revisedBars++;
+      } else bars.push(input);
       this.nextDue = Math.min(this.nextDue, input.ts + input.intervalMs);
     }
     const wm = this.watermark.observe(input.kind, t);
@@ -122,7 +168,7 @@ export class SignalEngine {
     // watermark jumped, i.e. on arrival order.
     if (Number.isFinite(wm)) {
       const horizonMs = this.rules.halfLifeMinutes * 60_000 * this.rules.horizonHalfLives;
-      for (const s of this.tickers.values()) s.news = s.news.filter((n) => n.eventTime > wm - horizonMs);
+      for (const s of this.tickers.values()) forgetNewsUpTo(s, wm - horizonMs);
     }
     return out;
   }
@@ -134,7 +180,7 @@ export class SignalEngine {
     const halfLifeMs = this.rules.halfLifeMinutes * 60_000;
     const horizonMs = halfLifeMs * this.rules.horizonHalfLives;
     // Forget news beyond the horizon of this (and so of every later) bar.
-    s.news = s.news.filter((n) => n.eventTime > end - horizonMs);
+    forgetNewsUpTo(s, end - horizonMs);
     const news = s.news
       .filter((n) => n.eventTime <= end)
       .sort((a, b) => a.eventTime - b.eventTime || (a.eventUid < b.eventUid ? -1 : a.eventUid > b.eventUid ? 1 : 0));

@@ -8,6 +8,9 @@ export interface NewsInput {
   score: number;
   /** Event time (published, else fetched), epoch ms. */
   eventTime: number;
+  /** When and by which model it was classified: of two classifications of one item, the later stands. */
+  classifiedAt: number;
+  modelVersion: string;
 }
 
 /** A price bar as the signal engine sees it. */

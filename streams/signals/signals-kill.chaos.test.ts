@@ -16,14 +16,17 @@ import { testConnections, testTopics, type TestTopics } from '../../test/kafka.t
 
 const conn = testConnections();
 const all = faultInputs({ tickers: 40, minutes: 2500, news: 4000, seed: 61 });
-// Without the late corrections, written in event-time order as from the sources: nothing is late.
-const inputs = { newsClassified: all.newsClassified, marketCandles: all.marketCandles.filter((c) => c.volume !== 7) };
-const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100 };
+// Written in event-time order as from the sources, each revised bar in the minute of its first
+// record (within the lateness): nothing is late, and the revision must stand.
+const inputs = { newsClassified: all.newsClassified, marketCandles: all.marketCandles };
+// A revised bar's volume (7) is far below the lookback's mean: with minVolumeRatio, whether the
+// engine decides on the revision or on the first record changes the signals.
+const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100, minVolumeRatio: 0.5 };
 let clean: TestTopics;
 let chaos: TestTopics;
 
 function configFor(t: TestTopics): string {
-  return writeConfig({ topics: { prefix: t.prefix }, signals: { groupId: `${t.prefix}signals`, transactionalId: `${t.prefix}signals`, idleExitMs: 2000, sessionTimeoutMs: 10_000, rules } });
+  return writeConfig({ topics: { prefix: t.prefix, candleInterval: '1m' }, signals: { groupId: `${t.prefix}signals`, transactionalId: `${t.prefix}signals`, idleExitMs: 2000, sessionTimeoutMs: 10_000, rules } });
 }
 
 async function signalsOf(t: TestTopics): Promise<string[]> {

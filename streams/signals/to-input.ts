@@ -12,7 +12,7 @@ import type { EngineInput } from './inputs.ts';
  */
 export function newsInput(n: NewsClassified): EngineInput {
   usable(n, classifiedProblem);
-  return { kind: 'news', eventUid: n.event_uid, tickers: n.tickers, label: n.sentiment_label, score: n.sentiment_score, eventTime: newsEventTime(n.event_time, n.fetched_at) };
+  return { kind: 'news', eventUid: n.event_uid, tickers: n.tickers, label: n.sentiment_label, score: n.sentiment_score, eventTime: newsEventTime(n.event_time, n.fetched_at), classifiedAt: n.classified_at, modelVersion: n.model_version };
 }
 
 /** The input, or null when the record is one the engine cannot use (replays skip it, as the live processor DLQs it). */
