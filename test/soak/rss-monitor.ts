@@ -3,8 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { startComponent } from '../chaos/component-process.ts';
 
 // A pipeline component as a child process (the chaos helpers' startComponent) with its
-// resident set size sampled from /proc/<pid>/status once a second: what the soak reports as
-// peak RSS and checks for growth. Its output (logs and summary) is kept in a file at exit.
+// resident set size sampled from /proc/<pid>/status ten times a second (often enough for a run
+// of two seconds to show its curve): what the soak reports as peak RSS and checks for growth.
+// Its output (logs and summary) is kept in a file at exit.
+
+/** How often RSS is sampled. */
+export const SAMPLE_MS = 100;
 
 export interface RssSample {
   /** Seconds since the process started. */
@@ -45,7 +49,7 @@ export class MonitoredComponent {
       const bytes = await vmRss(pid);
       if (bytes !== null) samples.push({ at: (Date.now() - started) / 1000, bytes });
     };
-    const timer = setInterval(() => void sample(), 1000);
+    const timer = setInterval(() => void sample(), SAMPLE_MS);
     void sample();
     this.done = this.process.exited.then(async (exit) => {
       clearInterval(timer);
@@ -78,10 +82,10 @@ export interface MemoryVerdict {
 
 /**
  * Memory-growth check, not a speed target: the peak RSS of the last third of a run may not
- * exceed the first third's peak by more than `ratio` plus `slackBytes`. Null when the run was
- * too short (fewer than `minSamples` seconds) to tell growth from start-up.
+ * exceed the first third's peak by more than `ratio` plus `slackBytes`. Null when the run had
+ * fewer than `minSamples` samples (a second of samples) to tell growth from start-up.
  */
-export function memoryVerdict(samples: RssSample[], ratio = 1.5, slackBytes = 128 * 1024 ** 2, minSamples = 15): MemoryVerdict | null {
+export function memoryVerdict(samples: RssSample[], ratio = 1.5, slackBytes = 128 * 1024 ** 2, minSamples = 10): MemoryVerdict | null {
   if (samples.length < minSamples) return null;
   const third = Math.floor(samples.length / 3);
   const peak = (xs: RssSample[]) => Math.max(...xs.map((s) => s.bytes));

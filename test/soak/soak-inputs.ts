@@ -14,6 +14,8 @@ import { seeded } from '../chaos/component-process.ts';
 // inside the bars' range in time order, so the classifier finds the ticker and signals fire.
 
 export const BAR_MS = 5 * 60_000;
+/** The deployment's interval (topics.candleInterval's default). */
+export const BAR_INTERVAL = '5m';
 export const T0 = Date.UTC(2024, 0, 2, 0, 0);
 const PHRASEBANK = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'phrasebank', 'phrasebank.tsv');
 
@@ -47,7 +49,7 @@ export function* candleChunks(plan: SoakPlan, seed: number, chunk: number): Gene
       price[i] = close;
       const high = Math.max(open, close) * (1 + rand() * 0.001);
       const low = Math.min(open, close) * (1 - rand() * 0.001);
-      out.push({ ticker: plan.tickers[i]!.ticker, ts, interval: '5m', open, high, low, close, adjclose: null, volume: 1000 + Math.floor(rand() * 9000), source: 'soak' });
+      out.push({ ticker: plan.tickers[i]!.ticker, ts, interval: BAR_INTERVAL, open, high, low, close, adjclose: null, volume: 1000 + Math.floor(rand() * 9000), source: 'soak' });
       if (out.length === chunk) {
         yield out;
         out = [];

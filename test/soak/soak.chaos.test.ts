@@ -7,22 +7,28 @@ import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { dlqTopicName, TOPIC_IDS, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
-import type { Signal } from '../../schemas/records.ts';
+import type { Candle, NewsClassified, Signal } from '../../schemas/records.ts';
+import { SignalsConfig } from '../../streams/signals/config.ts';
+import { SignalEngine } from '../../streams/signals/engine.ts';
+import { eventTimeOf, type EngineInput } from '../../streams/signals/inputs.ts';
+import { candleInput, newsInput } from '../../streams/signals/to-input.ts';
 import { freshDatabase } from '../database.ts';
 import { testConnections, testTopics, type TestTopics } from '../kafka.ts';
 import { writeConfig } from '../chaos/component-process.ts';
-import { MonitoredComponent, memoryVerdict, type MonitoredRun } from './rss-monitor.ts';
-import { candleChunks, newsChunks, produceAll, soakPlan } from './soak-inputs.ts';
+import { MonitoredComponent, memoryVerdict, SAMPLE_MS, type MonitoredRun } from './rss-monitor.ts';
+import { BAR_INTERVAL, candleChunks, newsChunks, produceAll, soakPlan } from './soak-inputs.ts';
 
 // The soak: the issue's 1,000,000 candles and 100,000 news items through the whole pipeline,
 // each component a real `ops-pipeline run …` child process against the real broker, registry
 // and PostgreSQL. News go in first and classify starts on them while the candles are produced;
 // the sink runs live all along. Signals then run over the classified news and the candles
 // (and once more, rebuilding their state from the whole history), the paper executor over the
-// signals, and a last `sink --once` drains what is left. At the
-// end every table and topic holds exactly what went in, and each component's memory stayed
-// bounded: it ran under a capped V8 heap, its RSS (sampled every second) stayed under a sane
-// bound and did not grow from the first third of its run to the last. Peak RSS per component
+// signals, and a last `sink --once` drains what is left. At the end every table and topic
+// holds exactly what went in, the signals are exactly the engine's over the same topics (no
+// input was late), the executor decided some of them, and each component's memory stayed
+// bounded: it ran under a capped V8 heap, its RSS (sampled ten times a second, so the short
+// runs too) stayed under a sane bound and did not grow from the first third of its run to the
+// last. Peak RSS per component
 // and the counts go to bench/out/soak.json. SOAK_CANDLES / SOAK_NEWS shrink the run for
 // development; SOAK_HEAP_MIB changes the heap cap.
 
@@ -74,6 +80,23 @@ async function readAll(topic: string, each: (value: Buffer | null) => void | Pro
 }
 
 const mib = (bytes: number) => Math.round(bytes / 1024 ** 2);
+
+/**
+ * The signal engine alone over both input topics, in event time, with the processor's rules
+ * (the defaults) and no flush (a live processor decides a bar only once the watermark passed
+ * it): the signals the processor must have produced, as sorted JSON.
+ */
+async function engineSignals(t: TestTopics, codec: AvroCodec): Promise<string[]> {
+  const inputs: EngineInput[] = [];
+  await readToEnd(t.kafka, topicName('newsClassified', t.prefix), async (m) => void inputs.push(newsInput(await codec.decode<NewsClassified>(m.value))));
+  await readToEnd(t.kafka, topicName('marketCandles', t.prefix), async (m) => void inputs.push(candleInput(await codec.decode<Candle>(m.value), BAR_INTERVAL)));
+  inputs.sort((a, b) => eventTimeOf(a) - eventTimeOf(b));
+  const engine = new SignalEngine(SignalsConfig.parse({}).rules);
+  const out: string[] = [];
+  for (const i of inputs) for (const s of engine.push(i).signals) out.push(JSON.stringify(s));
+  expect(engine.stats.late).toBe(0);
+  return out.sort();
+}
 
 function memorySummary(r: MonitoredRun) {
   const v = memoryVerdict(r.samples);
@@ -133,17 +156,24 @@ it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} new
   const codec = new AvroCodec(createRegistry(conn.registry));
   const signalIds = new Set<string>();
   const decidedIds = new Set<string>();
+  const produced: string[] = [];
   let pending = 0;
   let updates = 0;
+  let executed = 0;
   const signalRecords = await readAll(topicName('signals', prefix), async (v) => {
     const s = await codec.decode<Signal>(v);
     signalIds.add(s.signal_id);
-    if (s.status === 'PENDING') pending++;
-    else {
+    if (s.status === 'PENDING') {
+      pending++;
+      produced.push(JSON.stringify(s));
+    } else {
       updates++;
+      if (s.status === 'EXECUTED') executed++;
       decidedIds.add(s.signal_id);
     }
   });
+  const expectedSignals = await engineSignals(topics, codec);
+  step('engine replayed');
   const classified = await readAll(topicName('newsClassified', prefix));
   const dlq: Record<string, number> = {};
   for (const id of TOPIC_IDS) dlq[dlqTopicName(id, prefix)] = await readAll(dlqTopicName(id, prefix));
@@ -178,7 +208,7 @@ it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} new
       peakRssMiB: mib(r.peakBytes),
       memory: memorySummary(r),
       /** RSS every 5 s, MiB: the curve behind the verdict. */
-      rssEvery5sMiB: r.samples.filter((_, i) => i % 5 === 0).map((x) => mib(x.bytes)),
+      rssEvery5sMiB: r.samples.filter((_, i) => i % (5000 / SAMPLE_MS) === 0).map((x) => mib(x.bytes)),
       summary: r.summary,
     })),
   };
@@ -202,6 +232,10 @@ it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} new
   });
   // The executor decides each signal once: one status update per decided signal.
   expect(updates).toBe(decidedIds.size);
+  expect(executed, 'signals the executor filled').toBeGreaterThan(0);
+  // The live processor's signals are the engine's over the same topics, read in event time.
+  expect(produced.sort()).toEqual(expectedSignals);
+  expect(results.find((r) => r.name === 'signals')?.summary).toMatch(/ 0 late, /);
   expect(classified).toBe(NEWS);
   expect(pending).toBe(signalIds.size);
   expect(signalIds.size).toBeGreaterThan(0);
@@ -211,6 +245,7 @@ it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} new
   for (const r of [...results, drained]) {
     expect(r.peakBytes, `${r.name} peak RSS`).toBeLessThan(MAX_RSS_BYTES);
     const verdict = memoryVerdict(r.samples);
-    if (verdict) expect(verdict.flat, `${r.name} RSS grew: first third peak ${mib(verdict.firstThirdPeak)} MiB, last third ${mib(verdict.lastThirdPeak)} MiB`).toBe(true);
+    expect(verdict, `${r.name}: ${r.samples.length} RSS samples, too few to judge`).not.toBeNull();
+    expect(verdict!.flat, `${r.name} RSS grew: first third peak ${mib(verdict!.firstThirdPeak)} MiB, last third ${mib(verdict!.lastThirdPeak)} MiB`).toBe(true);
   }
 }, TIMEOUT_MS);
