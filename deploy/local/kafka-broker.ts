@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
-import { ServiceStartError } from '../../core/errors.ts';
-import { servicePaths, servicesHome, VERSIONS } from './layout.ts';
-import { runningPid, runToCompletion, spawnDetached, stopProcess } from './process.ts';
+import { kafkaLibs, servicePaths, VERSIONS } from './layout.ts';
+import { clusterIdOf, formatStorage } from './kraft-storage.ts';
+import { runningPid, spawnDetached, stopProcess } from './process.ts';
 import type { LocalService } from './service.ts';
 import { checkJava, maven } from './tools.ts';
 
@@ -81,7 +80,7 @@ logger.state.level=WARN
 export function kafkaBroker(opts: KafkaBrokerOptions = {}): LocalService {
   const o = { host: '127.0.0.1', port: 9092, controllerPort: 9093, heap: '512m', instance: 'kafka', formatArgs: [], ...opts };
   const paths = servicePaths(o.instance);
-  const libs = join(servicesHome(), 'kafka', `libs-${VERSIONS.kafka}`);
+  const libs = kafkaLibs();
   const dataDir = join(paths.root, 'data');
   const configFile = join(paths.root, 'server.properties');
   const log4jFile = join(paths.root, 'log4j2.properties');
@@ -111,18 +110,9 @@ export function kafkaBroker(opts: KafkaBrokerOptions = {}): LocalService {
       mkdirSync(dataDir, { recursive: true });
       writeFileSync(configFile, kafkaServerProperties(o, dataDir));
       writeFileSync(log4jFile, LOG4J2);
-      const clusterIdFile = join(paths.root, 'cluster-id');
-      // KRaft cluster ids are 16 random bytes in URL-safe base64 (22 characters).
-      if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, randomBytes(16).toString('base64url'));
       if (!existsSync(join(dataDir, 'meta.properties'))) {
         report(`formatting KRaft storage in ${dataDir}`);
-        const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
-        const r = runToCompletion(
-          java,
-          ['-cp', classpath, `-Dlog4j2.configurationFile=${log4jFile}`, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', configFile, '--ignore-formatted', ...o.formatArgs],
-          { timeoutMs: 120_000 },
-        );
-        if (r.status !== 0) throw new ServiceStartError('kafka', `storage format failed:\n${r.output.slice(-1500)}`);
+        formatStorage({ java, classpath, configFile, log4jFile, clusterId: clusterIdOf(paths.root), formatArgs: o.formatArgs });
       }
       return spawnDetached(
         java,

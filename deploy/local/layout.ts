@@ -22,6 +22,11 @@ export function servicePaths(name: string, home = servicesHome()): ServicePaths 
   return { root, logFile: join(home, 'logs', `${name}.log`), pidFile: join(root, `${name}.pid`) };
 }
 
+/** Kafka's jars, shared by every broker instance. */
+export function kafkaLibs(home = servicesHome()): string {
+  return join(home, 'kafka', `libs-${VERSIONS.kafka}`);
+}
+
 /** Versions fetched from Maven Central; the pom's properties are set from these. */
 export const VERSIONS = {
   // Newest Kafka 4.x on Maven Central when written.
