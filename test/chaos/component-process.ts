@@ -116,6 +116,36 @@ export async function killAtEach(args: string[], progress: () => Promise<number>
   return seen;
 }
 
+/** One killed run: the progress it started from, saw at the kill, and left once it was gone. */
+export interface Kill {
+  from: number;
+  at: number;
+  left: number;
+}
+
+/**
+ * Like killAtEach, but each run is killed only after `ownProgress` (default 1) of its own: with
+ * plain points, a point the earlier runs already passed kills a run on its first poll, before it
+ * did any work. Returns each run's progress, so a test can check that the kill landed mid-work.
+ */
+export async function killRunsAt(
+  args: string[],
+  progress: () => Promise<number>,
+  points: number[],
+  opts: { env?: NodeJS.ProcessEnv; ownProgress?: number } = {},
+): Promise<Kill[]> {
+  const kills: Kill[] = [];
+  for (const point of points) {
+    const from = await progress();
+    const threshold = Math.max(point, from + (opts.ownProgress ?? 1));
+    const p = startComponent(args, opts.env);
+    const at = await killAtProgress(p, progress, threshold);
+    if (at === undefined) throw new Error(`ops-pipeline ${args.join(' ')} ended (${JSON.stringify(await p.exited)}) before progress ${threshold}:\n${p.output().slice(-4000)}`);
+    kills.push({ from, at, left: await progress() });
+  }
+  return kills;
+}
+
 /** Sum of a consumer group's committed offsets over these topics (what it has made final). */
 export async function committedOffsets(admin: Admin, groupId: string, topics: string[]): Promise<number> {
   let sum = 0;
