@@ -11,6 +11,7 @@ import { servicePaths } from '../../deploy/local/layout.ts';
 import type { LocalService } from '../../deploy/local/service.ts';
 import { bringUp } from '../../deploy/local/services.ts';
 import { consumeSignals } from '../../examples/consumer.ts';
+import { expectExactTables, faultInputs, produceInputs } from '../chaos/fault-inputs.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import { freshDatabase } from '../database.ts';
@@ -182,7 +183,7 @@ describe('the CLI over SASL_SSL, secrets from env and files', () => {
     await db?.drop();
   });
 
-  it('topics apply and a sink start work, and no secret reaches the output at debug level', async () => {
+  it('topics apply, records produced over it land in the tables by run sink --once, and no secret reaches the output at debug level', async () => {
     db = await freshDatabase({ migrate: true });
     const dbPassword = `db-${randomBytes(12).toString('hex')}`;
     const registryPassword = `reg-${randomBytes(12).toString('hex')}`;
@@ -192,9 +193,15 @@ describe('the CLI over SASL_SSL, secrets from env and files', () => {
     const apply = await runCli(['--topic-prefix', prefix, 'topics', 'apply'], env);
     expect(apply.output).toMatch(/news\.raw/);
     expect(apply.code).toBe(0);
+    // Real records over SASL_SSL, so the sink has something to carry. No signals: the example
+    // consumer below reads the signals topic from its start and expects only its own.
+    const inputs = { ...faultInputs({ tickers: 3, minutes: 5, news: 12, seed: 19192 }), signals: [] };
+    const conn = loadConnections({ env: secureEnv() });
+    await produceInputs(createKafka(conn.kafka, 'security-test'), conn, prefix, inputs);
     const sink = await runCli(['--topic-prefix', prefix, 'run', 'sink', '--once'], env);
     expect(sink.code, sink.output.slice(-2000)).toBe(0);
     expect(sink.output).toMatch(/sink running/);
+    await expectExactTables(db.url, inputs);
     for (const run of [apply, sink]) {
       for (const secret of [APP_PASSWORD, dbPassword, registryPassword, encodeURIComponent(dbPassword)]) expect(run.output).not.toContain(secret);
     }
