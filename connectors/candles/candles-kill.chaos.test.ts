@@ -26,8 +26,8 @@ let chaos: TestTopics;
 const dbs: Array<{ url: string; drop: () => Promise<void> }> = [];
 
 function argsFor(t: TestTopics): string[] {
-  const candles = { watchlist: WATCHLIST, interval: '1d', backfillDays: 3650, includeTickersFromNews: false, concurrency: 1 };
-  return ['--config', writeConfig({ topics: { prefix: t.prefix }, candles }), 'run', 'candles', '--once', '--replay', SAMPLE_CHART_DIR, '--replay-latency', '150'];
+  const candles = { watchlist: WATCHLIST, backfillDays: 3650, includeTickersFromNews: false, concurrency: 1 };
+  return ['--config', writeConfig({ topics: { prefix: t.prefix, candleInterval: '1d' }, candles }), 'run', 'candles', '--once', '--replay', SAMPLE_CHART_DIR, '--replay-latency', '150'];
 }
 
 async function candlesOf(t: TestTopics): Promise<string[]> {
@@ -45,7 +45,7 @@ async function produced(t: TestTopics): Promise<number> {
 async function tableAfterSink(t: TestTopics): Promise<unknown[]> {
   const db = await freshDatabase({ migrate: true });
   dbs.push(db);
-  const config = writeConfig({ topics: { prefix: t.prefix }, database: { url: db.url }, sink: { groupId: `${t.prefix}sink`, idleExitMs: 1500 } });
+  const config = writeConfig({ topics: { prefix: t.prefix, candleInterval: '1d' }, database: { url: db.url }, sink: { groupId: `${t.prefix}sink`, idleExitMs: 1500 } });
   await runToEnd(['--config', config, 'run', 'sink', '--once']);
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();

@@ -198,7 +198,7 @@ describe('the CLI over SASL_SSL, secrets from env and files', () => {
     const inputs = { ...faultInputs({ tickers: 3, minutes: 5, news: 12, seed: 19192 }), signals: [] };
     const conn = loadConnections({ env: secureEnv() });
     await produceInputs(createKafka(conn.kafka, 'security-test'), conn, prefix, inputs);
-    const sink = await runCli(['--topic-prefix', prefix, 'run', 'sink', '--once'], env);
+    const sink = await runCli(['--topic-prefix', prefix, '--candle-interval', '1m', 'run', 'sink', '--once'], env);
     expect(sink.code, sink.output.slice(-2000)).toBe(0);
     expect(sink.output).toMatch(/sink running/);
     await expectExactTables(db.url, inputs);
