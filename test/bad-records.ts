@@ -56,7 +56,7 @@ export async function undecodable(encoder: RecordEncoder, id: TopicId, other: To
  */
 export async function untradeableBars(encoder: RecordEncoder, bar: Candle): Promise<Poison[]> {
   const cases: Array<[string, Partial<Candle>, RegExp]> = [
-    ['a zero price', { open: 0, low: 0 }, /low = 0 is not a positive price/],
+    ['a zero price', { open: 0, low: 0 }, /open = 0 is not a positive price/],
     ['a negative close', { close: -1, low: -1 }, /low = -1 is not a positive price/],
     ['high below low', { high: bar.low - 1, open: bar.low - 0.5, close: bar.low - 0.5 }, /high .* is below low/],
     ['an open above the high', { open: bar.high + 5 }, /open .* is outside the bar's range/],
