@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REPO_ROOT } from '../deploy/local/layout.ts';
+import { SAMPLE_INTERVAL } from './load-sample.ts';
 import { freshDatabase } from '../test/database.ts';
 import { deleteSubjects, testConnections, uniquePrefix } from '../test/kafka.ts';
 import { createKafka } from '../core/kafka.ts';
@@ -83,7 +84,7 @@ it('lands the bundled sample, its classification, signals and a backtest report,
   const live = await counts();
   const rebuilt = await freshDatabase();
   try {
-    await promisify(execFile)('node', ['bin/ops-pipeline.js', '--topic-prefix', prefix, 'replay', 'sink', '--target', rebuilt.url], { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'error' } });
+    await promisify(execFile)('node', ['bin/ops-pipeline.js', '--topic-prefix', prefix, '--candle-interval', SAMPLE_INTERVAL, 'replay', 'sink', '--target', rebuilt.url], { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'error' } });
     expect(await counts(rebuilt.url)).toEqual(live);
   } finally {
     await rebuilt.drop();
