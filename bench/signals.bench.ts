@@ -8,7 +8,8 @@ import { RecordEncoder } from '../schemas/record-encoder.ts';
 import type { Candle, NewsClassified } from '../schemas/records.ts';
 import { SignalRules, SignalsConfig } from '../streams/signals/config.ts';
 import { SignalEngine } from '../streams/signals/engine.ts';
-import { startSignalsProcessor } from '../streams/signals/processor.ts';
+import { startProcessor } from '../core/runtime/processor-runtime.ts';
+import { signalsComponent } from '../streams/signals/component.ts';
 import { candleInput, newsInput } from '../streams/signals/to-input.ts';
 
 // Events per second through the signals processor from pre-filled topics (Kafka in, engine,
@@ -86,13 +87,7 @@ export default async function signalsBench(): Promise<void> {
 
     // The processor, from the filled topics to signals committed.
     started = process.hrtime.bigint();
-    const p = await startSignalsProcessor({
-      connections: conn,
-      config: SignalsConfig.parse({ groupId: `${prefix}signals`, transactionalId: `${prefix}signals`, idleExitMs: 500, rules }),
-      prefix,
-      candleInterval: '1m',
-      once: true,
-    });
+    const p = await startProcessor(signalsComponent, SignalsConfig.parse({ idleExitMs: 500, rules }), { connections: conn, prefix, candleInterval: '1m' }, { once: true });
     const summary = await p.done;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9 - 0.5; // the idle wait that ends --once
     const rate = summary.inputs / seconds;

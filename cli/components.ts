@@ -1,16 +1,20 @@
-// The runnable pipeline components (`ops-pipeline run <name>`): the single list that the
-// CLI, docker-compose.yml and the docs follow. A compose test keeps them in step.
+import { candlesComponent } from '../connectors/candles/component.ts';
+import { sinkComponent } from '../connectors/postgres-sink/component.ts';
+import { rssComponent } from '../connectors/rss/component.ts';
+import type { ComponentDefinition } from '../core/runtime/component.ts';
+import { classifyComponent } from '../streams/classify/component.ts';
+import { executorComponent } from '../streams/executor/component.ts';
+import { signalsComponent } from '../streams/signals/component.ts';
 
-export interface Component {
-  name: string;
-  description: string;
+// The runnable pipeline components (`ops-pipeline run <name>`): the one registry that `run`,
+// `preflight`, `status`, the config loader's sections, the compose check and the generated
+// configuration reference read.
+
+export const COMPONENTS: readonly ComponentDefinition[] = [rssComponent, candlesComponent, classifyComponent, signalsComponent, sinkComponent, executorComponent];
+
+export function component(name: string): ComponentDefinition | undefined {
+  return COMPONENTS.find((c) => c.name === name);
 }
 
-export const COMPONENTS: readonly Component[] = [
-  { name: 'rss', description: 'RSS/Atom feeds into news.raw and feeds.state' },
-  { name: 'candles', description: 'Yahoo Finance bars into market.candles' },
-  { name: 'classify', description: 'news.raw into news.classified: sentiment, tickers, event type, urgency' },
-  { name: 'signals', description: 'news.classified + market.candles into signals, in event time' },
-  { name: 'sink', description: 'every topic into its PostgreSQL table' },
-  { name: 'executor', description: 'paper execution of PENDING signals (status updates to signals)' },
-];
+/** Sections a config file may hold: the connections, the topics, and one per component. */
+export const CONFIG_SECTIONS = ['kafka', 'registry', 'database', 'topics', ...COMPONENTS.map((c) => c.section)];

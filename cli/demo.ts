@@ -12,10 +12,11 @@ import { BacktestSettings } from '../streams/backtest/config.ts';
 import { ClassifyConfig } from '../streams/classify/config.ts';
 import { loadSentimentModel } from '../streams/classify/model/sentiment-model.ts';
 import { pct } from '../streams/backtest/report.ts';
-import { startClassifyProcessor } from '../streams/classify/processor.ts';
+import { startProcessor } from '../core/runtime/processor-runtime.ts';
+import { classifyComponent } from '../streams/classify/component.ts';
 import { SignalsConfig } from '../streams/signals/config.ts';
-import { startSignalsProcessor } from '../streams/signals/processor.ts';
-import { configSources, connections } from './context.ts';
+import { signalsComponent } from '../streams/signals/component.ts';
+import { configSources, connections } from '../core/command-config.ts';
 import { loadSample, SAMPLE_INTERVAL, SAMPLE_RANGE } from './load-sample.ts';
 
 // The embedded default, end to end on one machine without internet: local services, the
@@ -48,17 +49,18 @@ export function registerDemoCommand(program: Command): void {
       say(`   ${migrated.database}: ${migrated.applied.length ? `applied ${migrated.applied.join(', ')}` : 'up to date'}`);
       await loadSample(conn, prefix, say);
 
+      const deployment = { connections: conn, prefix, candleInterval: SAMPLE_INTERVAL };
       say('== classify: news.raw → news.classified (sentiment model, tickers, event type, urgency)');
       const model = await loadSentimentModel();
       try {
-        const classify = await startClassifyProcessor({ connections: conn, config: ClassifyConfig.parse({ idleExitMs: 1500 }), prefix, model, once: true });
+        const classify = await startProcessor(classifyComponent, ClassifyConfig.parse({ idleExitMs: 1500 }), deployment, { once: true, options: { model } });
         say(`   ${(await classify.done).classified} items classified with ${model.version}`);
       } finally {
         await model.close();
       }
 
       say('== signals: classified news + candles → signals, in event time (default rules)');
-      const signals = await startSignalsProcessor({ connections: conn, config: SignalsConfig.parse({ idleExitMs: 1500 }), prefix, candleInterval: SAMPLE_INTERVAL, once: true });
+      const signals = await startProcessor(signalsComponent, SignalsConfig.parse({ idleExitMs: 1500 }), deployment, { once: true });
       const sig = await signals.done;
       say(`   ${sig.inputs} inputs (${sig.late} refused as late: mostly samples/rss's 2015-2018 items, which follow the 2020 sample in news.raw), ${sig.signals} new signals`);
 

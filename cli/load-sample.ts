@@ -13,7 +13,7 @@ import { checkRegistry, createRegistry } from '../core/registry.ts';
 import { REPO_ROOT } from '../deploy/local/layout.ts';
 import { applyTopics } from '../schemas/apply.ts';
 import { TopicsConfig } from '../schemas/catalog.ts';
-import { configSources, connections } from './context.ts';
+import { configSources, connections } from '../core/command-config.ts';
 
 // The bundled sample data into the topics, through the real sources: the feeds of samples/rss
 // (rss-parser's test corpus) and samples/news (2020 headlines) served on loopback to the RSS

@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { OpsPipelineError } from '../core/errors.ts';
 import { rootLogger } from '../core/log.ts';
+import { checkTopLevelKeys } from '../core/config.ts';
+import { configSources } from '../core/command-config.ts';
 import { registerCommands } from './commands.ts';
+import { CONFIG_SECTIONS } from './components.ts';
 
 const program = new Command('ops-pipeline')
   .description('News-driven trading signals on Kafka: RSS + market candles -> sentiment -> signals -> PostgreSQL')
@@ -15,6 +18,8 @@ const program = new Command('ops-pipeline')
   .exitOverride();
 
 registerCommands(program);
+// A typo of a section name stops every command, before anything runs.
+program.hook('preAction', (_program, cmd) => checkTopLevelKeys(configSources(cmd), CONFIG_SECTIONS));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { migrateDatabase } from '../migrations/migrate.ts';
-import { connections } from './context.ts';
+import { connections } from '../core/command-config.ts';
 
 export function registerMigrateCommand(program: Command): void {
   program

@@ -1,8 +1,4 @@
 import type { Command } from 'commander';
-import type { z } from 'zod';
-import { CandlesConfig } from '../connectors/candles/config.ts';
-import { SinkConfig } from '../connectors/postgres-sink/config.ts';
-import { RssConfig } from '../connectors/rss/config.ts';
 import { loadSection } from '../core/config.ts';
 import { backoffMs } from '../core/backoff.ts';
 import { ConfigError, ServiceUnreachableError } from '../core/errors.ts';
@@ -10,18 +6,15 @@ import { logger } from '../core/log.ts';
 import { reportServiceAttempt } from '../core/metrics.ts';
 import { checkKafka, createKafka, withKafka } from '../core/kafka.ts';
 import { checkRegistry } from '../core/registry.ts';
-import { failedService } from '../core/supervised.ts';
+import { failedService } from '../core/retriable.ts';
 import { plannedTopics } from '../schemas/apply.ts';
 import { TopicsConfig } from '../schemas/catalog.ts';
-import { ClassifyConfig } from '../streams/classify/config.ts';
-import { ExecutorConfig } from '../streams/executor/config.ts';
-import { SignalsConfig } from '../streams/signals/config.ts';
-import { configSources, connections } from './context.ts';
+import { configSources, connections } from '../core/command-config.ts';
+import { component } from './components.ts';
+import { componentConfig } from './component-config.ts';
 
 const log = logger('preflight');
 
-/** Each component's config section: all of the config is checked before any service is called. */
-const SECTIONS: Record<string, z.ZodType> = { rss: RssConfig, candles: CandlesConfig, classify: ClassifyConfig, signals: SignalsConfig, sink: SinkConfig, executor: ExecutorConfig };
 
 // Before a component starts: the config is valid, Kafka and the registry answer, and the
 // topics exist. Each failure is one line and an exit code (2 config, 3 unreachable) instead
@@ -84,8 +77,9 @@ export async function preflight(cmd: Command): Promise<void> {
   const conn = connections(cmd);
   const sources = configSources(cmd);
   const { prefix } = loadSection('topics', TopicsConfig, sources);
-  const section = SECTIONS[cmd.name()];
-  if (section) loadSection(cmd.name(), section, sources);
+  // All of the component's config is checked before any service is called.
+  const def = component(cmd.name());
+  if (def) componentConfig(def, cmd, cmd.opts());
   await untilReachable(cmd, () => checkKafka(conn.kafka));
   await untilReachable(cmd, () => checkRegistry(conn.registry));
   const existing = await withKafka(conn.kafka, async () => {

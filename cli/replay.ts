@@ -7,8 +7,8 @@ import { connectClient, describeDatabase } from '../core/db.ts';
 import { ConfigError } from '../core/errors.ts';
 import { migrateDatabase } from '../migrations/migrate.ts';
 import { TopicsConfig } from '../schemas/catalog.ts';
-import { topicSettings } from './context.ts';
-import { configSources, connections } from './context.ts';
+import { topicSettings } from '../core/command-config.ts';
+import { configSources, connections } from '../core/command-config.ts';
 
 // Kafka is the source of truth: `replay sink` rebuilds every table from the topics into a
 // fresh database, with a consumer group of its own so the live sink is not disturbed.

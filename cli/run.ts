@@ -1,22 +1,26 @@
 import type { Command } from 'commander';
-import { registerCandlesCommand } from '../connectors/candles/command.ts';
-import { registerSinkCommand } from '../connectors/postgres-sink/command.ts';
-import { registerRssCommand } from '../connectors/rss/command.ts';
-import { registerClassifyRunCommand } from '../streams/classify/command.ts';
-import { registerExecutorCommand } from '../streams/executor/command.ts';
-import { registerSignalsCommand } from '../streams/signals/command.ts';
+import { deployment } from '../core/command-config.ts';
+import { runServingMetrics } from '../core/run-until-signal.ts';
+import { describeSummary, startComponent } from '../core/runtime/start-component.ts';
+import { componentConfig } from './component-config.ts';
+import { COMPONENTS } from './components.ts';
+import { configKeysHelp } from './config-help.ts';
 import { preflight } from './preflight.ts';
 
 export function registerRunCommand(program: Command): void {
   const run = program
     .command('run')
-    .description('run one pipeline component (see cli/components.ts); each serves Prometheus metrics on METRICS_PORT when set')
+    .description('run one pipeline component; each serves Prometheus metrics on METRICS_PORT when set, and more instances of a processor share its work')
     // Config, services and topics are checked once, before any component starts.
-    .hook('preAction', (_run, component) => preflight(component));
-  registerRssCommand(run);
-  registerCandlesCommand(run);
-  registerClassifyRunCommand(run);
-  registerSignalsCommand(run);
-  registerSinkCommand(run);
-  registerExecutorCommand(run);
+    .hook('preAction', (_run, cmd) => preflight(cmd));
+  for (const def of COMPONENTS) {
+    const cmd = run.command(def.name).description(def.description).option('--once', 'process what is there until caught up, then exit');
+    for (const o of def.options ?? []) cmd.option(o.flags, o.description, o.parse as never);
+    cmd.addHelpText('after', `\n${configKeysHelp(def)}`);
+    cmd.action(async (opts: Record<string, unknown>, c: Command) => {
+      const running = await startComponent(def, componentConfig(def, c, opts), deployment(c), { once: opts.once === true, options: opts });
+      const summary = await runServingMetrics(running);
+      process.stdout.write(`${describeSummary(def, summary)}\n`);
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { servicesDown, servicesStatus, servicesUp, type ServicesOptions } from '../deploy/local/services.ts';
-import { connections } from './context.ts';
+import { connections } from '../core/command-config.ts';
 
 function common(cmd: Command): ServicesOptions {
   const opts = cmd.opts<{ only?: 'kafka' | 'registry'; registryStorage?: 'sql' | 'mem' }>();

@@ -9,7 +9,7 @@ import { applyTopics, plannedTopics, type SchemaResult, type TopicResult } from 
 import { TOPIC_IDS, TopicsConfig, topicName, valueSubject } from '../schemas/catalog.ts';
 import { renderTopicDocs, TOPIC_DOCS } from '../schemas/topic-docs.ts';
 import { readTopicStates, topicDifferences } from '../schemas/topic-state.ts';
-import { configSources, connections } from './context.ts';
+import { configSources, connections } from '../core/command-config.ts';
 
 function prefixOf(cmd: Command): string {
   return loadSection('topics', TopicsConfig, configSources(cmd)).prefix;

@@ -74,7 +74,7 @@ describe('loadSection / checkTopLevelKeys', () => {
 
   it('rejects an unknown top-level section', () => {
     const file = configFile('rsss:\n  pollSeconds: 5\n');
-    expect(() => checkTopLevelKeys({ file, env: {} })).toThrow(/rsss: unknown section/);
+    expect(() => checkTopLevelKeys({ file, env: {} }, ['kafka', 'rss'])).toThrow(/rsss: unknown section/);
   });
 
   it('reports unreadable and malformed files clearly', () => {

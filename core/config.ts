@@ -174,16 +174,14 @@ export function loadSection<S extends z.ZodType>(section: string, spec: S, sourc
   return result.data;
 }
 
-/** Sections a config file may hold; anything else is a typo and stops start-up. */
-export const KNOWN_SECTIONS = ['kafka', 'registry', 'database', 'topics', 'rss', 'candles', 'sink', 'classify', 'signals', 'executor'];
-
-export function checkTopLevelKeys(sources: ConfigSources = {}): void {
+/** A section of the config file that is not one of `known` (the components' registry) is a typo and stops start-up. */
+export function checkTopLevelKeys(sources: ConfigSources, known: readonly string[]): void {
   const env = sources.env ?? process.env;
   const file = sources.file ?? env.OPS_PIPELINE_CONFIG;
   if (!file) return;
   for (const key of Object.keys(readConfigFile(file))) {
-    if (!KNOWN_SECTIONS.includes(key)) {
-      throw new ConfigError(`unknown section in ${file} (known: ${KNOWN_SECTIONS.join(', ')})`, key);
+    if (!known.includes(key)) {
+      throw new ConfigError(`unknown section in ${file} (known: ${known.join(', ')})`, key);
     }
   }
 }

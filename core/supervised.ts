@@ -1,7 +1,7 @@
-import { backoffMs } from './backoff.ts';
-import { OpsPipelineError, ServiceUnreachableError } from './errors.ts';
 import type { Logger } from './log.ts';
 import { reportServiceAttempt } from './metrics.ts';
+import { failedService, isKnownFailure } from './retriable.ts';
+import { givesUp, retryDelayMs } from './retry-policy.ts';
 
 // A stateful processor's life as a chain of sessions. A session connects, rebuilds the
 // processor's state from the committed offsets, and consumes; when Kafka or the registry fails
@@ -30,26 +30,8 @@ export function sessionState() {
 /** A session that neither breaks nor reports for this long counts as healthy too (an idle one). */
 const HEALTHY_AFTER_MS = 30_000;
 
-/** --once gives up after this many failed sessions in a row (about 7 s of backoff). */
-export const ONCE_ATTEMPTS = 5;
-
-/** The service a failure came from, for the log and the outage metrics. */
-export function failedService(err: unknown): string {
-  // kafkajs wraps what failed inside a batch (KafkaJSNumberOfRetriesExceeded): look at the cause.
-  let e = err as (Error & { originalError?: unknown; cause?: unknown }) | undefined;
-  for (let depth = 0; depth < 5 && e; depth++) {
-    if (e instanceof ServiceUnreachableError) return e.service === 'schema registry' ? 'registry' : e.service.toLowerCase();
-    // The registry client reports a refused connection or an HTTP error as a ResponseError.
-    if (e.name === 'ResponseError' || e.name === 'RegistryHttpError') return 'registry';
-    e = (e.originalError ?? e.cause) as typeof e;
-  }
-  return 'kafka';
-}
-
-/** Config and credential errors are not outages: retrying cannot help. */
-function fatal(err: unknown): boolean {
-  return err instanceof OpsPipelineError && !(err instanceof ServiceUnreachableError);
-}
+export { ONCE_ATTEMPTS } from './retry-policy.ts';
+export { failedService } from './retriable.ts';
 
 export interface Supervisor {
   /** Settles when stopped, or rejects when the processor cannot go on (fatal error, --once out of attempts). */
@@ -90,10 +72,10 @@ export function supervise(component: string, log: Logger, open: () => Promise<Se
         const service = failedService(err);
         reportServiceAttempt(component, service, false);
         down.add(service);
-        const giveUp = fatal(err) || (opts.once && failures >= ONCE_ATTEMPTS);
-        const delay = backoffMs(failures, 0.5, 30);
+        const giveUp = givesUp(err, failures, opts.once);
+        const delay = retryDelayMs(failures);
         log.warn(
-          { err: (err as Error)?.message, service, failures, retryInMs: giveUp ? undefined : delay },
+          { err: (err as Error)?.message, ...(isKnownFailure(err) ? {} : { stack: (err as Error)?.stack }), service, failures, retryInMs: giveUp ? undefined : delay },
           giveUp ? `${service} failed; giving up` : `${service} failed; reconnecting after a backoff and rebuilding state from the committed offsets`,
         );
         if (giveUp) throw err;

@@ -30,6 +30,8 @@ export interface ReadOptions {
   onPartitionEnd?: (topic: string, partition: number) => void | Promise<void>;
   /** Asked after every batch, for every partition still being read: true pauses it, false resumes it. */
   holdBack?: (topic: string, partition: number) => boolean;
+  /** Only these partitions (say a task's changelog partition); every partition by default. */
+  partitions?: readonly number[];
 }
 
 export async function readToEnd(
@@ -44,7 +46,7 @@ export async function readToEnd(
   await admin.connect();
   const offsets: Array<{ topic: string; partition: number; low: string; high: string }> = [];
   try {
-    for (const topic of topics) for (const o of await admin.fetchTopicOffsets(topic)) offsets.push({ topic, ...o });
+    for (const topic of topics) for (const o of await admin.fetchTopicOffsets(topic)) if (!opts.partitions || opts.partitions.includes(o.partition)) offsets.push({ topic, ...o });
   } finally {
     await admin.disconnect();
   }
@@ -131,6 +133,8 @@ export async function readToEnd(
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         const end = ends.get(key(batch.topic, batch.partition));
+        // A partition not asked for (the reader subscribes whole topics): never read.
+        if (end === undefined) return consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
         try {
           for (const m of batch.messages) {
             if (over || (end !== undefined && BigInt(m.offset) >= end)) break;

@@ -75,7 +75,10 @@ export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = {
     base: 'signals',
     keyField: 'ticker',
     cleanup: 'delete',
-    partitions: 3,
+    // As many as market.candles, keyed alike: the executor joins the two per ticker, partition
+    // by partition (co-partitioned), and the signals stage writes each ticker's signals to the
+    // partition its bars are in.
+    partitions: 6,
     retentionMs: -1,
     schemaFile: 'signals.avsc',
     table: 'dispatch_recommendations',

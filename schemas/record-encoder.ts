@@ -18,7 +18,7 @@ const EVENT_TIME: { [K in TopicId]: (r: TopicRecords[K]) => number } = {
 
 export class RecordEncoder {
   private readonly codec: AvroCodec;
-  private readonly ids = new Map<TopicId, Promise<number>>();
+  private readonly ids = new Map<string, Promise<number>>();
 
   constructor(
     private readonly registry: SchemaRegistry,
@@ -31,20 +31,24 @@ export class RecordEncoder {
     return topicName(id, this.prefix);
   }
 
-  private schemaId(id: TopicId): Promise<number> {
-    let schemaId = this.ids.get(id);
+  private schemaId(topic: string): Promise<number> {
+    let schemaId = this.ids.get(topic);
     if (!schemaId) {
-      schemaId = this.registry.getLatestSchemaId(valueSubject(this.topic(id)));
-      schemaId.catch(() => this.ids.delete(id));
-      this.ids.set(id, schemaId);
+      schemaId = this.registry.getLatestSchemaId(valueSubject(topic));
+      schemaId.catch(() => this.ids.delete(topic));
+      this.ids.set(topic, schemaId);
     }
     return schemaId;
   }
 
-  async message<K extends TopicId>(id: K, record: TopicRecords[K], headers?: Message['headers']): Promise<Message> {
+  /**
+   * A record of topic `id` as a message. `to` writes it to another topic (an internal one) under
+   * that topic's own subject, with another key (a repartition by ticker).
+   */
+  async message<K extends TopicId>(id: K, record: TopicRecords[K], headers?: Message['headers'], to?: { topic: string; key: string }): Promise<Message> {
     // Encoding validates the record first (BadRecordError), so the key is then a string.
-    const value = await this.codec.encode(await this.schemaId(id), record);
-    const key = String((record as unknown as Record<string, unknown>)[TOPICS[id].keyField]);
+    const value = await this.codec.encode(await this.schemaId(to?.topic ?? this.topic(id)), record);
+    const key = to?.key ?? String((record as unknown as Record<string, unknown>)[TOPICS[id].keyField]);
     // The record's event time is the message timestamp, so a replay of a time range can find
     // its start offsets by timestamp (backtests) whatever the topic was written.
     return { key, value, headers, timestamp: String(EVENT_TIME[id](record as never)) };

@@ -10,9 +10,10 @@ import { freshDatabase } from '../test/database.ts';
 import { testConnections, testTopics, type TestTopics } from '../test/kafka.ts';
 import { ClassifyConfig } from './classify/config.ts';
 import { loadSentimentModel } from './classify/model/sentiment-model.ts';
-import { startClassifyProcessor } from './classify/processor.ts';
+import { startProcessor } from '../core/runtime/processor-runtime.ts';
+import { classifyComponent } from './classify/component.ts';
 import { SignalsConfig } from './signals/config.ts';
-import { startSignalsProcessor } from './signals/processor.ts';
+import { signalsComponent } from './signals/component.ts';
 
 // End to end through both processors and the sink, with the shipped ONNX model: a news item
 // produced to news.raw ends as a classified row and, with candles present, a signal row.
@@ -50,12 +51,13 @@ it('news.raw → classified row → signal row, with candles present', async () 
   await producer.disconnect();
 
   const model = await loadSentimentModel();
-  const classify = await startClassifyProcessor({ connections: conn, config: ClassifyConfig.parse({ groupId: `${topics.prefix}c`, transactionalId: `${topics.prefix}c`, idleExitMs: 1000 }), prefix: topics.prefix, model, once: true });
+  const deployment = { connections: conn, prefix: topics.prefix, candleInterval: '1m' as const };
+  const classify = await startProcessor(classifyComponent, ClassifyConfig.parse({ idleExitMs: 1000 }), deployment, { once: true, options: { model } });
   expect(await classify.done).toEqual({ classified: 1, dlq: 0 });
   await model.close();
 
   const rules = { buyThreshold: 0.5, allowedLatenessSeconds: 60 };
-  const signals = await startSignalsProcessor({ connections: conn, config: SignalsConfig.parse({ groupId: `${topics.prefix}s`, transactionalId: `${topics.prefix}s`, idleExitMs: 1000, rules }), prefix: topics.prefix, candleInterval: '1m', once: true });
+  const signals = await startProcessor(signalsComponent, SignalsConfig.parse({ idleExitMs: 1000, rules }), deployment, { once: true });
   expect((await signals.done).signals).toBeGreaterThan(0);
 
   const sink = await startSink({ connections: { ...conn, database: { url: db.url } }, config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, idleExitMs: 1500 }), prefix: topics.prefix, candleInterval: '1m', once: true });

@@ -5,7 +5,7 @@ import { checkKafka, createKafka, withKafka } from '../../core/kafka.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { ClassifyConfig } from '../../streams/classify/config.ts';
 import { SignalsConfig } from '../../streams/signals/config.ts';
-import { configSources, connections } from '../context.ts';
+import { configSources, connections } from '../../core/command-config.ts';
 import { collectStatus, type GroupSpec, type StatusReport } from './collect.ts';
 
 function render(r: StatusReport): string {

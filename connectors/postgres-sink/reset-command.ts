@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { configSources, connections } from '../../cli/context.ts';
+import { configSources, connections } from '../../core/command-config.ts';
 import { loadSection } from '../../core/config.ts';
 import { connectClient } from '../../core/db.ts';
 import { ConfigError } from '../../core/errors.ts';

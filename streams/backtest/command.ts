@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { configSources, connections } from '../../cli/context.ts';
+import { configSources, connections } from '../../core/command-config.ts';
 import { loadSection } from '../../core/config.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { runBacktest } from './backtest.ts';
-import { topicSettings } from '../../cli/context.ts';
+import { topicSettings } from '../../core/command-config.ts';
 import { BacktestSettings } from './config.ts';
 
 function time(value: string, flag: string): number {

@@ -1,13 +1,10 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { configSources, connections } from '../../cli/context.ts';
-import { runServingMetrics } from '../../cli/lifecycle.ts';
+import { configSources } from '../../core/command-config.ts';
 import { loadSection } from '../../core/config.ts';
-import { TopicsConfig } from '../../schemas/catalog.ts';
 import { analyze } from './analyze.ts';
 import { ClassifyConfig } from './config.ts';
 import { loadSentimentModel } from './model/sentiment-model.ts';
-import { startClassifyProcessor } from './processor.ts';
 import { TickerExtractor } from './tickers/extract-tickers.ts';
 import { loadSymbolDirectory } from './tickers/symbol-directory.ts';
 
@@ -42,24 +39,5 @@ export function registerClassifyCommand(program: Command): void {
       }
       if (pending.length) await flush();
       await model.close();
-    });
-}
-
-/** `ops-pipeline run classify`: the processor. */
-export function registerClassifyRunCommand(run: Command): void {
-  run
-    .command('classify')
-    .description('news.raw → news.classified: sentiment (ONNX model), tickers, event type, urgency; in Kafka transactions')
-    .option('--once', 'process what is there, then exit')
-    .option('--model <dir>', 'model folder (config classify.modelDir)')
-    .addHelpText('after', '\nConfig section `classify`: groupId, transactionalId, modelDir, batchSize, modelThreads, symbols, idleExitMs, maxBytesPerPartition, sessionTimeoutMs (see README).')
-    .action(async (opts: { once?: boolean; model?: string }, cmd: Command) => {
-      const sources = configSources(cmd);
-      const config = loadSection('classify', ClassifyConfig, sources);
-      const model = await loadSentimentModel(modelDir(opts.model, config), { threads: config.modelThreads, runSize: config.batchSize });
-      const processor = await startClassifyProcessor({ connections: connections(cmd), config, prefix: loadSection('topics', TopicsConfig, sources).prefix, model, once: opts.once });
-      const s = await runServingMetrics(processor);
-      await model.close();
-      process.stdout.write(`classify: ${s.classified} items classified with ${model.version}, ${s.dlq} to DLQ\n`);
     });
 }

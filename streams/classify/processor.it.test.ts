@@ -6,8 +6,9 @@ import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { NewsClassified, NewsRaw } from '../../schemas/records.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+import { startProcessor } from '../../core/runtime/processor-runtime.ts';
+import { classifyComponent } from './component.ts';
 import { ClassifyConfig } from './config.ts';
-import { startClassifyProcessor } from './processor.ts';
 import type { SentimentModel } from './sentiment.ts';
 
 // The processor's Kafka side against the real broker and registry: every raw item becomes
@@ -45,13 +46,7 @@ async function classifiedRecords(): Promise<NewsClassified[]> {
 }
 
 async function runOnce() {
-  const p = await startClassifyProcessor({
-    connections: conn,
-    config: ClassifyConfig.parse({ groupId: `${topics.prefix}classify`, transactionalId: `${topics.prefix}classify`, batchSize: 16, idleExitMs: 1500 }),
-    prefix: topics.prefix,
-    model: tableModel,
-    once: true,
-  });
+  const p = await startProcessor(classifyComponent, ClassifyConfig.parse({ batchSize: 16, idleExitMs: 1500 }), { connections: conn, prefix: topics.prefix, candleInterval: '5m' }, { once: true, options: { model: tableModel } });
   return p.done;
 }
 

@@ -10,8 +10,9 @@ import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, Signal } from '../../schemas/records.ts';
 import { freshDatabase } from '../../test/database.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+import { startProcessor } from '../../core/runtime/processor-runtime.ts';
+import { executorComponent } from './component.ts';
 import { ExecutorConfig } from './config.ts';
-import { startExecutor } from './processor.ts';
 
 // The paper executor against the real services: a signal with a next bar is EXECUTED at its
 // open, one without a bar within the TTL is CANCELLED, the sink turns the updates into rows,
@@ -28,7 +29,8 @@ const signal = (id: string, ticker: string): Signal => ({ signal_id: id.padEnd(6
 const bar = (ticker: string, minute: number, open: number): Candle => ({ ticker, ts: T0 + minute * MIN, interval: '1m', open, high: open, low: open, close: open, adjclose: null, volume: 1, source: 't' });
 
 async function run() {
-  const e = await startExecutor({ connections: conn, config: ExecutorConfig.parse({ groupId: `${topics.prefix}exec`, transactionalId: `${topics.prefix}exec`, positionSize: 1000, ttlMinutes: 10, allowedLatenessMinutes: 5, idleExitMs: 1000 }), prefix: topics.prefix, candleInterval: '1m', once: true });
+  const config = ExecutorConfig.parse({ positionSize: 1000, ttlMinutes: 10, allowedLatenessMinutes: 5, idleExitMs: 1000 });
+  const e = await startProcessor(executorComponent, config, { connections: conn, prefix: topics.prefix, candleInterval: '1m' }, { once: true });
   return e.done;
 }
 
@@ -48,8 +50,8 @@ afterAll(async () => {
 });
 
 it('fills or cancels each PENDING signal once, and the sink lands the outcome', async () => {
-  expect(await run()).toEqual({ executed: 1, cancelled: 1, open: 0 });
-  expect(await run()).toEqual({ executed: 0, cancelled: 0, open: 0 });
+  expect(await run()).toEqual({ executed: 1, cancelled: 1, dlq: 0 });
+  expect(await run()).toEqual({ executed: 0, cancelled: 0, dlq: 0 });
 
   const all: Signal[] = [];
   await readToEnd(topics.kafka, topicName('signals', topics.prefix), async (m) => void all.push(await codec.decode<Signal>(m.value)));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { groupFields } from '../../core/runtime/processor-fields.ts';
 
 /** Section `signals` of the config file (or a file of its own via `--rules`): the decision rules. */
 export const SignalRules = z
@@ -31,14 +32,7 @@ export type SignalRules = z.infer<typeof SignalRules>;
 /** Section `signals` of the config file: the processor's settings and its rules. */
 export const SignalsConfig = z
   .object({
-    /** Consumer group over news.classified and market.candles. */
-    groupId: z.string().min(1).default('ops-pipeline-signals'),
-    /** Transactional id: one processor instance at a time (a second one fences the first). */
-    transactionalId: z.string().min(1).default('ops-pipeline-signals'),
-    /** --once: stop after this long without new input once every partition is caught up. */
-    idleExitMs: z.number().int().min(100).default(3000),
-    /** How long a dead instance holds its partitions before the group gives them to another. */
-    sessionTimeoutMs: z.number().int().min(6000).default(30_000),
+    ...groupFields('signals', { maxBytesPerPartition: 1_048_576 }),
     rules: SignalRules.default(SignalRules.parse({})),
   })
   .strict();

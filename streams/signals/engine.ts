@@ -17,6 +17,16 @@ import { Watermark } from './watermark.ts';
 
 export const RULE = 'sentiment_momentum';
 
+const TICKER_KEY = 'ticker:';
+const WATERMARK_KEY = 'watermark';
+
+interface TickerSnapshot {
+  news: NewsInput[];
+  bars: CandleInput[];
+  history: CandleInput[];
+  lastAction: Array<['BUY' | 'SELL', number]>;
+}
+
 export interface EngineStats {
   accepted: number;
   late: number;
@@ -43,14 +53,15 @@ function round(x: number, digits = 6): number {
   return Math.round(x * f) / f;
 }
 
-/** Forgets the ticker's news with event times up to `t` (a duplicate of one is late by then). */
-function forgetNewsUpTo(s: TickerState, t: number): void {
-  if (!s.news.some((n) => n.eventTime <= t)) return;
+/** Forgets the ticker's news with event times up to `t` (a duplicate of one is late by then); whether any was. */
+function forgetNewsUpTo(s: TickerState, t: number): boolean {
+  if (!s.news.some((n) => n.eventTime <= t)) return false;
   s.news = s.news.filter((n) => {
     if (n.eventTime > t) return true;
     s.newsById.delete(n.eventUid);
     return false;
   });
+  return true;
 }
 
 /** A total order of two classifications of one item: the later classified_at, then model version, label, score. */
@@ -70,6 +81,9 @@ export class SignalEngine {
   private readonly tickers = new Map<string, TickerState>();
   /** Earliest end among undecided bars: no work until the watermark reaches it. */
   private nextDue = Number.POSITIVE_INFINITY;
+  /** Tickers whose state changed since `takeDirty`, and whether the watermark moved. */
+  private readonly dirty = new Set<string>();
+  private watermarkMoved = false;
   readonly stats: EngineStats = { accepted: 0, late: 0, duplicateNews: 0, revisedBars: 0, decidedBars: 0, signals: 0 };
 
   constructor(private readonly rules: SignalRules) {
@@ -87,6 +101,41 @@ export class SignalEngine {
 
   get watermarkValue(): number {
     return this.watermark.value;
+  }
+
+  // ---- the engine's state as a task's changelog keeps it: one entry per ticker, and the watermark ----
+
+  /** Keys of the state that changed since the last call. */
+  takeDirty(): string[] {
+    const keys = [...this.dirty].map((t) => `${TICKER_KEY}${t}`);
+    if (this.watermarkMoved) keys.push(WATERMARK_KEY);
+    this.dirty.clear();
+    this.watermarkMoved = false;
+    return keys;
+  }
+
+  /** A key's state (null: nothing left to keep). */
+  snapshot(key: string): unknown {
+    if (key === WATERMARK_KEY) return Number.isFinite(this.watermark.value) ? this.watermark.value : null;
+    const s = this.tickers.get(key.slice(TICKER_KEY.length));
+    if (!s || (!s.news.length && !s.bars.length && !s.history.length && !s.lastAction.size)) return null;
+    return { news: s.news, bars: s.bars, history: s.history, lastAction: [...s.lastAction] } satisfies TickerSnapshot;
+  }
+
+  restore(entries: ReadonlyMap<string, unknown>): void {
+    for (const [key, value] of entries) {
+      if (key === WATERMARK_KEY) this.watermark.restore(value as number);
+      else if (key.startsWith(TICKER_KEY)) {
+        const v = value as TickerSnapshot;
+        const s = this.state(key.slice(TICKER_KEY.length));
+        s.news = v.news;
+        s.newsById = new Map(v.news.map((n) => [n.eventUid, n]));
+        s.bars = v.bars;
+        s.history = v.history;
+        s.lastAction = new Map(v.lastAction);
+        for (const b of s.bars) this.nextDue = Math.min(this.nextDue, b.ts + b.intervalMs);
+      }
+    }
   }
 
   /**
@@ -113,10 +162,12 @@ export class SignalEngine {
           if (classifiedLater(input, known)) {
             s.news[s.news.indexOf(known)] = input;
             s.newsById.set(input.eventUid, input);
+            this.dirty.add(ticker);
           }
         } else {
           s.news.push(input);
           s.newsById.set(input.eventUid, input);
+          this.dirty.add(ticker);
         }
       }
     } else {
@@ -127,9 +178,12 @@ export class SignalEngine {
         bars[same] = input;
         this.stats.revisedBars++;
       } else bars.push(input);
+      this.dirty.add(input.ticker);
       this.nextDue = Math.min(this.nextDue, input.ts + input.intervalMs);
     }
+    const before = this.watermark.value;
     const wm = this.watermark.observe(input.kind, t);
+    if (wm !== before) this.watermarkMoved = true;
     return { signals: this.decideUpTo(wm), late: false };
   }
 
@@ -154,6 +208,7 @@ export class SignalEngine {
           if (end < nextDue) nextDue = end;
         }
       }
+      if (open.length !== s.bars.length) this.dirty.add(ticker);
       s.bars = open;
     }
     this.nextDue = nextDue;
@@ -168,7 +223,7 @@ export class SignalEngine {
     // watermark jumped, i.e. on arrival order.
     if (Number.isFinite(wm)) {
       const horizonMs = this.rules.halfLifeMinutes * 60_000 * this.rules.horizonHalfLives;
-      for (const s of this.tickers.values()) forgetNewsUpTo(s, wm - horizonMs);
+      for (const [ticker, s] of this.tickers) if (forgetNewsUpTo(s, wm - horizonMs)) this.dirty.add(ticker);
     }
     return out;
   }

@@ -8,7 +8,8 @@ import type { Candle, NewsClassified, Signal } from '../../schemas/records.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 import { SignalsConfig, SignalRules } from './config.ts';
 import { SignalEngine } from './engine.ts';
-import { startSignalsProcessor } from './processor.ts';
+import { startProcessor } from '../../core/runtime/processor-runtime.ts';
+import { signalsComponent } from './component.ts';
 import { candleInput, newsInput } from './to-input.ts';
 
 // The processor against the real broker and registry: what it produces equals the engine
@@ -79,7 +80,7 @@ async function write(topics: TestTopics, data: ReturnType<typeof inputs>, order:
 }
 
 async function runOnce(topics: TestTopics) {
-  const p = await startSignalsProcessor({ connections: conn, config: SignalsConfig.parse({ groupId: `${topics.prefix}signals`, transactionalId: `${topics.prefix}signals`, idleExitMs: 1500, rules }), prefix: topics.prefix, candleInterval: '1m', once: true });
+  const p = await startProcessor(signalsComponent, SignalsConfig.parse({ idleExitMs: 1500, rules }), { connections: conn, prefix: topics.prefix, candleInterval: '1m' }, { once: true });
   return p.done;
 }
 
@@ -112,10 +113,10 @@ describe('signals processor', () => {
     expect(JSON.stringify(await produced(a))).toBe(JSON.stringify(expected));
   });
 
-  it('after a restart, rebuilds its state from the committed inputs and produces nothing twice', async () => {
+  it('after a restart, restores its state from the changelog and produces nothing twice', async () => {
     const before = await produced(a);
     const summary = await runOnce(a);
-    expect(summary.rebuilt).toBe(data.news.length + data.candles.length);
+    expect(summary.inputs).toBe(0);
     expect(summary.signals).toBe(0);
     expect(await produced(a)).toEqual(before);
   });

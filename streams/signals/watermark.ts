@@ -22,6 +22,11 @@ export class Watermark {
     return this.current;
   }
 
+  /** A watermark restored from a task's state. */
+  restore(value: number): void {
+    this.current = value;
+  }
+
   /** End of input (a replay's end): everything seen is final. */
   close(): number {
     this.current = Number.POSITIVE_INFINITY;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { checkTopLevelKeys, loadConnections, loadSection, type ConfigSources, type ConnectionsConfig } from '../core/config.ts';
+import { loadConnections, loadSection, type ConfigSources, type ConnectionsConfig } from './config.ts';
 import { TopicsConfig } from '../schemas/catalog.ts';
+import type { Deployment } from './runtime/component.ts';
 
 /** The global flags every subcommand inherits, turned into config sources. */
 export function configSources(cmd: Command): ConfigSources {
@@ -26,7 +27,10 @@ export function topicSettings(t: TopicsConfig): { prefix: string; candleInterval
 }
 
 export function connections(cmd: Command): ConnectionsConfig {
-  const sources = configSources(cmd);
-  checkTopLevelKeys(sources);
-  return loadConnections(sources);
+  return loadConnections(configSources(cmd));
+}
+
+/** What every component runs in, from the global flags, the env and the config file. */
+export function deployment(cmd: Command): Deployment {
+  return { connections: connections(cmd), ...topicSettings(topicsConfig(cmd)) };
 }

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
-import { ConfigError } from '../core/errors.ts';
-import { logger } from '../core/log.ts';
-import { serveMetrics } from '../core/metrics.ts';
+import { ConfigError } from './errors.ts';
+import { logger } from './log.ts';
+import { serveMetrics } from './metrics.ts';
 
 /** A running component: `done` settles when it stops by itself; `stop` asks it to. */
 export interface Running<T> {

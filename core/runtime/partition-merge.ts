@@ -54,6 +54,11 @@ export class PartitionMerge<T> {
     }
   }
 
+  /** The offset of the source's first record still waiting, if any. */
+  headOffset(source: string): bigint | undefined {
+    return this.queues.get(source)?.[0]?.offset;
+  }
+
   hasBuffered(source: string): boolean {
     return this.queued(source) > 0;
   }

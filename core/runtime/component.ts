@@ -1,0 +1,133 @@
+import type { z } from 'zod';
+import type { ConnectionsConfig } from '../config.ts';
+import type { BadRecordError } from '../errors.ts';
+import type { TopicId } from '../../schemas/catalog.ts';
+import type { Interval } from '../../schemas/intervals.ts';
+import type { InputRecord } from './input-record.ts';
+import type { GroupSettings } from './processor-fields.ts';
+import type { TaskId } from './task-id.ts';
+
+// What a component declares; everything else — sessions, retries, transactions, offsets,
+// state restore, rebalances, `--once`, stopping, metrics — is the runtime's (Kafka Streams'
+// split: a component writes the Processor, the runtime is the StreamThread).
+
+/** The deployment every component runs in: connections and the topics section. */
+export interface Deployment {
+  connections: ConnectionsConfig;
+  /** Prepended to every topic, consumer group and transactional id. */
+  prefix: string;
+  /** The one bar interval of market.candles (topics.candleInterval). */
+  candleInterval: Interval;
+}
+
+export interface RunOptions {
+  /** Process what is there, then stop. */
+  once?: boolean;
+}
+
+/** A running component: `done` settles with its summary when it stops; `stop` asks it to. */
+export interface Running<S> {
+  done: Promise<S>;
+  stop(): Promise<void>;
+}
+
+/** A flag of `run <component>` beyond `--once`, turned into config overrides or options. */
+export interface ComponentOption {
+  flags: string;
+  description: string;
+  parse?: (value: string, previous: unknown) => unknown;
+}
+
+interface ComponentBase<C> {
+  name: string;
+  description: string;
+  /** The config section it reads (`rss`, `classify`, …), validated by `config`. */
+  section: string;
+  config: z.ZodType<C>;
+  options?: readonly ComponentOption[];
+  /** Turns the command line's options into the section's overrides (merged over file and env). */
+  overrides?: (options: Record<string, unknown>) => Record<string, unknown>;
+}
+
+// ---- processors: consume-transform-produce in Kafka transactions, one task per partition ----
+
+/** An internal topic of a processor: named `<group id>-<name>`, created by the runtime. */
+export interface RepartitionTopic {
+  kind: 'repartition';
+  /** Its values are records of this catalog topic's schema, keyed by the repartitioning key. */
+  schema: TopicId;
+  /** As many partitions as this topic: co-partitioned with it. */
+  partitionsLike: TopicId;
+}
+
+/** What a task's processor writes to: outputs and, for a record it cannot use, the DLQ. */
+export interface TaskOutput {
+  send(output: string, record: unknown, o?: { key?: string }): void;
+  reject(record: InputRecord, error: BadRecordError): void;
+  /** Long work on one batch (a model over thousands of headlines) stays in the group by calling this. */
+  keepAlive(): Promise<void>;
+}
+
+/** One task's processing: its state lives in it, and in the task's changelog. */
+export interface TaskProcessor<T = unknown> {
+  /** The task's state as its changelog holds it, before the first item. */
+  restore?(entries: ReadonlyMap<string, unknown>): void;
+  process(items: T[], out: TaskOutput): void | Promise<void>;
+  /** Keys whose state changed since the last call: their snapshots go to the changelog. */
+  takeDirty?(): Iterable<string>;
+  /** The key's state for the changelog; null deletes it. */
+  snapshot?(key: string): unknown;
+}
+
+export interface Stage<T = unknown> {
+  name: string;
+  /** Catalog topic ids or internal topic names; several are co-partitioned (a join). */
+  inputs: readonly string[];
+  outputs: readonly string[];
+  /** The state of each task is kept in a compacted changelog topic (`<group id>-<stage>-changelog`). */
+  stateful?: boolean;
+  /** With several inputs: release items in event-time order across them, as a join needs. */
+  eventTime?: (item: T) => number;
+  /** A decoded record to the processor's item; a BadRecordError sends it to the DLQ. */
+  prepare?: (record: InputRecord) => T;
+  task(id: TaskId): TaskProcessor<T>;
+  /** Set by `repartition()`: the runtime writes the progress markers its readers wait on. */
+  repartitionTo?: string;
+}
+
+/** A stage of whatever item type: the stages of one processor carry different items. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStage = Stage<any>;
+
+/** What a processor opens once per process (a model, say) and its stages over it. */
+export interface ProcessorInstance<S> {
+  stages: readonly AnyStage[];
+  summary(): S;
+  close?(): Promise<void>;
+}
+
+/** What the runtime counts for every processor, beside the processor's own summary. */
+export interface RuntimeCounts {
+  /** Records sent to a DLQ (committed). */
+  dlq: number;
+}
+
+export interface ProcessorDefinition<C extends GroupSettings = GroupSettings, S = unknown> extends ComponentBase<C> {
+  kind: 'processor';
+  internalTopics?: Readonly<Record<string, RepartitionTopic>>;
+  open(config: C, deployment: Deployment, options: Record<string, unknown>): Promise<ProcessorInstance<S>>;
+  /** The summary line `run` prints at the end. */
+  describe(summary: S & RuntimeCounts): string;
+}
+
+// ---- sources and the sink: the edges, whose lifecycle the runtime also owns ----
+
+/** A component that starts itself (a source's poll loop, the sink's consumer group). */
+export interface EdgeDefinition<C = unknown, S = unknown> extends ComponentBase<C> {
+  kind: 'source' | 'sink';
+  start(config: C, deployment: Deployment, o: RunOptions & { options?: Record<string, unknown> }): Promise<Running<S>>;
+  describe(summary: S): string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ComponentDefinition = ProcessorDefinition<any, any> | EdgeDefinition<any, any>;

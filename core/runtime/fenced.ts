@@ -1,0 +1,33 @@
+import { OpsPipelineError } from '../errors.ts';
+
+/**
+ * A task's producer was fenced: another instance took the task and initialised a producer under
+ * its transactional id (or the coordinator timed our transaction out). What this instance holds
+ * of the task is stale; it must not write for it again without starting it over.
+ */
+export class TaskFencedError extends OpsPipelineError {
+  readonly exitCode = 1;
+  // Another start of the task (by whoever owns it then) can go on where it stands.
+  override readonly retriable = true;
+  constructor(
+    readonly task: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`task ${task} was fenced: another instance took it, or its transaction timed out`, options);
+  }
+}
+
+// INVALID_PRODUCER_EPOCH (47) before Kafka 2.7's PRODUCER_FENCED (90), which kafkajs does not name.
+const FENCED_CODES = new Set([47, 90]);
+const FENCED_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
+
+/** Whether a producer or transaction error means this producer was fenced. */
+export function isFenced(err: unknown): boolean {
+  let e = err as { type?: string; code?: number; originalError?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; depth < 6 && e && typeof e === 'object'; depth++) {
+    if (e instanceof TaskFencedError) return true;
+    if ((e.type && FENCED_TYPES.has(e.type)) || (typeof e.code === 'number' && FENCED_CODES.has(e.code))) return true;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return false;
+}

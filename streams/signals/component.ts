@@ -1,0 +1,105 @@
+import { counter, gauge, histogram } from '../../core/metrics.ts';
+import type { ProcessorDefinition, TaskProcessor } from '../../core/runtime/component.ts';
+import type { InputRecord } from '../../core/runtime/input-record.ts';
+import { repartition } from '../../core/runtime/repartition.ts';
+import type { Candle, NewsClassified } from '../../schemas/records.ts';
+import { SignalsConfig, type SignalRules } from './config.ts';
+import { SignalEngine } from './engine.ts';
+import { eventTimeOf, type EngineInput } from './inputs.ts';
+import { candleInput, newsInput } from './to-input.ts';
+
+// signals: news.classified + market.candles → signals, in two stages. `by-ticker` repartitions
+// the news by ticker (an item naming three tickers becomes three records) into an internal topic
+// with as many partitions as market.candles; `engine` then joins partition p of both in event
+// time, one deterministic engine (and one watermark) per task, its state in the task's
+// changelog. Which instance runs a task, and when tasks move, changes no signal.
+
+const inputsIn = counter('signals_inputs_total', 'Inputs the signals engine took', ['kind']);
+const lateInputs = counter('signals_late_inputs_total', 'Inputs refused as later than the allowed lateness');
+const signalsOut = counter('signals_produced_total', 'Signals produced', ['action']);
+const watermarkGauge = gauge('signals_watermark_seconds', 'Event-time watermark of a signals task (epoch seconds)', ['task']);
+const e2eLatency = histogram('signals_end_to_end_seconds', 'Signal event time to produced, seconds', [], [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 86400]);
+
+export interface SignalsSummary {
+  inputs: number;
+  late: number;
+  signals: number;
+}
+
+class EngineTask implements TaskProcessor<EngineInput> {
+  private readonly engine: SignalEngine;
+
+  constructor(
+    rules: SignalRules,
+    private readonly task: string,
+    private readonly summary: SignalsSummary,
+  ) {
+    this.engine = new SignalEngine(rules);
+  }
+
+  restore(entries: ReadonlyMap<string, unknown>): void {
+    this.engine.restore(entries);
+  }
+
+  process(inputs: EngineInput[], out: Parameters<TaskProcessor['process']>[1]): void {
+    const now = Date.now();
+    for (const input of inputs) {
+      const { signals, late } = this.engine.push(input);
+      inputsIn.inc({ kind: input.kind });
+      this.summary.inputs++;
+      if (late) {
+        this.summary.late++;
+        lateInputs.inc();
+      }
+      for (const s of signals) {
+        out.send('signals', s);
+        signalsOut.inc({ action: s.action });
+        e2eLatency.observe(Math.max(0, (now - s.ts) / 1000));
+        this.summary.signals++;
+      }
+    }
+    if (Number.isFinite(this.engine.watermarkValue)) watermarkGauge.set({ task: this.task }, this.engine.watermarkValue / 1000);
+  }
+
+  takeDirty(): string[] {
+    return this.engine.takeDirty();
+  }
+
+  snapshot(key: string): unknown {
+    return this.engine.snapshot(key);
+  }
+}
+
+export const signalsComponent: ProcessorDefinition<SignalsConfig, SignalsSummary> = {
+  kind: 'processor',
+  name: 'signals',
+  description: 'news.classified + market.candles into signals, in event time',
+  section: 'signals',
+  config: SignalsConfig,
+  internalTopics: { 'news-by-ticker': { kind: 'repartition', schema: 'newsClassified', partitionsLike: 'marketCandles' } },
+  async open(config, deployment) {
+    const summary: SignalsSummary = { inputs: 0, late: 0, signals: 0 };
+    return {
+      stages: [
+        {
+          // A classified item the engine cannot use goes to news.classified.dlq here, once, with its offset.
+          ...repartition<NewsClassified>({ name: 'by-ticker', from: 'newsClassified', to: 'news-by-ticker', keysOf: (n) => n.tickers }),
+          prepare: (r: InputRecord) => (newsInput(r.value as NewsClassified), r),
+        },
+        {
+          name: 'engine',
+          inputs: ['news-by-ticker', 'marketCandles'],
+          outputs: ['signals'],
+          stateful: true,
+          // A repartitioned item counts for the ticker it was keyed by: this task's.
+          prepare: (r: InputRecord): EngineInput =>
+            r.input === 'marketCandles' ? candleInput(r.value as Candle, deployment.candleInterval) : { ...newsInput(r.value as NewsClassified), tickers: [r.key!.toString('utf8')] },
+          eventTime: eventTimeOf,
+          task: (id) => new EngineTask(config.rules, `engine_${id.partition}`, summary),
+        },
+      ],
+      summary: () => ({ ...summary }),
+    };
+  },
+  describe: (s) => `signals: ${s.inputs} inputs, ${s.late} late, ${s.signals} signals produced, ${s.dlq} to DLQ`,
+};
