@@ -11,6 +11,7 @@ import type { NewsClassified, Signal } from '../schemas/records.ts';
 import { committedOffsets, runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
 import { actualTables, faultInputs, produceInEventTime, produceInputs, type FaultInputs } from '../test/chaos/fault-inputs.ts';
 import { freshDatabase } from '../test/database.ts';
+import { groupOf } from '../test/kafka.ts';
 import { ownBroker, waitForOutage, type OwnBroker } from '../test/chaos/own-broker.ts';
 import { MODELS_DIR } from './classify/model/sentiment-model.ts';
 
@@ -46,11 +47,11 @@ const running: ComponentProcess[] = [];
 async function newRun(label: string) {
   const run = { sig: await broker.newPrefix(`${label}-sig`), cls: await broker.newPrefix(`${label}-cls`), db: await freshDatabase({ migrate: true }) };
   dbs.push(run.db);
-  const ids = (name: string, prefix: string) => ({ groupId: `${prefix}${name}`, transactionalId: `${prefix}${name}`, idleExitMs: 2000 });
+  const ids = (_name: string, _prefix: string) => ({ idleExitMs: 2000 });
   // A revised bar's volume (7) is far below the lookback's mean: with minVolumeRatio, whether the
   // engine decides on the revision or on the first record changes the signals.
   const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100, minVolumeRatio: 0.5 };
-  const sigConfig = writeConfig({ kafka: { brokers: [broker.address] }, topics: { prefix: run.sig, candleInterval: '1m' }, database: { url: run.db.url }, signals: { ...ids('signals', run.sig), rules }, sink: { groupId: `${run.sig}sink`, idleExitMs: 2000 } });
+  const sigConfig = writeConfig({ kafka: { brokers: [broker.address] }, topics: { prefix: run.sig, candleInterval: '1m' }, database: { url: run.db.url }, signals: { ...ids('signals', run.sig), rules }, sink: { idleExitMs: 2000 } });
   const clsConfig = writeConfig({ kafka: { brokers: [broker.address] }, topics: { prefix: run.cls, candleInterval: '1m' }, classify: { ...ids('classify', run.cls), batchSize: 16, maxBytesPerPartition: 8192 } });
   return {
     ...run,
@@ -116,8 +117,8 @@ describe('broker restarted under load', () => {
     };
     running.push(...Object.values(procs));
     const live = Object.values(procs);
-    await waitFor('signals to take the first half', async () => (await committedOffsets(broker.admin, `${chaos.sig}signals`, inputTotal(chaos.sig, ['newsClassified', 'marketCandles']))) >= signalsInputCount(0), live);
-    await waitFor('classify to start', async () => (await committedOffsets(broker.admin, `${chaos.cls}classify`, inputTotal(chaos.cls, ['newsRaw']))) > 0, live);
+    await waitFor('signals to take the first half', async () => (await committedOffsets(broker.admin, groupOf(chaos.sig, 'signals'), inputTotal(chaos.sig, ['newsClassified', 'marketCandles']))) >= signalsInputCount(0), live);
+    await waitFor('classify to start', async () => (await committedOffsets(broker.admin, groupOf(chaos.cls, 'classify'), inputTotal(chaos.cls, ['newsRaw']))) > 0, live);
 
     step('broker stopped');
     await broker.stop();
@@ -128,8 +129,8 @@ describe('broker restarted under load', () => {
     step('second half');
     await chaos.produce(1);
     const total = signalsInputCount(0) + signalsInputCount(1);
-    await waitFor('signals to take everything', async () => (await committedOffsets(broker.admin, `${chaos.sig}signals`, inputTotal(chaos.sig, ['newsClassified', 'marketCandles']))) >= total, live);
-    await waitFor('classify to take everything', async () => (await committedOffsets(broker.admin, `${chaos.cls}classify`, inputTotal(chaos.cls, ['newsRaw']))) >= newsRaw.length, live);
+    await waitFor('signals to take everything', async () => (await committedOffsets(broker.admin, groupOf(chaos.sig, 'signals'), inputTotal(chaos.sig, ['newsClassified', 'marketCandles']))) >= total, live);
+    await waitFor('classify to take everything', async () => (await committedOffsets(broker.admin, groupOf(chaos.cls, 'classify'), inputTotal(chaos.cls, ['newsRaw']))) >= newsRaw.length, live);
     step('waiting for the sink');
     onTestFailed(async () => {
       const t = await actualTables(chaos.db.url);

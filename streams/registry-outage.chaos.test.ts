@@ -14,7 +14,7 @@ import type { Signal } from '../schemas/records.ts';
 import { committedOffsets, runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
 import { allRowsWritten, expectExactTables, faultInputs, produceInEventTime, type FaultInputs } from '../test/chaos/fault-inputs.ts';
 import { freshDatabase } from '../test/database.ts';
-import { deletePrefixed, testConnections, uniquePrefix } from '../test/kafka.ts';
+import { deletePrefixed, testConnections, uniquePrefix, groupOf } from '../test/kafka.ts';
 import { registerNextVersion } from '../test/schema-versions.ts';
 import { createKafka } from '../core/kafka.ts';
 
@@ -74,8 +74,9 @@ async function newPrefix(label: string): Promise<string> {
 // A revised bar's volume (7) is far below the lookback's mean: with minVolumeRatio, whether the
 // engine decides on the revision or on the first record changes the signals.
 const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100, minVolumeRatio: 0.5 };
-function signalsArgs(prefix: string, group = `${prefix}signals`): string[] {
-  return ['--config', writeConfig({ topics: { prefix, candleInterval: '1m' }, signals: { groupId: group, transactionalId: group, idleExitMs: 2000, rules } }), 'run', 'signals'];
+/** `groupId` (the topic prefix goes in front): a group of its own, to not share the service's work. */
+function signalsArgs(prefix: string, groupId?: string): string[] {
+  return ['--config', writeConfig({ topics: { prefix, candleInterval: '1m' }, signals: { idleExitMs: 2000, rules, ...(groupId ? { groupId } : {}) } }), 'run', 'signals'];
 }
 
 async function signalsOf(prefix: string): Promise<string[]> {
@@ -123,13 +124,13 @@ describe('schema registry unavailable for a while', () => {
     // rebuild has to decode, with a cold schema cache.
     await produceInEventTime(kafka, new RecordEncoder(new Registry(REGISTRY_URL), fresh), half(0));
     await runToEnd([...signalsArgs(fresh), '--once'], env);
-    const sinkConfig = writeConfig({ topics: { prefix: chaos, candleInterval: '1m' }, database: { url: db.url }, sink: { groupId: `${chaos}sink` } });
+    const sinkConfig = writeConfig({ topics: { prefix: chaos, candleInterval: '1m' }, database: { url: db.url }, sink: {} });
     const sink = startComponent(['--config', sinkConfig, 'run', 'sink'], { ...env, METRICS_PORT: String(METRICS.sink) });
     const signals = startComponent(signalsArgs(chaos), { ...env, METRICS_PORT: String(METRICS.signals) });
     running.push(sink, signals);
     const live = [sink, signals];
     const signalsInputs = [topicName('newsClassified', chaos), topicName('marketCandles', chaos)];
-    await waitFor('signals to take the first half', async () => (await committedOffsets(admin, `${chaos}signals`, signalsInputs)) >= count(half(0)), live);
+    await waitFor('signals to take the first half', async () => (await committedOffsets(admin, groupOf(chaos, 'signals'), signalsInputs)) >= count(half(0)), live);
 
     // New schema versions; this test's encoder learns their ids and types, the readers do not.
     await registerNextVersion(REGISTRY_URL, chaos, 'newsClassified', 'outage_note');
@@ -145,7 +146,7 @@ describe('schema registry unavailable for a while', () => {
     const retries = (port: number, component: string) => scrapeMetric(port, `ops_pipeline_service_retries_total{component="${component}",service="registry"}`);
     const unreachable = (port: number, component: string) => scrapeMetric(port, `ops_pipeline_service_unreachable{component="${component}",service="registry"}`);
     // A start while the registry is down: --once gives up with a non-zero exit; a service waits.
-    const once = startComponent([...signalsArgs(fresh, `${fresh}once`), '--once'], env);
+    const once = startComponent([...signalsArgs(fresh, 'once'), '--once'], env);
     const starting = startComponent(signalsArgs(fresh), { ...env, METRICS_PORT: String(METRICS.fresh) });
     running.push(once, starting);
     for (const [port, component] of [[METRICS.signals, 'signals'], [METRICS.sink, 'sink']] as const) {
@@ -159,11 +160,11 @@ describe('schema registry unavailable for a while', () => {
     expect(signals.output()).toMatch(/registry failed; reconnecting after a backoff/);
 
     await bringUp(registry, () => {});
-    await waitFor('signals to take everything', async () => (await committedOffsets(admin, `${chaos}signals`, signalsInputs)) >= count(half(0)) + count(half(1)), live);
+    await waitFor('signals to take everything', async () => (await committedOffsets(admin, groupOf(chaos, 'signals'), signalsInputs)) >= count(half(0)) + count(half(1)), live);
     // Its group committed the first half before: what shows it caught up is its own rebuild,
     // and its metrics served (it has left the start-up wait and stops on SIGTERM).
     await waitFor('the started signals to rebuild its state and run', async () => /engine state rebuilt from the committed inputs/.test(starting.output()) && (await unreachable(METRICS.fresh, 'signals')) === 0, [starting]);
-    expect(await committedOffsets(admin, `${fresh}signals`, [topicName('newsClassified', fresh), topicName('marketCandles', fresh)])).toBe(count(half(0)));
+    expect(await committedOffsets(admin, groupOf(fresh, 'signals'), [topicName('newsClassified', fresh), topicName('marketCandles', fresh)])).toBe(count(half(0)));
     await waitFor('signals to clear the gauge', async () => (await unreachable(METRICS.signals, 'signals')) === 0, [...live, starting]);
     const actual = await signalsOf(chaos);
     const made = actual.map((s) => JSON.parse(s) as Signal);

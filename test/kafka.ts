@@ -15,6 +15,11 @@ export function uniquePrefix(label: string): string {
   return `t-${label}-${randomBytes(4).toString('hex')}.`;
 }
 
+/** A component's consumer group under a topic prefix: the default group id, prefixed as the runtime does. */
+export function groupOf(prefix: string, component: 'classify' | 'signals' | 'executor' | 'sink'): string {
+  return `${prefix}ops-pipeline-${component}`;
+}
+
 /** Deletes (soft, then permanently) every registry subject whose topic has this prefix. */
 export async function deleteSubjects(registryUrl: string, prefix: string): Promise<void> {
   const registry = new Registry(registryUrl);

@@ -1,4 +1,5 @@
-import type { Admin, Kafka } from 'kafkajs';
+import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
+import { assignedTasks } from '../../core/runtime/task-assigner.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { TOPIC_IDS, dlqTopicName, topicName, type TopicId } from '../../schemas/catalog.ts';
 import { groupVerdict, partitionVerdict, type Verdict } from './verdict.ts';
@@ -24,11 +25,23 @@ export interface PartitionStatus {
   verdict: Verdict;
 }
 
+/** One instance in a group: what it runs (tasks of a processor, partitions of the sink). */
+export interface MemberStatus {
+  memberId: string;
+  clientId: string;
+  host: string;
+  /** A processor's tasks (stage_partition); empty for a group without the task assigner. */
+  tasks: string[];
+  /** The topic-partitions it was given, as `topic[p]`. */
+  partitions: string[];
+}
+
 export interface GroupStatus {
   component: string;
   groupId: string;
   state: string;
   members: number;
+  memberships: MemberStatus[];
   lag: string;
   maxLagSeconds: number;
   consumedPerSecond: number;
@@ -53,6 +66,11 @@ export interface StatusReport {
 }
 
 type Offsets = Map<string, { low: bigint; high: bigint }>;
+
+function assignedPartitions(memberAssignment: Buffer): string[] {
+  const a = memberAssignment?.length ? AssignerProtocol.MemberAssignment.decode(memberAssignment) : null;
+  return Object.entries(a?.assignment ?? {}).flatMap(([topic, ps]) => ps.map((p) => `${topic}[${p}]`));
+}
 
 async function topicOffsets(admin: Admin, topics: string[]): Promise<Offsets> {
   const out: Offsets = new Map();
@@ -138,6 +156,7 @@ export async function collectStatus(kafka: Kafka, admin: Admin, groups: GroupSpe
       groupId: g.groupId,
       state: description?.state ?? 'Unknown',
       members: description?.members.length ?? 0,
+      memberships: (description?.members ?? []).map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, tasks: assignedTasks(m.memberAssignment), partitions: assignedPartitions(m.memberAssignment) })),
       lag: String(partitions.reduce((s, p) => s + BigInt(p.lag), 0n)),
       maxLagSeconds: Math.max(0, ...partitions.map((p) => p.lagSeconds)),
       consumedPerSecond: Math.round((Number(consumed) / seconds) * 10) / 10,

@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
-import { SinkConfig } from '../../connectors/postgres-sink/config.ts';
 import { loadSection } from '../../core/config.ts';
 import { checkKafka, createKafka, withKafka } from '../../core/kafka.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
-import { ClassifyConfig } from '../../streams/classify/config.ts';
-import { SignalsConfig } from '../../streams/signals/config.ts';
 import { configSources, connections } from '../../core/command-config.ts';
-import { collectStatus, type GroupSpec, type StatusReport } from './collect.ts';
+import { consumerGroups } from '../components.ts';
+import { collectStatus, type StatusReport } from './collect.ts';
 
 function render(r: StatusReport): string {
   const lines = [`status at ${r.at} (window ${r.windowSeconds}s)`, '', 'group                        component  state    members  lag       lag age  consumed/s  verdict'];
   for (const g of r.groups) {
     lines.push(`${g.groupId.padEnd(28)} ${g.component.padEnd(10)} ${g.state.padEnd(8)} ${String(g.members).padStart(7)}  ${g.lag.padStart(8)}  ${`${g.maxLagSeconds}s`.padStart(7)}  ${String(g.consumedPerSecond).padStart(10)}  ${g.verdict}`);
+    for (const m of g.memberships) lines.push(`  member ${m.clientId}@${m.host}: ${m.tasks.length ? `tasks ${m.tasks.join(' ')}` : `partitions ${m.partitions.join(' ')}`}`);
     for (const p of g.partitions) {
       if (p.lag !== '0' || p.verdict !== 'ok') lines.push(`  ${`${p.topic}[${p.partition}]`.padEnd(30)} committed ${p.committed} end ${p.logEnd} lag ${p.lag} (${p.lagSeconds}s) ${p.verdict}`);
     }
@@ -31,11 +30,7 @@ export function registerStatusCommand(program: Command): void {
       const sources = configSources(cmd);
       const conn = connections(cmd);
       const prefix = loadSection('topics', TopicsConfig, sources).prefix;
-      const groups: GroupSpec[] = [
-        { component: 'classify', groupId: loadSection('classify', ClassifyConfig, sources).groupId, topics: ['newsRaw'] },
-        { component: 'signals', groupId: loadSection('signals', SignalsConfig, sources).groupId, topics: ['newsClassified', 'marketCandles'] },
-        { component: 'sink', groupId: loadSection('sink', SinkConfig, sources).groupId, topics: loadSection('sink', SinkConfig, sources).topics as GroupSpec['topics'] },
-      ];
+      const groups = consumerGroups(sources, prefix);
       await checkKafka(conn.kafka);
       const kafka = createKafka(conn.kafka, 'status');
       const admin = kafka.admin();

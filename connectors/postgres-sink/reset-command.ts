@@ -30,8 +30,8 @@ export function registerSinkResetCommand(program: Command): void {
       const client = await connectClient(conn.database.url);
       try {
         await withKafka(conn.kafka, () => admin.connect());
-        for (const r of await withKafka(conn.kafka, () => resetSinkTopics(admin, client, config.groupId, topics))) {
-          process.stdout.write(`${r.topic}: ${r.positions} stored partition position(s) forgotten; group ${config.groupId} starts it from the earliest offset\n`);
+        for (const r of await withKafka(conn.kafka, () => resetSinkTopics(admin, client, `${prefix}${config.groupId}`, topics))) {
+          process.stdout.write(`${r.topic}: ${r.positions} stored partition position(s) forgotten; group ${prefix}${config.groupId} starts it from the earliest offset\n`);
         }
       } finally {
         await admin.disconnect().catch(() => {});

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/database.ts';
-import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+import { groupOf, testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 import { startComponent, waitFor, writeConfig, type ComponentProcess } from '../../test/chaos/component-process.ts';
 import { allRowsWritten, countRows, expectExactTables, faultInputs, produceInputs } from '../../test/chaos/fault-inputs.ts';
 
@@ -19,7 +19,7 @@ const running: ComponentProcess[] = [];
 const third = (i: number) => Object.fromEntries(Object.entries(inputs).map(([id, records]) => [id, records.slice((records.length * i) / 3, (records.length * (i + 1)) / 3)]));
 
 async function members(): Promise<number> {
-  const { groups } = await topics.admin.describeGroups([`${topics.prefix}sink`]);
+  const { groups } = await topics.admin.describeGroups([groupOf(topics.prefix, 'sink')]);
   return groups[0]?.state === 'Stable' ? groups[0].members.length : -1;
 }
 
@@ -35,7 +35,7 @@ afterAll(async () => {
 
 describe('sink during consumer-group rebalances', () => {
   it('loses and duplicates nothing when a second instance joins and leaves (SIGTERM, then kill -9)', async () => {
-    const config = writeConfig({ topics: { prefix: topics.prefix, candleInterval: '1m' }, database: { url: db.url }, sink: { groupId: `${topics.prefix}sink`, maxBytesPerPartition: 65536, sessionTimeoutMs: 10_000 } });
+    const config = writeConfig({ topics: { prefix: topics.prefix, candleInterval: '1m' }, database: { url: db.url }, sink: { maxBytesPerPartition: 65536, sessionTimeoutMs: 10_000 } });
     const args = ['--config', config, 'run', 'sink'];
     const candles = new Set(inputs.marketCandles.map((c) => `${c.ticker}@${c.ts}`)).size;
     const progress = () => countRows(db.url, 'lane_telemetry');

@@ -76,7 +76,9 @@ async function produce<K extends TopicId>(id: K, records: Array<TopicRecords[K]>
   await producer.send({ topic: topicName(id, topics.prefix), acks: -1, messages: await encoder.messages(id, records) });
 }
 
-async function sinkOnce(groupId = `${topics.prefix}sink`): Promise<SinkSummary> {
+/** `group`: the sink's consumer group as Kafka names it (the topic prefix and the configured id). */
+async function sinkOnce(group = `${topics.prefix}sink`): Promise<SinkSummary> {
+  const groupId = group.slice(topics.prefix.length);
   const handle = await startSink({
     connections: { ...conn, database: { url: db.url } },
     config: SinkConfig.parse({ groupId, idleExitMs: 2500, maxWaitTimeMs: 100 }),

@@ -64,13 +64,15 @@ function sortedByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
 
 export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
   const { connections, config, prefix } = opts;
+  // The group follows the topic prefix, as every consumer group and transactional id does.
+  const groupId = `${prefix}${config.groupId}`;
   const idByTopic = new Map<string, TopicId>(config.topics.map((id) => [topicName(id as TopicId, prefix), id as TopicId]));
   const kafka = createKafka(connections.kafka, 'sink');
   const codec = new AvroCodec(createRegistry(connections.registry));
   const writers = await WriterPool.open(connections.database.url, config.concurrency);
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const consumer: Consumer = kafka.consumer({
-    groupId: config.groupId,
+    groupId,
     maxBytesPerPartition: config.maxBytesPerPartition,
     maxBytes: config.maxBytesPerPartition * 4,
     maxWaitTimeInMs: config.maxWaitTimeMs,
@@ -93,7 +95,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
   }
   try {
     await admin.connect();
-    await writers.query((client) => refuseRecreatedTopics(client, config.groupId, [...idByTopic.keys()], logEnd));
+    await writers.query((client) => refuseRecreatedTopics(client, groupId, [...idByTopic.keys()], logEnd));
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics: [...idByTopic.keys()], fromBeginning: config.fromBeginning });
@@ -111,7 +113,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
       await admin.connect();
       for (const topic of idByTopic.keys()) {
         const ends = await admin.fetchTopicOffsets(topic);
-        const [committed] = await admin.fetchOffsets({ groupId: config.groupId, topics: [topic] });
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
         for (const p of ends) {
           const end = BigInt(p.high);
           const low = BigInt(p.low);
@@ -194,7 +196,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     // Keys in a stable order: concurrent transactions then take row locks in the same order.
     const rows = sortedByKey(lastPerKey(good, (d) => mapping.key(d.record)), (d) => mapping.key(d.record));
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    const position = { groupId: config.groupId, topic: batch.topic, partition: batch.partition, nextOffset: BigInt(next), logEnd: () => logEnd(batch.topic, batch.partition) };
+    const position = { groupId, topic: batch.topic, partition: batch.partition, nextOffset: BigInt(next), logEnd: () => logEnd(batch.topic, batch.partition) };
     let reported: PoisonRecord[] = [];
     // Poison before the fence was reported by whoever wrote those offsets; the rest goes to
     // the DLQ before the database commit, so a crash in between sends it again, never drops it.
@@ -297,6 +299,6 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
       }
     },
   });
-  log.info({ topics: [...idByTopic.keys()], groupId: config.groupId }, 'sink running');
+  log.info({ topics: [...idByTopic.keys()], groupId }, 'sink running');
   return { done: life.done, stop: () => life.stop() };
 }

@@ -15,6 +15,7 @@ import type { RssConfig } from './config.ts';
 import { FeedError } from './feed-error.ts';
 import { FeedStateStore, nextFeedState } from './feed-state-store.ts';
 import { fetchFeed } from './fetch-feed.ts';
+import { initTransactions } from '../../core/runtime/fenced.ts';
 import { parseFeed } from './parse-feed.ts';
 
 // The RSS source: polls each feed on its own schedule, produces new items to news.raw and
@@ -69,7 +70,7 @@ export async function startRssSource(opts: RssSourceOptions) {
   // The producer first: its InitProducerId fences a previous process and finishes the
   // transaction it left, commit markers included. Read before that, the state could miss that
   // process's last poll (its markers still in flight), and its items would be produced again.
-  let connected: Promise<void> | undefined = producer.connect();
+  let connected: Promise<void> | undefined = initTransactions(producer);
   await connected;
   const store = await FeedStateStore.load(kafka, stateTopic, new AvroCodec(registry)).catch(async (err: unknown) => {
     await producer.disconnect().catch(() => {});
@@ -82,7 +83,7 @@ export async function startRssSource(opts: RssSourceOptions) {
   let producing: Promise<unknown> = Promise.resolve();
   const inTransaction = (records: NewsRaw[], state: FeedState): Promise<void> => {
     const run = producing.then(async () => {
-      await (connected ??= producer.connect());
+      await (connected ??= initTransactions(producer));
       const tx = await producer.transaction();
       try {
         if (records.length) await sendChunked(tx, rawTopic, await encoder.messages('newsRaw', records));

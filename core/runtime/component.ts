@@ -79,7 +79,14 @@ export interface TaskProcessor<T = unknown> {
   snapshot?(key: string): unknown;
 }
 
-export interface Stage<T = unknown> {
+/** What a stage's functions see: the component's config, the deployment, what `open` made. */
+export interface StageContext<C = unknown, R = unknown> {
+  config: C;
+  deployment: Deployment;
+  resources: R;
+}
+
+export interface Stage<T = unknown, C = never, R = never> {
   name: string;
   /** Catalog topic ids or internal topic names; several are co-partitioned (a join). */
   inputs: readonly string[];
@@ -89,19 +96,19 @@ export interface Stage<T = unknown> {
   /** With several inputs: release items in event-time order across them, as a join needs. */
   eventTime?: (item: T) => number;
   /** A decoded record to the processor's item; a BadRecordError sends it to the DLQ. */
-  prepare?: (record: InputRecord) => T;
-  task(id: TaskId): TaskProcessor<T>;
+  prepare?: (record: InputRecord, ctx: StageContext<C, R>) => T;
+  task(id: TaskId, ctx: StageContext<C, R>): TaskProcessor<T>;
   /** Set by `repartition()`: the runtime writes the progress markers its readers wait on. */
   repartitionTo?: string;
 }
 
 /** A stage of whatever item type: the stages of one processor carry different items. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyStage = Stage<any>;
+export type AnyStage = Stage<any, any, any>;
 
-/** What a processor opens once per process (a model, say) and its stages over it. */
-export interface ProcessorInstance<S> {
-  stages: readonly AnyStage[];
+/** What a processor opens once per process (a model, say) for its stages, and its summary. */
+export interface ProcessorInstance<S, R = unknown> {
+  resources: R;
   summary(): S;
   close?(): Promise<void>;
 }
@@ -112,10 +119,12 @@ export interface RuntimeCounts {
   dlq: number;
 }
 
-export interface ProcessorDefinition<C extends GroupSettings = GroupSettings, S = unknown> extends ComponentBase<C> {
+export interface ProcessorDefinition<C extends GroupSettings = GroupSettings, S = unknown, R = unknown> extends ComponentBase<C> {
   kind: 'processor';
   internalTopics?: Readonly<Record<string, RepartitionTopic>>;
-  open(config: C, deployment: Deployment, options: Record<string, unknown>): Promise<ProcessorInstance<S>>;
+  /** Its topology: static, so that status, docs and topics read it without starting anything. */
+  stages: readonly Stage<any, C, R>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  open(config: C, deployment: Deployment, options: Record<string, unknown>): Promise<ProcessorInstance<S, R>>;
   /** The summary line `run` prints at the end. */
   describe(summary: S & RuntimeCounts): string;
 }
@@ -130,4 +139,4 @@ export interface EdgeDefinition<C = unknown, S = unknown> extends ComponentBase<
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ComponentDefinition = ProcessorDefinition<any, any> | EdgeDefinition<any, any>;
+export type ComponentDefinition = ProcessorDefinition<any, any, any> | EdgeDefinition<any, any>;

@@ -1,3 +1,4 @@
+import type { Producer } from 'kafkajs';
 import { OpsPipelineError } from '../errors.ts';
 
 /**
@@ -30,4 +31,17 @@ export function isFenced(err: unknown): boolean {
     e = (e.originalError ?? e.cause) as typeof e;
   }
   return false;
+}
+
+/**
+ * Initialises the producer's transactions: InitProducerId under its transactional id, which fences
+ * any earlier producer of that id and finishes (commits or aborts) the transaction it left.
+ * kafkajs does this at the first transaction, not at connect: a state read before it could
+ * miss a commit still completing, or see a zombie's transaction still open.
+ */
+export async function initTransactions(producer: Producer): Promise<void> {
+  await producer.connect();
+  const tx = await producer.transaction();
+  // Nothing was sent: no EndTxn goes out, the producer is just ready.
+  await tx.abort();
 }

@@ -7,7 +7,7 @@ import { createRegistry } from '../registry.ts';
 import { stoppable, stopWhenIdle } from '../stoppable.ts';
 import { sessionState, supervise, type Session } from '../supervised.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
-import type { Deployment, ProcessorDefinition, Running, RunOptions, RuntimeCounts } from './component.ts';
+import type { Deployment, ProcessorDefinition, Running, RunOptions, RuntimeCounts, StageContext } from './component.ts';
 import { TaskFencedError } from './fenced.ts';
 import type { GroupSettings } from './processor-fields.ts';
 import { Task } from './task.ts';
@@ -26,8 +26,8 @@ const tasksRunning = gauge('tasks_running', 'Tasks this instance runs', ['compon
 
 const TICK_MS = 500;
 
-export async function startProcessor<C extends GroupSettings, S>(
-  def: ProcessorDefinition<C, S>,
+export async function startProcessor<C extends GroupSettings, S, R>(
+  def: ProcessorDefinition<C, S, R>,
   config: C,
   deployment: Deployment,
   o: RunOptions & { options?: Record<string, unknown> } = {},
@@ -39,6 +39,7 @@ export async function startProcessor<C extends GroupSettings, S>(
   const codec = new AvroCodec(registry);
   const encoder = new RecordEncoder(registry, deployment.prefix);
   const instance = await def.open(config, deployment, o.options ?? {});
+  const context = { config, deployment, resources: instance.resources } as StageContext;
   let topology: Topology | undefined;
   const counts: RuntimeCounts = { dlq: 0 };
   let current: { idle(): boolean } | undefined;
@@ -64,7 +65,7 @@ export async function startProcessor<C extends GroupSettings, S>(
     try {
       await admin.connect();
       if (!topology) {
-        const resolved = await Topology.resolve(admin, def as never, instance.stages, groupId, deployment.prefix);
+        const resolved = await Topology.resolve(admin, def as never, groupId, deployment.prefix);
         await resolved.ensureInternalTopics(admin, registry);
         topology = resolved;
       }
@@ -86,7 +87,7 @@ export async function startProcessor<C extends GroupSettings, S>(
       };
 
       const startTask = async (id: TaskId) => {
-        const task = new Task({ kafka, admin, codec, encoder, topology: t, stage: t.stages.find((s) => s.name === id.stage)!, id, groupId, component: def.name, log, counts });
+        const task = new Task({ kafka, admin, codec, encoder, topology: t, stage: t.stages.find((s) => s.name === id.stage)!, context, id, groupId, component: def.name, log, counts });
         tasks.set(task.name, task);
         tasksRunning.set({ component: def.name }, tasks.size);
         const from = await task.start();
@@ -187,7 +188,7 @@ export async function startProcessor<C extends GroupSettings, S>(
       await close();
       throw err;
     }
-    log.info({ groupId, stages: instance.stages.map((s) => s.name) }, `${def.name} running`);
+    log.info({ groupId, stages: def.stages.map((s) => s.name) }, `${def.name} running`);
     return {
       broken,
       healthy,

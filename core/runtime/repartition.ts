@@ -7,7 +7,7 @@ import type { InputRecord } from './input-record.ts';
  * in one partition of `to`, co-partitioned with the other inputs a join reads. The runtime adds
  * the upstream task to every record and writes the progress markers its readers wait on.
  */
-export function repartition<V>(o: { name: string; from: string; to: string; keysOf: (value: V) => readonly string[] }): Stage<InputRecord<V>> {
+export function repartition<V, C = never, R = never>(o: { name: string; from: string; to: string; keysOf: (value: V) => readonly string[] }): Stage<InputRecord<V>, C, R> {
   return {
     name: o.name,
     inputs: [o.from],

@@ -8,8 +8,8 @@ import { sendOffsetsRetrying } from '../transaction-offsets.ts';
 import { recordName } from '../../schemas/catalog.ts';
 import type { RecordEncoder } from '../../schemas/record-encoder.ts';
 import { changelogMessage, restoreChangelog, TASK_META_KEY } from './changelog.ts';
-import type { AnyStage, RuntimeCounts, Stage, TaskOutput, TaskProcessor } from './component.ts';
-import { isFenced, TaskFencedError } from './fenced.ts';
+import type { AnyStage, RuntimeCounts, Stage, StageContext, TaskOutput, TaskProcessor } from './component.ts';
+import { initTransactions, isFenced, TaskFencedError } from './fenced.ts';
 import type { InputRecord } from './input-record.ts';
 import { PartitionMerge } from './partition-merge.ts';
 import { taskMetrics } from './task-metrics.ts';
@@ -65,6 +65,7 @@ export interface TaskDeps {
   encoder: RecordEncoder;
   topology: Topology;
   stage: AnyStage;
+  context: StageContext;
   id: TaskId;
   groupId: string;
   component: string;
@@ -75,7 +76,7 @@ export interface TaskDeps {
 export class Task {
   readonly name: string;
   readonly id: TaskId;
-  private readonly stage: Stage<unknown>;
+  private readonly stage: Stage<unknown, unknown, unknown>;
   private readonly processor: TaskProcessor<unknown>;
   private readonly producer: Producer;
   private readonly inputs: InputState[] = [];
@@ -95,8 +96,8 @@ export class Task {
   constructor(private readonly d: TaskDeps) {
     this.id = d.id;
     this.name = taskName(d.id);
-    this.stage = d.stage as unknown as Stage<unknown>;
-    this.processor = this.stage.task(d.id);
+    this.stage = d.stage as Stage<unknown, unknown, unknown>;
+    this.processor = this.stage.task(d.id, d.context);
     this.producer = d.kafka.producer({ transactionalId: transactionalIdOf(d.groupId, d.id), idempotent: true, maxInFlightRequests: 1 });
     if (this.stage.eventTime) this.merge = new PartitionMerge();
     this.metrics = taskMetrics(d.component, this.name);
@@ -116,7 +117,7 @@ export class Task {
    */
   async start(): Promise<Map<string, bigint>> {
     const started = process.hrtime.bigint();
-    await this.producer.connect();
+    await initTransactions(this.producer);
     const { topology, admin, groupId } = this.d;
     let restored = 0;
     if (this.stage.stateful) {
@@ -232,7 +233,7 @@ export class Task {
     try {
       const value = this.d.codec.decodeIfKnown(m.value, recordName(schema)) ?? (await this.d.codec.decode(m.value, recordName(schema)));
       const record: InputRecord = { input: input.ref, topic: input.topic, partition: this.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value, headers: m.headers, raw: { key: m.key, value: m.value } };
-      const item = this.stage.prepare ? this.stage.prepare(record) : record;
+      const item = this.stage.prepare ? this.stage.prepare(record, this.d.context) : record;
       if (this.merge) this.merge.add({ source, offset, eventTime: this.stage.eventTime!(item), value: item });
       else this.items.push(item);
     } catch (err) {

@@ -2,7 +2,9 @@ import type { Admin } from 'kafkajs';
 import { ConfigError } from '../errors.ts';
 import { TOPICS, topicName, valueSchema, valueSubject, type TopicId } from '../../schemas/catalog.ts';
 import type { Registry } from '../registry.ts';
-import type { AnyStage, ProcessorDefinition, RepartitionTopic } from './component.ts';
+import type { AnyStage, ComponentDefinition, RepartitionTopic } from './component.ts';
+
+type ComponentProcessor = Extract<ComponentDefinition, { kind: 'processor' }>;
 import type { StageTopics } from './task-assigner.ts';
 
 // A processor's stages resolved against the broker: every input and output by its topic name,
@@ -31,16 +33,20 @@ export const REPARTITION_CONFIGS = { 'cleanup.policy': 'delete', 'retention.ms':
 export class Topology {
   private readonly partitions = new Map<string, number>();
 
+  readonly stages: readonly AnyStage[];
+
   private constructor(
-    private readonly definition: ProcessorDefinition<never, unknown>,
-    readonly stages: readonly AnyStage[],
+    private readonly definition: ComponentProcessor,
     readonly groupId: string,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.stages = definition.stages;
+  }
 
   /** Resolves the stages against the broker; refuses inputs of a stage that are not co-partitioned. */
-  static async resolve(admin: Admin, definition: ProcessorDefinition<never, unknown>, stages: readonly AnyStage[], groupId: string, prefix: string): Promise<Topology> {
-    const t = new Topology(definition, stages, groupId, prefix);
+  static async resolve(admin: Admin, definition: ComponentProcessor, groupId: string, prefix: string): Promise<Topology> {
+    const t = new Topology(definition, groupId, prefix);
+    const stages = t.stages;
     const catalog = [...new Set(stages.flatMap((s) => [...s.inputs, ...s.outputs]).map((r) => t.schemaOf(r)))];
     const { topics } = await admin.fetchTopicMetadata({ topics: catalog.map((id) => topicName(id, prefix)) });
     for (const m of topics) t.partitions.set(m.name, m.partitions.length);

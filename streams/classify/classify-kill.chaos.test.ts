@@ -9,7 +9,7 @@ import { recordName, topicName } from '../../schemas/catalog.ts';
 import type { NewsClassified } from '../../schemas/records.ts';
 import { committedOffsets, killAtEach, killPoints, runToEnd, writeConfig } from '../../test/chaos/component-process.ts';
 import { faultInputs, produceInputs } from '../../test/chaos/fault-inputs.ts';
-import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+import { testConnections, testTopics, type TestTopics, groupOf } from '../../test/kafka.ts';
 import { MODELS_DIR } from './model/sentiment-model.ts';
 
 // kill -9 of the classify processor (a real child process, `run classify`) at seeded committed-
@@ -27,7 +27,7 @@ let chaos: TestTopics;
 function argsFor(t: TestTopics): string[] {
   const config = writeConfig({
     topics: { prefix: t.prefix },
-    classify: { groupId: `${t.prefix}classify`, transactionalId: `${t.prefix}classify`, batchSize: 16, idleExitMs: 2000, sessionTimeoutMs: 10_000, maxBytesPerPartition: 8192 },
+    classify: { batchSize: 16, idleExitMs: 2000, sessionTimeoutMs: 10_000, maxBytesPerPartition: 8192 },
   });
   return ['--config', config, 'run', 'classify', '--model', model];
 }
@@ -65,7 +65,7 @@ describe('classify processor under kill -9', () => {
 
     const args = argsFor(chaos);
     const total = inputs.newsRaw.length;
-    const progress = () => committedOffsets(chaos.admin, `${chaos.prefix}classify`, [topicName('newsRaw', chaos.prefix)]);
+    const progress = () => committedOffsets(chaos.admin, groupOf(chaos.prefix, 'classify'), [topicName('newsRaw', chaos.prefix)]);
     const kills = await killAtEach(args, progress, killPoints(17, 3, total));
     expect(kills.map((k) => k !== undefined && k < total), JSON.stringify({ kills, total })).toEqual([true, true, true]);
     await runToEnd([...args, '--once']);

@@ -44,8 +44,7 @@ beforeAll(async () => {
     { name: 'blank title', message: await encoder.message('newsRaw', raw(9001, ' \n\t ')), reason: /news item without a title/ },
   ];
   await produceInterleaved(producer, topicName('newsRaw', topics.prefix), await encoder.messages('newsRaw', GOOD), poison.map((p) => p.message));
-  const group = `${topics.prefix}classify`;
-  classify = await runCli(['--topic-prefix', topics.prefix, 'run', 'classify'], { classify: { groupId: group, transactionalId: group } });
+  classify = await runCli(['--topic-prefix', topics.prefix, 'run', 'classify'], { classify: {} });
   await classify.waitFor('classify reported every poison record', async () => (await classify.metric('ops_pipeline_dlq_records_total', { stage: 'classify' })) >= poison.length);
   await classify.waitFor('every good item was classified', async () => (await classify.metric('ops_pipeline_classify_items_total')) >= GOOD.length);
 });

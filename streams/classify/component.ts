@@ -1,7 +1,7 @@
 import { bufferCount, concatMap, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { BadRecordError } from '../../core/errors.ts';
 import { counter, histogram } from '../../core/metrics.ts';
-import type { ProcessorDefinition } from '../../core/runtime/component.ts';
+import type { ProcessorDefinition, StageContext, TaskOutput, TaskProcessor } from '../../core/runtime/component.ts';
 import type { InputRecord } from '../../core/runtime/input-record.ts';
 import type { NewsClassified, NewsRaw } from '../../schemas/records.ts';
 import { analyze, classified } from './analyze.ts';
@@ -33,7 +33,49 @@ export interface ClassifyOptions {
   now?: () => number;
 }
 
-export const classifyComponent: ProcessorDefinition<ClassifyConfig, ClassifySummary> = {
+interface ClassifyResources {
+  model: SentimentModel;
+  tickers: TickerExtractor;
+  now: () => number;
+  summary: ClassifySummary;
+}
+
+type Ctx = StageContext<ClassifyConfig, ClassifyResources>;
+
+class ClassifyTask implements TaskProcessor<NewsRaw> {
+  constructor(private readonly ctx: Ctx) {}
+
+  async process(raws: NewsRaw[], out: TaskOutput): Promise<void> {
+    const { config, resources: r } = this.ctx;
+    const results: NewsClassified[] = await lastValueFrom(
+      from(raws).pipe(
+        // The model sorts each window by length into runs of batchSize: headlines of one run
+        // then pad to nearly the same length, which is most of what batching a transformer gains.
+        bufferCount(config.batchSize * RUNS_PER_WINDOW),
+        concatMap(async (window) => {
+          const started = process.hrtime.bigint();
+          const sentiments = await r.model.classify(window.map((x) => x.title));
+          modelSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+          // A large fetched batch through a large model takes a while: stay in the group.
+          await out.keepAlive();
+          const at = r.now();
+          return window.map((x, i) => classified(x, analyze(x, r.tickers), sentiments[i]!, r.model.version, at));
+        }),
+        mergeMap((items) => items),
+        toArray(),
+      ),
+    );
+    const at = r.now();
+    for (const c of results) {
+      out.send('newsClassified', c);
+      itemsIn.inc({ label: c.sentiment_label });
+      e2eSeconds.observe(Math.max(0, (at - c.fetched_at) / 1000));
+    }
+    r.summary.classified += results.length;
+  }
+}
+
+export const classifyComponent: ProcessorDefinition<ClassifyConfig, ClassifySummary, ClassifyResources> = {
   kind: 'processor',
   name: 'classify',
   description: 'news.raw into news.classified: sentiment, tickers, event type, urgency',
@@ -41,54 +83,25 @@ export const classifyComponent: ProcessorDefinition<ClassifyConfig, ClassifySumm
   config: ClassifyConfig,
   options: [{ flags: '--model <dir>', description: 'model folder (config classify.modelDir)' }],
   overrides: (o) => (o.model ? { modelDir: o.model } : {}),
+  stages: [
+    {
+      name: 'classify',
+      inputs: ['newsRaw'],
+      outputs: ['newsClassified'],
+      prepare: (r: InputRecord) => {
+        const raw = r.value as NewsRaw;
+        if (!raw.title?.trim()) throw new BadRecordError('news item without a title');
+        return raw;
+      },
+      task: (_id, ctx) => new ClassifyTask(ctx),
+    },
+  ],
   async open(config, _deployment, options) {
     const o = options as ClassifyOptions;
-    const now = o.now ?? Date.now;
     const model = o.model ?? (await loadSentimentModel(config.modelDir || undefined, { threads: config.modelThreads, runSize: config.batchSize }));
-    const tickers = new TickerExtractor(loadSymbolDirectory(config.symbols));
     const summary: ClassifySummary = { classified: 0 };
     return {
-      stages: [
-        {
-          name: 'classify',
-          inputs: ['newsRaw'],
-          outputs: ['newsClassified'],
-          prepare: (r: InputRecord) => {
-            const raw = r.value as NewsRaw;
-            if (!raw.title?.trim()) throw new BadRecordError('news item without a title');
-            return raw;
-          },
-          task: () => ({
-            async process(raws: NewsRaw[], out) {
-              const results: NewsClassified[] = await lastValueFrom(
-                from(raws).pipe(
-                  // The model sorts each window by length into runs of batchSize: headlines of one run
-                  // then pad to nearly the same length, which is most of what batching a transformer gains.
-                  bufferCount(config.batchSize * RUNS_PER_WINDOW),
-                  concatMap(async (window) => {
-                    const started = process.hrtime.bigint();
-                    const sentiments = await model.classify(window.map((r) => r.title));
-                    modelSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-                    // A large fetched batch through a large model takes a while: stay in the group.
-                    await out.keepAlive();
-                    const at = now();
-                    return window.map((r, i) => classified(r, analyze(r, tickers), sentiments[i]!, model.version, at));
-                  }),
-                  mergeMap((items) => items),
-                  toArray(),
-                ),
-              );
-              const at = now();
-              for (const c of results) {
-                out.send('newsClassified', c);
-                itemsIn.inc({ label: c.sentiment_label });
-                e2eSeconds.observe(Math.max(0, (at - c.fetched_at) / 1000));
-              }
-              summary.classified += results.length;
-            },
-          }),
-        },
-      ],
+      resources: { model, tickers: new TickerExtractor(loadSymbolDirectory(config.symbols)), now: o.now ?? Date.now, summary },
       summary: () => ({ ...summary }),
       close: async () => {
         if (!o.model) await (model as { close?(): Promise<void> }).close?.();

@@ -54,28 +54,30 @@ class BookTask implements TaskProcessor<BookInput> {
   }
 }
 
-export const executorComponent: ProcessorDefinition<ExecutorConfig, ExecutorSummary> = {
+interface ExecutorResources {
+  summary: ExecutorSummary;
+}
+
+export const executorComponent: ProcessorDefinition<ExecutorConfig, ExecutorSummary, ExecutorResources> = {
   kind: 'processor',
   name: 'executor',
   description: 'paper execution of PENDING signals (status updates to signals)',
   section: 'executor',
   config: ExecutorConfig,
-  async open(config, deployment) {
+  stages: [
+    {
+      name: 'book',
+      inputs: ['signals', 'marketCandles'],
+      outputs: ['signals'],
+      stateful: true,
+      prepare: (r: InputRecord, ctx): BookInput =>
+        r.input === 'signals' ? { signal: usable(r.value as Signal, signalProblem) } : { candle: usable(r.value as Candle, (c) => candleProblem(c, ctx.deployment.candleInterval)) },
+      task: (_id, ctx) => new BookTask(ctx.config, ctx.resources.summary),
+    },
+  ],
+  async open() {
     const summary: ExecutorSummary = { executed: 0, cancelled: 0 };
-    return {
-      stages: [
-        {
-          name: 'book',
-          inputs: ['signals', 'marketCandles'],
-          outputs: ['signals'],
-          stateful: true,
-          prepare: (r: InputRecord): BookInput =>
-            r.input === 'signals' ? { signal: usable(r.value as Signal, signalProblem) } : { candle: usable(r.value as Candle, (c) => candleProblem(c, deployment.candleInterval)) },
-          task: () => new BookTask(config, summary),
-        },
-      ],
-      summary: () => ({ ...summary }),
-    };
+    return { resources: { summary }, summary: () => ({ ...summary }) };
   },
   describe: (s) => `executor: ${s.executed} executed, ${s.cancelled} cancelled, ${s.dlq} to DLQ`,
 };

@@ -4,6 +4,7 @@ import type { Signal } from '../../schemas/records.ts';
 import { committedOffsets, runToEnd, startComponent, waitFor, type ComponentProcess } from '../../test/chaos/component-process.ts';
 import { executorArgs, executorCandles as candles, executorSignals as pending, statusUpdates } from '../../test/chaos/executor-inputs.ts';
 import { produceInputs } from '../../test/chaos/fault-inputs.ts';
+import { groupOf } from '../../test/kafka.ts';
 import { ownBroker, waitForOutage, type OwnBroker } from '../../test/chaos/own-broker.ts';
 
 // The broker stopped and started again while the paper executor works (a real child process
@@ -39,7 +40,7 @@ describe('paper executor with the broker restarted', () => {
     await produceInputs(broker.kafka, broker.conn, chaos, { signals: pending, marketCandles: candles.slice(0, half) });
     const executor = startComponent(executorArgs(chaos, { kafka: { brokers: [broker.address] } }), { ...broker.env, METRICS_PORT: String(METRICS_PORT) });
     running.push(executor);
-    const taken = () => committedOffsets(broker.admin, `${chaos}executor`, [topicName('marketCandles', chaos)]);
+    const taken = () => committedOffsets(broker.admin, groupOf(chaos, 'executor'), [topicName('marketCandles', chaos)]);
     await waitFor('the executor to take the first half', async () => (await taken()) >= half, [executor]);
 
     await broker.stop();

@@ -5,7 +5,7 @@ import type { Signal } from '../../schemas/records.ts';
 import { committedOffsets, killAtEach, killPoints, runToEnd, startComponent, waitFor } from '../../test/chaos/component-process.ts';
 import { executorArgs, executorCandles as candles, executorSignals as pending, statusUpdates } from '../../test/chaos/executor-inputs.ts';
 import { produceInputs } from '../../test/chaos/fault-inputs.ts';
-import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+import { testConnections, testTopics, type TestTopics, groupOf } from '../../test/kafka.ts';
 
 // kill -9 of the paper executor (a real child process, `run executor`) three times at seeded
 // committed-candle counts while candles stream in; then it runs on to the end. The status
@@ -37,7 +37,7 @@ describe('paper executor under kill -9', () => {
 
     const args = executorArgs(chaos.prefix);
     const candlesTopic = topicName('marketCandles', chaos.prefix);
-    const progress = () => committedOffsets(chaos.admin, `${chaos.prefix}executor`, [candlesTopic]);
+    const progress = () => committedOffsets(chaos.admin, groupOf(chaos.prefix, 'executor'), [candlesTopic]);
     // Candles arrive while the executor runs, at most two chunks ahead of what it committed.
     let produced = 0;
     const feeder = (async () => {

@@ -55,8 +55,7 @@ beforeAll(async () => {
 
   // 1. Already there at start: read while the book is rebuilt.
   await phase(TICKERS.slice(0, 4));
-  const group = `${topics.prefix}executor`;
-  executor = await runCli(['--topic-prefix', topics.prefix, '--candle-interval', '1m', 'run', 'executor'], { executor: { groupId: group, transactionalId: group, ttlMinutes: 10, allowedLatenessMinutes: 5 } });
+  executor = await runCli(['--topic-prefix', topics.prefix, '--candle-interval', '1m', 'run', 'executor'], { executor: { ttlMinutes: 10, allowedLatenessMinutes: 5 } });
   await executor.waitFor('the signals there at start were filled', async () => (await executed()) >= 4);
   // 2. Arriving while it runs: consumed.
   await phase(TICKERS.slice(4));
@@ -98,8 +97,7 @@ describe('executor: bad records among good ones, on start and while running', ()
   });
 
   it('after a restart, sends no bad record to the DLQ again and decides nothing again', async () => {
-    const group = `${topics.prefix}executor`;
-    const again = await runCli(['--topic-prefix', topics.prefix, '--candle-interval', '1m', 'run', 'executor'], { executor: { groupId: group, transactionalId: group, ttlMinutes: 10, allowedLatenessMinutes: 5 } });
+    const again = await runCli(['--topic-prefix', topics.prefix, '--candle-interval', '1m', 'run', 'executor'], { executor: { ttlMinutes: 10, allowedLatenessMinutes: 5 } });
     try {
       // Metrics are served once the start (state read, its DLQ records and decisions) is done.
       await again.waitFor('the restarted executor is up', async () => !Number.isNaN(await again.metric('ops_pipeline_dlq_records_total')));

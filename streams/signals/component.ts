@@ -70,36 +70,38 @@ class EngineTask implements TaskProcessor<EngineInput> {
   }
 }
 
-export const signalsComponent: ProcessorDefinition<SignalsConfig, SignalsSummary> = {
+interface SignalsResources {
+  summary: SignalsSummary;
+}
+
+export const signalsComponent: ProcessorDefinition<SignalsConfig, SignalsSummary, SignalsResources> = {
   kind: 'processor',
   name: 'signals',
   description: 'news.classified + market.candles into signals, in event time',
   section: 'signals',
   config: SignalsConfig,
   internalTopics: { 'news-by-ticker': { kind: 'repartition', schema: 'newsClassified', partitionsLike: 'marketCandles' } },
-  async open(config, deployment) {
+  stages: [
+    {
+      ...repartition<NewsClassified, SignalsConfig, SignalsResources>({ name: 'by-ticker', from: 'newsClassified', to: 'news-by-ticker', keysOf: (n) => n.tickers }),
+      // A classified item the engine cannot use goes to news.classified.dlq here, once, with its offset.
+      prepare: (r: InputRecord) => (newsInput(r.value as NewsClassified), r as InputRecord<NewsClassified>),
+    },
+    {
+      name: 'engine',
+      inputs: ['news-by-ticker', 'marketCandles'],
+      outputs: ['signals'],
+      stateful: true,
+      // A repartitioned item counts for the ticker it was keyed by: this task's.
+      prepare: (r: InputRecord, ctx): EngineInput =>
+        r.input === 'marketCandles' ? candleInput(r.value as Candle, ctx.deployment.candleInterval) : { ...newsInput(r.value as NewsClassified), tickers: [r.key!.toString('utf8')] },
+      eventTime: eventTimeOf,
+      task: (id, ctx) => new EngineTask(ctx.config.rules, `engine_${id.partition}`, ctx.resources.summary),
+    },
+  ],
+  async open() {
     const summary: SignalsSummary = { inputs: 0, late: 0, signals: 0 };
-    return {
-      stages: [
-        {
-          // A classified item the engine cannot use goes to news.classified.dlq here, once, with its offset.
-          ...repartition<NewsClassified>({ name: 'by-ticker', from: 'newsClassified', to: 'news-by-ticker', keysOf: (n) => n.tickers }),
-          prepare: (r: InputRecord) => (newsInput(r.value as NewsClassified), r),
-        },
-        {
-          name: 'engine',
-          inputs: ['news-by-ticker', 'marketCandles'],
-          outputs: ['signals'],
-          stateful: true,
-          // A repartitioned item counts for the ticker it was keyed by: this task's.
-          prepare: (r: InputRecord): EngineInput =>
-            r.input === 'marketCandles' ? candleInput(r.value as Candle, deployment.candleInterval) : { ...newsInput(r.value as NewsClassified), tickers: [r.key!.toString('utf8')] },
-          eventTime: eventTimeOf,
-          task: (id) => new EngineTask(config.rules, `engine_${id.partition}`, summary),
-        },
-      ],
-      summary: () => ({ ...summary }),
-    };
+    return { resources: { summary }, summary: () => ({ ...summary }) };
   },
   describe: (s) => `signals: ${s.inputs} inputs, ${s.late} late, ${s.signals} signals produced, ${s.dlq} to DLQ`,
 };

@@ -8,7 +8,7 @@ import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Signal } from '../../schemas/records.ts';
 import { committedOffsets, killAtEach, killPoints, runToEnd, writeConfig } from '../../test/chaos/component-process.ts';
 import { faultInputs, produceInEventTime } from '../../test/chaos/fault-inputs.ts';
-import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+import { testConnections, testTopics, type TestTopics, groupOf } from '../../test/kafka.ts';
 
 // kill -9 of the signals processor (a real child process) at seeded input counts, mid-
 // transaction, twice; then a run to the end. `signals` (read_committed) must hold exactly
@@ -26,7 +26,7 @@ let clean: TestTopics;
 let chaos: TestTopics;
 
 function configFor(t: TestTopics): string {
-  return writeConfig({ topics: { prefix: t.prefix, candleInterval: '1m' }, signals: { groupId: `${t.prefix}signals`, transactionalId: `${t.prefix}signals`, idleExitMs: 2000, sessionTimeoutMs: 10_000, rules } });
+  return writeConfig({ topics: { prefix: t.prefix, candleInterval: '1m' }, signals: { idleExitMs: 2000, sessionTimeoutMs: 10_000, rules } });
 }
 
 async function signalsOf(t: TestTopics): Promise<string[]> {
@@ -37,7 +37,7 @@ async function signalsOf(t: TestTopics): Promise<string[]> {
 }
 
 function committedInputs(admin: Admin, t: TestTopics): Promise<number> {
-  return committedOffsets(admin, `${t.prefix}signals`, [topicName('newsClassified', t.prefix), topicName('marketCandles', t.prefix)]);
+  return committedOffsets(admin, groupOf(t.prefix, 'signals'), [topicName('newsClassified', t.prefix), topicName('marketCandles', t.prefix)]);
 }
 
 beforeAll(async () => {

@@ -54,8 +54,7 @@ beforeAll(async () => {
   await produceInterleaved(producer, topicName('marketCandles', topics.prefix), await encoder.messages('marketCandles', GOOD_CANDLES), poison.get('marketCandles')!.map((p) => p.message));
   await produceInterleaved(producer, topicName('newsClassified', topics.prefix), await encoder.messages('newsClassified', GOOD_NEWS), poison.get('newsClassified')!.map((p) => p.message));
 
-  const group = `${topics.prefix}signals`;
-  signals = await runCli(['--topic-prefix', topics.prefix, '--candle-interval', '1m', 'run', 'signals'], { signals: { groupId: group, transactionalId: group } });
+  signals = await runCli(['--topic-prefix', topics.prefix, '--candle-interval', '1m', 'run', 'signals'], { signals: {} });
   const total = [...poison.values()].flat().length;
   await signals.waitFor('signals reported every poison record', async () => (await signals.metric('ops_pipeline_dlq_records_total', { stage: 'signals' })) >= total);
   await signals.waitFor('every good input reached the engine', async () => (await signals.metric('ops_pipeline_signals_inputs_total')) >= GOOD_CANDLES.length + GOOD_NEWS.length);

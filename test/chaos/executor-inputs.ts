@@ -42,7 +42,7 @@ export const executorSignals: Signal[] = Array.from({ length: 300 }, (_, s) => (
  * run) cannot change a decision.
  */
 export function executorArgs(prefix: string, extra: Record<string, unknown> = {}): string[] {
-  const executor = { groupId: `${prefix}executor`, transactionalId: `${prefix}executor`, ttlMinutes: 10, allowedLatenessMinutes: 100_000, idleExitMs: 2000, sessionTimeoutMs: 10_000 };
+  const executor = { ttlMinutes: 10, allowedLatenessMinutes: 100_000, idleExitMs: 2000, sessionTimeoutMs: 10_000 };
   return ['--config', writeConfig({ ...extra, topics: { prefix, candleInterval: '1m' }, executor }), 'run', 'executor'];
 }
 

@@ -106,8 +106,7 @@ function memorySummary(r: MonitoredRun) {
 it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} news through the whole pipeline: counts exact, memory flat`, async () => {
   const { prefix } = topics;
   const plan = soakPlan(CANDLES, NEWS);
-  const ids = (name: string) => ({ groupId: `${prefix}${name}`, transactionalId: `${prefix}${name}` });
-  const configFile = writeConfig({ classify: ids('classify'), signals: ids('signals'), executor: ids('executor'), sink: { groupId: `${prefix}sink` } });
+  const configFile = writeConfig({});
   const global = ['--topic-prefix', prefix, '--database-url', db.url, '--config', configFile];
   const env = HEAP_MIB ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${HEAP_MIB}`.trim() } : {};
   const run = (name: string, ...flags: string[]) => {
