@@ -179,6 +179,8 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
       timestamp: message.timestamp,
       key: message.key,
       value: message.value,
+      // Its own headers go with it, so that `dlq replay` sends it back as it came.
+      headers: message.headers,
       error,
       stage: 'sink',
     });
