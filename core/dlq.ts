@@ -29,6 +29,21 @@ export const DLQ_HEADERS = {
   timestamp: 'dlq.source.timestamp',
 } as const;
 
+/**
+ * A record `dlq replay` sent back to its source topic carries `dlq.replayed.from`
+ * (`<dlq topic>:<partition>:<offset>`) and the DLQ record's `dlq.*` headers renamed to
+ * `dlq.replayed.*` (`dlq.error.class` -> `dlq.replayed.error.class`): under their own names a
+ * good record would claim to be an error, and a consumer refusing it again would overwrite them.
+ */
+export const REPLAYED_HEADERS = { from: 'dlq.replayed.from', prefix: 'dlq.replayed.' } as const;
+
+/**
+ * A replay marker: a record in the DLQ itself (no key, no value) that says one of its records
+ * was replayed: `dlq.replay.of` = `<partition>:<offset>` of that record, `dlq.replay.to` =
+ * `<topic>:<partition>:<offset>` where it went. Committed in the transaction that replayed it.
+ */
+export const REPLAY_MARKER_HEADERS = { of: 'dlq.replay.of', to: 'dlq.replay.to' } as const;
+
 const dlqRecords = counter('dlq_records_total', 'Records sent to a dead-letter topic', ['topic', 'stage', 'error']);
 
 export function dlqMessage(p: PoisonRecord) {
