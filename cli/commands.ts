@@ -3,6 +3,7 @@ import { registerSinkResetCommand } from '../connectors/postgres-sink/reset-comm
 import { registerBacktestCommand } from '../streams/backtest/command.ts';
 import { registerClassifyCommand } from '../streams/classify/command.ts';
 import { registerDemoCommand } from './demo.ts';
+import { registerDlqCommand } from './dlq/command.ts';
 import { registerLoadSampleCommand } from './load-sample.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerRunCommand } from './run.ts';
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerBacktestCommand(program);
   registerReplayCommand(program);
   registerSinkResetCommand(program);
+  registerDlqCommand(program);
 }
