@@ -9,7 +9,7 @@ import { DLQ_RETENTION_MS, TOPIC_IDS, TOPICS, valueSchema, type AvroField, type 
 export const TOPIC_DOCS = join(REPO_ROOT, 'docs', 'topics.md');
 
 /** What each topic's records mean for ordering and delivery. */
-const GUARANTEES: Record<TopicId, string> = {
+export const GUARANTEES: Record<TopicId, string> = {
   newsRaw:
     'Produced by `run rss` (idempotent producer). At least once: an item may be produced again after a crash between the item and its feed state; `event_uid` identifies it — deduplicate on it. Ordered per `event_uid` only.',
   feedsState: 'Produced by `run rss` after the feed\'s items. Compacted: the latest record per `feed_url` is the state; a null value forgets the feed.',
@@ -54,7 +54,9 @@ export function renderTopicDocs(): string {
     'ever written. Keys are UTF-8 strings. Timestamps are `timestamp-millis` (epoch milliseconds, UTC). Names carry the',
     'deployment\'s topic prefix (`topics.prefix`), empty by default. Each topic has a `<topic>.dlq` (1 partition,',
     `${retention(DLQ_RETENTION_MS)}) holding the records a component could not process, unchanged, with \`dlq.error.class\`, \`dlq.error.message\`,`,
-    '`dlq.stage` and `dlq.source.topic|partition|offset|timestamp` headers.',
+    '`dlq.stage` and `dlq.source.topic|partition|offset|timestamp` headers. `ops-pipeline dlq replay` sends a record back to its',
+    'topic with `dlq.replayed.from` and those headers as `dlq.replayed.*`, and writes a replay marker (no key or value,',
+    'header `dlq.replay.of`) into the DLQ. Machine-readable: `docs/asyncapi.yaml` (AsyncAPI 3).',
     '',
     'A minimal consumer that reads `signals` through the registry: `examples/consumer.ts`.',
     '',
