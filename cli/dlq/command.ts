@@ -5,7 +5,7 @@ import type { ConnectionsConfig } from '../../core/config.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { checkKafka, createKafka, withKafka } from '../../core/kafka.ts';
 import { checkRegistry, createRegistry, withRegistry } from '../../core/registry.ts';
-import { connections, topicsConfig } from '../context.ts';
+import { connections, topicsConfig } from '../../core/command-config.ts';
 import { dlqTopics, resolveDlqTopic, type DlqTopic } from './dlq-topics.ts';
 import { listDlq } from './list.ts';
 import { toJson } from './payload.ts';
