@@ -252,9 +252,11 @@ export class Task {
   private refreshCaughtUp(): void {
     for (const i of this.inputs) {
       if (!i.repartition) this.merge!.setCaughtUp(`${i.topic}:${this.partition}`, i.read >= i.end);
+      // The marker covers the records before it: after a restart the partition is read again
+      // from the committed offset, and until it is past the marker they are not all back.
       else for (const u of this.upstreamTasks(i)) {
         const p = this.upstream.get(`${i.topic}:${u}`);
-        this.merge!.setCaughtUp(`${i.topic}:${this.partition}:${u}`, !!p && p.next >= p.end);
+        this.merge!.setCaughtUp(`${i.topic}:${this.partition}:${u}`, !!p && p.next >= p.end && i.read > p.at);
       }
     }
   }

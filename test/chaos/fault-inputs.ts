@@ -33,8 +33,10 @@ export function faultInputs(opts: { tickers: number; minutes: number; news: numb
       marketCandles.push({ ticker, ts: T0 + m * MIN, interval: '1m', open: close, high: close + 1, low: close - 1, close, adjclose: null, volume: 1000 + m, source: 'chaos' });
     }
   }
-  // Every tenth bar corrected later (a revised close): the table must end with the revision.
-  for (let i = 0; i < marketCandles.length; i += 10) marketCandles.push({ ...marketCandles[i]!, close: marketCandles[i]!.close + 0.5, volume: 7 });
+  // Every tenth bar corrected later (a revised close, still inside the bar's range): the table
+  // must end with the revision.
+  const bars = marketCandles.length;
+  for (let i = 0; i < bars; i += 10) marketCandles.push({ ...marketCandles[i]!, close: marketCandles[i]!.close + 0.5, volume: 7 });
   const newsRaw: NewsRaw[] = [];
   const newsClassified: NewsClassified[] = [];
   for (let n = 0; n < opts.news; n++) {
