@@ -53,7 +53,7 @@ export function registerDemoCommand(program: Command): void {
       say('== classify: news.raw → news.classified (sentiment model, tickers, event type, urgency)');
       const model = await loadSentimentModel();
       try {
-        const classify = await startProcessor(classifyComponent, ClassifyConfig.parse({ idleExitMs: 1500 }), deployment, { once: true, options: { model } });
+        const classify = await startProcessor(classifyComponent, ClassifyConfig.parse({ idleExitMs: 1500 }), deployment, { once: true, options: { sentimentModel: model } });
         say(`   ${(await classify.done).classified} items classified with ${model.version}`);
       } finally {
         await model.close();

@@ -59,7 +59,7 @@ export function supervise(component: string, log: Logger, open: () => Promise<Se
           clearTimeout(timer);
           if (current !== session) return;
           for (const service of down) reportServiceAttempt(component, service, true);
-          if (failures) log.info({ failures }, 'recovered: state rebuilt from the committed offsets, consuming again');
+          if (failures) log.info({ failures }, 'recovered: started again from what was committed, consuming again');
           down.clear();
           failures = 0;
         });
@@ -76,7 +76,7 @@ export function supervise(component: string, log: Logger, open: () => Promise<Se
         const delay = retryDelayMs(failures);
         log.warn(
           { err: (err as Error)?.message, ...(isKnownFailure(err) ? {} : { stack: (err as Error)?.stack }), service, failures, retryInMs: giveUp ? undefined : delay },
-          giveUp ? `${service} failed; giving up` : `${service} failed; reconnecting after a backoff and rebuilding state from the committed offsets`,
+          giveUp ? `${service} failed; giving up` : `${service} failed; reconnecting after a backoff, to start again from what was committed`,
         );
         if (giveUp) throw err;
         let timer: NodeJS.Timeout | undefined;

@@ -52,7 +52,7 @@ it('news.raw → classified row → signal row, with candles present', async () 
 
   const model = await loadSentimentModel();
   const deployment = { connections: conn, prefix: topics.prefix, candleInterval: '1m' as const };
-  const classify = await startProcessor(classifyComponent, ClassifyConfig.parse({ idleExitMs: 1000 }), deployment, { once: true, options: { model } });
+  const classify = await startProcessor(classifyComponent, ClassifyConfig.parse({ idleExitMs: 1000 }), deployment, { once: true, options: { sentimentModel: model } });
   expect(await classify.done).toEqual({ classified: 1, dlq: 0 });
   await model.close();
 

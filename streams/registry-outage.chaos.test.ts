@@ -163,7 +163,7 @@ describe('schema registry unavailable for a while', () => {
     await waitFor('signals to take everything', async () => (await committedOffsets(admin, groupOf(chaos, 'signals'), signalsInputs)) >= count(half(0)) + count(half(1)), live);
     // Its group committed the first half before: what shows it caught up is its own rebuild,
     // and its metrics served (it has left the start-up wait and stops on SIGTERM).
-    await waitFor('the started signals to rebuild its state and run', async () => /engine state rebuilt from the committed inputs/.test(starting.output()) && (await unreachable(METRICS.fresh, 'signals')) === 0, [starting]);
+    await waitFor('the started signals to start its tasks and run', async () => /"msg":"tasks assigned"/.test(starting.output()) && (await unreachable(METRICS.fresh, 'signals')) === 0, [starting]);
     expect(await committedOffsets(admin, groupOf(fresh, 'signals'), [topicName('newsClassified', fresh), topicName('marketCandles', fresh)])).toBe(count(half(0)));
     await waitFor('signals to clear the gauge', async () => (await unreachable(METRICS.signals, 'signals')) === 0, [...live, starting]);
     const actual = await signalsOf(chaos);

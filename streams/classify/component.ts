@@ -26,10 +26,8 @@ export interface ClassifySummary {
 }
 
 export interface ClassifyOptions {
-  /** A model already loaded (tests), instead of the configured folder. */
-  model?: SentimentModel & { close?(): Promise<void> };
-  /** `run classify --model DIR`. */
-  modelDir?: string;
+  /** A model already loaded (tests, the demo), instead of the configured folder (`--model DIR` sets that). */
+  sentimentModel?: SentimentModel & { close?(): Promise<void> };
   now?: () => number;
 }
 
@@ -98,13 +96,13 @@ export const classifyComponent: ProcessorDefinition<ClassifyConfig, ClassifySumm
   ],
   async open(config, _deployment, options) {
     const o = options as ClassifyOptions;
-    const model = o.model ?? (await loadSentimentModel(config.modelDir || undefined, { threads: config.modelThreads, runSize: config.batchSize }));
+    const model = o.sentimentModel ?? (await loadSentimentModel(config.modelDir || undefined, { threads: config.modelThreads, runSize: config.batchSize }));
     const summary: ClassifySummary = { classified: 0 };
     return {
       resources: { model, tickers: new TickerExtractor(loadSymbolDirectory(config.symbols)), now: o.now ?? Date.now, summary },
       summary: () => ({ ...summary }),
       close: async () => {
-        if (!o.model) await (model as { close?(): Promise<void> }).close?.();
+        if (!o.sentimentModel) await (model as { close?(): Promise<void> }).close?.();
       },
     };
   },

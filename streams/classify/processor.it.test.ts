@@ -46,7 +46,7 @@ async function classifiedRecords(): Promise<NewsClassified[]> {
 }
 
 async function runOnce() {
-  const p = await startProcessor(classifyComponent, ClassifyConfig.parse({ batchSize: 16, idleExitMs: 1500 }), { connections: conn, prefix: topics.prefix, candleInterval: '5m' }, { once: true, options: { model: tableModel } });
+  const p = await startProcessor(classifyComponent, ClassifyConfig.parse({ batchSize: 16, idleExitMs: 1500 }), { connections: conn, prefix: topics.prefix, candleInterval: '5m' }, { once: true, options: { sentimentModel: tableModel } });
   return p.done;
 }
 
