@@ -249,22 +249,45 @@ export class Task {
     return { topic: dlqOf, partition: this.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: m.headers, error, stage: this.d.component };
   }
 
-  private refreshCaughtUp(): void {
+  /**
+   * Which sources may hold the join back. An input partition is caught up at its log end. A
+   * repartition topic's records from one upstream task are caught up when that task's latest
+   * marker says it has repartitioned its whole input, when the partition has been read past that
+   * marker (after a restart it is read again from the committed offset), and when the upstream
+   * input has not grown since: its end is asked of the broker now, because a marker only tells
+   * what its writer had seen, and records written since (a burst, a backfill) would otherwise
+   * come after candles of the same minutes had been released, and be late.
+   */
+  private async refreshCaughtUp(): Promise<void> {
     for (const i of this.inputs) {
-      if (!i.repartition) this.merge!.setCaughtUp(`${i.topic}:${this.partition}`, i.read >= i.end);
-      // The marker covers the records before it: after a restart the partition is read again
-      // from the committed offset, and until it is past the marker they are not all back.
-      else for (const u of this.upstreamTasks(i)) {
+      if (!i.repartition) {
+        this.merge!.setCaughtUp(`${i.topic}:${this.partition}`, i.read >= i.end);
+        continue;
+      }
+      const claims = this.upstreamTasks(i).map((u) => {
         const p = this.upstream.get(`${i.topic}:${u}`);
-        this.merge!.setCaughtUp(`${i.topic}:${this.partition}:${u}`, !!p && p.next >= p.end && i.read > p.at);
+        return { u, p, claimed: !!p && p.next >= p.end && i.read > p.at };
+      });
+      // The broker is asked only when a claim would let the join go on past an empty source.
+      const asked = claims.some((c) => c.claimed && !this.merge!.hasBuffered(`${i.topic}:${this.partition}:${c.u}`)) ? await this.upstreamEnds(i) : undefined;
+      for (const { u, p, claimed } of claims) {
+        const end = asked?.get(u);
+        this.merge!.setCaughtUp(`${i.topic}:${this.partition}:${u}`, claimed && (end === undefined || p!.next >= end));
       }
     }
+  }
+
+  /** The log ends of the topic the writer of this repartition input reads, per partition. */
+  private async upstreamEnds(i: InputState): Promise<Map<number, bigint>> {
+    const writer = this.d.topology.writerOf(i.ref)!;
+    const offsets = await this.d.admin.fetchTopicOffsets(this.d.topology.topicOf(writer.inputs[0]!));
+    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   }
 
   private async process(heartbeat: () => Promise<void> = async () => {}): Promise<void> {
     let items: unknown[];
     if (this.merge) {
-      this.refreshCaughtUp();
+      await this.refreshCaughtUp();
       const released = this.merge.drain();
       for (const r of released) this.released.set(r.source, r.offset + 1n);
       if (released.length) this.metaDirty = true;
@@ -273,7 +296,9 @@ export class Task {
       items = this.items;
       this.items = [];
     }
-    const out = new Output(heartbeat);
+    // A heartbeat that finds the group rebalancing is kafkajs' to act on once the batch is done;
+    // the batch's transaction still commits (or is fenced, if the task moved meanwhile).
+    const out = new Output(() => heartbeat().catch(() => {}));
     if (items.length) await this.processor.process(items, out);
     await this.commit(out);
   }
