@@ -35,3 +35,7 @@ try {
     process.exitCode = 1;
   }
 }
+
+// Everything is stopped and committed by now; a client that gave up on a broker mid-shutdown may
+// still hold a timer, and a stopped command must not linger on it (a supervisor would wait).
+setTimeout(() => process.exit(), 3000).unref();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { deployment } from '../core/command-config.ts';
-import { runServingMetrics } from '../core/run-until-signal.ts';
+import { holdSignalsUntilRunning, runServingMetrics } from '../core/run-until-signal.ts';
 import { describeSummary, startComponent } from '../core/runtime/start-component.ts';
 import { componentConfig } from './component-config.ts';
 import { COMPONENTS } from './components.ts';
@@ -12,7 +12,10 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('run one pipeline component; each serves Prometheus metrics on METRICS_PORT when set, and more instances of a processor share its work')
     // Config, services and topics are checked once, before any component starts.
-    .hook('preAction', (_run, cmd) => preflight(cmd));
+    .hook('preAction', (_run, cmd) => {
+      holdSignalsUntilRunning();
+      return preflight(cmd);
+    });
   for (const def of COMPONENTS) {
     const cmd = run.command(def.name).description(def.description).option('--once', 'process what is there until caught up, then exit');
     for (const o of def.options ?? []) cmd.option(o.flags, o.description, o.parse as never);

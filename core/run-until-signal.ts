@@ -9,6 +9,23 @@ export interface Running<T> {
   stop(): Promise<void>;
 }
 
+let early: NodeJS.Signals | undefined;
+const noteEarly = (signal: NodeJS.Signals) => {
+  if (early) process.exit(130);
+  early = signal;
+  logger('cli').info({ signal }, 'stopping as soon as the component has started');
+};
+
+/**
+ * A signal while a component still starts (preflight, model load, first join) is kept, not
+ * fatal: the component stops cleanly once it runs, so an orchestrator's SIGTERM always means a
+ * clean stop. A second signal exits at once.
+ */
+export function holdSignalsUntilRunning(): void {
+  process.on('SIGINT', noteEarly);
+  process.on('SIGTERM', noteEarly);
+}
+
 /** Waits for the component, stopping it cleanly on SIGINT/SIGTERM (a second signal exits). */
 export async function runUntilSignal<T>(running: Running<T>): Promise<T> {
   let signalled = false;
@@ -18,8 +35,11 @@ export async function runUntilSignal<T>(running: Running<T>): Promise<T> {
     logger('cli').info({ signal }, 'stopping');
     void running.stop();
   };
+  process.off('SIGINT', noteEarly);
+  process.off('SIGTERM', noteEarly);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  if (early) onSignal(early);
   try {
     return await running.done;
   } finally {

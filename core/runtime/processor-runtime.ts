@@ -1,5 +1,6 @@
 import type { Consumer } from 'kafkajs';
 import { AvroCodec } from '../avro-codec.ts';
+import { bounded } from '../bounded.ts';
 import { createKafka, noKafkajsRestart } from '../kafka.ts';
 import { logger } from '../log.ts';
 import { gauge } from '../metrics.ts';
@@ -54,13 +55,15 @@ export async function startProcessor<C extends GroupSettings, S, R>(
     let tick: NodeJS.Timeout | undefined;
     let lastActivity = Date.now();
     let joined = false;
+    // Tasks first: a consumer disconnect waits for the batch in hand, which waits on its task.
     const close = async () => {
       clearInterval(tick);
-      await consumer?.disconnect().catch(() => {});
       await Promise.all([...tasks.values()].map((t) => t.close()));
       tasks.clear();
+      ready.clear();
       tasksRunning.set({ component: def.name }, 0);
-      await admin.disconnect().catch(() => {});
+      if (consumer) await bounded(consumer.disconnect(), 10_000, 'leaving the consumer group', log);
+      await bounded(admin.disconnect(), 5000, 'the admin client disconnect', log);
     };
     try {
       await admin.connect();

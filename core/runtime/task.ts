@@ -3,6 +3,7 @@ import type { AvroCodec } from '../avro-codec.ts';
 import { sendChunked } from '../chunked-send.ts';
 import { reportDlq, sendToDlq, type PoisonRecord } from '../dlq.ts';
 import { BadRecordError } from '../errors.ts';
+import { bounded } from '../bounded.ts';
 import type { Logger } from '../log.ts';
 import { sendOffsetsRetrying } from '../transaction-offsets.ts';
 import { recordName } from '../../schemas/catalog.ts';
@@ -393,12 +394,12 @@ export class Task {
   }
 
   /** Stops the task; what it did not commit is done again by whoever runs it next. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
-    return this.serial(async () => {
-      this.metrics.remove();
-      await this.producer.disconnect().catch(() => {});
-    });
+    // Work in flight may be stuck on a broker that froze or went away: it gets a few seconds.
+    await bounded(this.queue, 5000, `task ${this.name}'s work in flight`, this.d.log);
+    this.metrics.remove();
+    await bounded(this.producer.disconnect(), 5000, `task ${this.name}'s producer disconnect`, this.d.log);
   }
 }
 

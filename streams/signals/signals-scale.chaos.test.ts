@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
@@ -6,8 +6,8 @@ import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Signal } from '../../schemas/records.ts';
 import { runToEnd, writeConfig } from '../../test/chaos/component-process.ts';
-import { faultInputs, produceInEventTime } from '../../test/chaos/fault-inputs.ts';
-import { groupProgress, runGroup, type ScaleEvent } from '../../test/chaos/scale-out.ts';
+import { faultInputs, produceInEventTime, type FaultInputs } from '../../test/chaos/fault-inputs.ts';
+import { describeRun, groupProgress, runGroup, type GroupRun, type ScaleEvent } from '../../test/chaos/scale-out.ts';
 import { groupOf, testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
 // The signals processor scaled out: 2 and 3 instances in one group, and a fleet where instances
@@ -17,19 +17,35 @@ import { groupOf, testConnections, testTopics, type TestTopics } from '../../tes
 // producer is fenced before it can write for a task it lost.
 
 const conn = testConnections();
-const all = faultInputs({ tickers: 40, minutes: 1200, news: 2000, seed: 71 });
-const inputs = { newsClassified: all.newsClassified, marketCandles: all.marketCandles };
-const TOTAL = inputs.newsClassified.length + inputs.marketCandles.length;
+/** A dataset and its runs: the same inputs under each label's topics. */
+interface Dataset {
+  inputs: Pick<FaultInputs, 'newsClassified' | 'marketCandles'>;
+  total: number;
+  runs: Record<string, TestTopics>;
+}
+function dataset(o: Parameters<typeof faultInputs>[0]): Dataset {
+  const all = faultInputs(o);
+  const inputs = { newsClassified: all.newsClassified, marketCandles: all.marketCandles };
+  return { inputs, total: inputs.newsClassified.length + inputs.marketCandles.length, runs: {} };
+}
+/** Two and three instances: a short run. */
+const small = dataset({ tickers: 40, minutes: 1200, news: 2000, seed: 71 });
+/** The fleet: long enough that one instance alone is still busy after a freeze past the session timeout. */
+const large = dataset({ tickers: 40, minutes: 3600, news: 6000, seed: 72 });
 const rules = { allowedLatenessSeconds: 300, halfLifeMinutes: 30, buyThreshold: 0.3, sellThreshold: 0.3, cooldownMinutes: 5, maxAdverseMovePct: 100, minVolumeRatio: 0.5 };
 /** The broker's minimum: a killed or frozen instance's tasks move after 6 s. */
 const SESSION_MS = 6000;
+/**
+ * Scaled runs fetch little at a time: many small transactions, so a run lasts long enough for
+ * every event to land mid-work. References fetch the default: batching must not matter.
+ */
+const SMALL_FETCH = 8192;
 
-const runs: Record<string, TestTopics> = {};
 const topicsOf = (t: TestTopics) => ['newsClassified', 'marketCandles'].map((id) => topicName(id as never, t.prefix));
 const internal = (t: TestTopics) => `${groupOf(t.prefix, 'signals')}-news-by-ticker-repartition`;
 
-function args(t: TestTopics): string[] {
-  return ['--config', writeConfig({ topics: { prefix: t.prefix, candleInterval: '1m' }, signals: { idleExitMs: 2000, sessionTimeoutMs: SESSION_MS, rules } }), 'run', 'signals'];
+function args(t: TestTopics, fetch: { maxBytesPerPartition?: number } = { maxBytesPerPartition: SMALL_FETCH }): string[] {
+  return ['--config', writeConfig({ topics: { prefix: t.prefix, candleInterval: '1m' }, signals: { idleExitMs: 2000, sessionTimeoutMs: SESSION_MS, ...fetch, rules } }), 'run', 'signals'];
 }
 
 async function signalsOf(t: TestTopics): Promise<string[]> {
@@ -42,51 +58,72 @@ async function signalsOf(t: TestTopics): Promise<string[]> {
 /** Inputs committed by the group: the catalog topics (stage by-ticker reads the news, engine the candles). */
 const progress = async (t: TestTopics) => (await groupProgress(t.admin, groupOf(t.prefix, 'signals'), topicsOf(t))).committed;
 /** Done: every input and every repartitioned record committed. */
-async function done(t: TestTopics): Promise<boolean> {
+async function done(t: TestTopics, total: number): Promise<boolean> {
   const p = await groupProgress(t.admin, groupOf(t.prefix, 'signals'), [...topicsOf(t), internal(t)]);
-  return p.committed >= p.end && (await progress(t)) >= TOTAL;
+  return p.committed >= p.end && (await progress(t)) >= total;
 }
 
 beforeAll(async () => {
-  for (const label of ['one', 'two', 'three', 'fleet']) {
-    runs[label] = await testTopics(`signals-scale-${label}`);
-    await produceInEventTime(runs[label].kafka, new RecordEncoder(createRegistry(conn.registry), runs[label].prefix), inputs);
+  for (const [d, labels] of [
+    [small, ['one', 'two', 'three']],
+    [large, ['one', 'fleet']],
+  ] as const) {
+    for (const label of labels) {
+      d.runs[label] = await testTopics(`signals-scale-${label}`);
+      await produceInEventTime(d.runs[label].kafka, new RecordEncoder(createRegistry(conn.registry), d.runs[label].prefix), d.inputs);
+    }
   }
 });
 afterAll(async () => {
-  for (const t of Object.values(runs)) await t.cleanup();
+  for (const t of [...Object.values(small.runs), ...Object.values(large.runs)]) await t.cleanup();
 });
 
-describe('signals scaled out over one group', () => {
-  let expected: string[];
+/** One instance over the dataset: the reference. */
+async function reference(d: Dataset): Promise<string[]> {
+  expect(await runToEnd([...args(d.runs.one!, {}), '--once'])).toMatch(/ 0 late, /);
+  const expected = await signalsOf(d.runs.one!);
+  expect(expected.length).toBeGreaterThan(100);
+  return expected;
+}
 
-  it('one instance: the reference', async () => {
-    expect(await runToEnd([...args(runs.one!), '--once'])).toMatch(/ 0 late, /);
-    expected = await signalsOf(runs.one!);
-    expect(expected.length).toBeGreaterThan(100);
+/** Runs `events` over the dataset's `label` topics; the signals must be the reference's. */
+async function scaled(d: Dataset, label: string, events: ScaleEvent[], expected: string[]): Promise<void> {
+  const t = d.runs[label]!;
+  const run: GroupRun = { events: [], processes: [] };
+  onTestFailed(async () => {
+    process.stderr.write(`${label}: progress ${await progress(t)} of ${d.total}\n${describeRun(run)}\n`);
+    for (const p of run.processes) await p.kill('SIGKILL');
   });
+  await runGroup(args(t), events, { progress: () => progress(t), done: () => done(t, d.total), run });
+  // Every event after the start landed while there was still work to do.
+  for (const e of run.events.slice(1)) expect(e.progress, JSON.stringify(run.events)).toBeLessThan(d.total);
+  const actual = await signalsOf(t);
+  expect(new Set(actual).size).toBe(actual.length);
+  expect(actual).toEqual(expected);
+}
 
-  it.each<[string, ScaleEvent[]]>([
-    ['two', [{ at: 0, start: 2 }]],
-    ['three', [{ at: 0, start: 3 }]],
-    [
+describe('signals scaled out over one group: the same signals as one instance, byte for byte, none twice', () => {
+  let expected: string[];
+  it('one instance: the reference', async () => {
+    expected = await reference(small);
+  });
+  it('two instances', () => scaled(small, 'two', [{ at: 0, start: 2 }], expected));
+  it('three instances', () => scaled(small, 'three', [{ at: 0, start: 3 }], expected));
+
+  it('a fleet: instances join, one is killed, one frozen past its session (a zombie), one leaves', async () => {
+    const at = (share: number) => large.total * share;
+    await scaled(
+      large,
       'fleet',
       [
         { at: 0, start: 2 },
-        { at: TOTAL * 0.15, start: 1 },
-        { at: TOTAL * 0.3, kill: true },
-        { at: TOTAL * 0.45, freezeMs: SESSION_MS + 4000 },
-        { at: TOTAL * 0.6, stop: true },
-        { at: TOTAL * 0.7, start: 1 },
+        { at: at(0.1), start: 1 },
+        { at: at(0.2), kill: true },
+        { at: at(0.3), freezeMs: SESSION_MS + 4000 },
+        { at: at(0.45), stop: true },
+        { at: at(0.55), start: 1 },
       ],
-    ],
-  ])('%s: the same signals, byte for byte, none twice', async (label, events) => {
-    const t = runs[label]!;
-    const run = await runGroup(args(t), events, { progress: () => progress(t), done: () => done(t) });
-    // Every event after the start landed while there was still work to do.
-    for (const e of run.events.slice(1)) expect(e.progress, JSON.stringify(run.events)).toBeLessThan(TOTAL);
-    const actual = await signalsOf(t);
-    expect(new Set(actual).size).toBe(actual.length);
-    expect(actual).toEqual(expected);
+      await reference(large),
+    );
   });
 });

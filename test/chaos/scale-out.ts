@@ -20,6 +20,12 @@ export interface GroupRun {
   processes: ComponentProcess[];
 }
 
+/** What each instance logged last, and the events so far: what a failed test prints. */
+export function describeRun(run: GroupRun, lines = 15): string {
+  const tail = (p: ComponentProcess) => p.output().split('\n').filter((l) => l && !/Limiting retries/.test(l)).slice(-lines).map((l) => l.slice(0, 400)).join('\n');
+  return [`events: ${JSON.stringify(run.events)}`, ...run.processes.map((p, i) => `--- instance ${i} (${p.running() ? 'running' : 'exited'}):\n${tail(p)}`)].join('\n');
+}
+
 /** The group's committed offsets over its input topics, and their log ends: done when equal. */
 export async function groupProgress(admin: Admin, groupId: string, topics: string[]): Promise<{ committed: number; end: number }> {
   let committed = 0;
@@ -38,8 +44,12 @@ export async function groupProgress(admin: Admin, groupId: string, topics: strin
  * runs with SIGTERM (each must exit 0). The instance a kill, stop or freeze hits is the oldest
  * running one: the one most likely to hold tasks.
  */
-export async function runGroup(args: string[], events: readonly ScaleEvent[], o: { progress: () => Promise<number>; done: () => Promise<boolean>; env?: NodeJS.ProcessEnv }): Promise<GroupRun> {
-  const run: GroupRun = { events: [], processes: [] };
+export async function runGroup(
+  args: string[],
+  events: readonly ScaleEvent[],
+  o: { progress: () => Promise<number>; done: () => Promise<boolean>; env?: NodeJS.ProcessEnv; run?: GroupRun },
+): Promise<GroupRun> {
+  const run: GroupRun = o.run ?? { events: [], processes: [] };
   const running = () => run.processes.filter((p) => p.running());
   for (const e of events) {
     await waitFor(`progress ${e.at}`, async () => (await o.progress()) >= e.at, running());
