@@ -23,7 +23,7 @@ export const KafkaConfig = z
   })
   .strict()
   .superRefine((v, ctx) => checkPlainOverTls(ctx, v))
-  .describe('The Kafka cluster.');
+  .describe('The Kafka brokers and how to connect to them.');
 
 export const RegistryConfig = z
   .object({
