@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerSinkResetCommand } from '../connectors/postgres-sink/reset-command.ts';
 import { registerBacktestCommand } from '../streams/backtest/command.ts';
 import { registerClassifyCommand } from '../streams/classify/command.ts';
+import { registerConfigCommand } from './config-command.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerDlqCommand } from './dlq/command.ts';
 import { registerLoadSampleCommand } from './load-sample.ts';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerServicesCommand(program);
   registerMigrateCommand(program);
   registerTopicsCommand(program);
+  registerConfigCommand(program);
   registerRunCommand(program);
   registerLoadSampleCommand(program);
   registerDemoCommand(program);

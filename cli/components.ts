@@ -1,9 +1,10 @@
 import { candlesComponent } from '../connectors/candles/component.ts';
 import { sinkComponent } from '../connectors/postgres-sink/component.ts';
 import { rssComponent } from '../connectors/rss/component.ts';
-import { loadSection, type ConfigSources } from '../core/config.ts';
+import type { z } from 'zod';
+import { DatabaseConfig, KafkaConfig, loadSection, RegistryConfig, type ConfigSources } from '../core/config.ts';
 import type { ComponentDefinition } from '../core/runtime/component.ts';
-import { TOPICS, type TopicId } from '../schemas/catalog.ts';
+import { TOPICS, TopicsConfig, type TopicId } from '../schemas/catalog.ts';
 import type { GroupSpec } from './status/collect.ts';
 import { classifyComponent } from '../streams/classify/component.ts';
 import { executorComponent } from '../streams/executor/component.ts';
@@ -19,8 +20,11 @@ export function component(name: string): ComponentDefinition | undefined {
   return COMPONENTS.find((c) => c.name === name);
 }
 
+/** The sections every command shares, with their specs: the connections and the topics. */
+export const SHARED_SECTIONS: Readonly<Record<string, z.ZodType>> = { kafka: KafkaConfig, registry: RegistryConfig, database: DatabaseConfig, topics: TopicsConfig };
+
 /** Sections a config file may hold: the connections, the topics, and one per component. */
-export const CONFIG_SECTIONS = ['kafka', 'registry', 'database', 'topics', ...COMPONENTS.map((c) => c.section)];
+export const CONFIG_SECTIONS = [...Object.keys(SHARED_SECTIONS), ...COMPONENTS.map((c) => c.section)];
 
 /** The consumer groups of the pipeline (processors and the sink) with the catalog topics each reads, as `status` shows them. */
 export function consumerGroups(sources: ConfigSources, prefix: string): GroupSpec[] {

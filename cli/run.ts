@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { deployment } from '../core/command-config.ts';
 import { holdSignalsUntilRunning, runServingMetrics } from '../core/run-until-signal.ts';
+import { ONCE_OPTION } from '../core/runtime/component.ts';
 import { describeSummary, startComponent } from '../core/runtime/start-component.ts';
 import { componentConfig } from './component-config.ts';
 import { COMPONENTS } from './components.ts';
@@ -17,7 +18,7 @@ export function registerRunCommand(program: Command): void {
       return preflight(cmd);
     });
   for (const def of COMPONENTS) {
-    const cmd = run.command(def.name).description(def.description).option('--once', 'process what is there until caught up, then exit');
+    const cmd = run.command(def.name).description(def.description).option(ONCE_OPTION.flags, ONCE_OPTION.description);
     for (const o of def.options ?? []) cmd.option(o.flags, o.description, o.parse as never);
     cmd.addHelpText('after', `\n${configKeysHelp(def)}`);
     cmd.action(async (opts: Record<string, unknown>, c: Command) => {

@@ -1,5 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
 import type { Command } from 'commander';
 import type { Admin } from 'kafkajs';
 import { loadSection, type ConnectionsConfig } from '../core/config.ts';
@@ -7,11 +5,11 @@ import { checkKafka, createKafka, withKafka } from '../core/kafka.ts';
 import { checkRegistry, createRegistry, withRegistry } from '../core/registry.ts';
 import { applyTopics, plannedTopics, type SchemaResult, type TopicResult } from '../schemas/apply.ts';
 import { TOPIC_IDS, TopicsConfig, topicName, valueSubject } from '../schemas/catalog.ts';
-import { REPO_ROOT } from '../deploy/local/layout.ts';
 import { ASYNCAPI_DOC, renderAsyncApi } from '../schemas/asyncapi.ts';
 import { renderTopicDocs, TOPIC_DOCS } from '../schemas/topic-docs.ts';
 import { readTopicStates, topicDifferences } from '../schemas/topic-state.ts';
 import { configSources, connections } from '../core/command-config.ts';
+import { generatedFileCommand } from './generated-file.ts';
 
 function prefixOf(cmd: Command): string {
   return loadSection('topics', TopicsConfig, configSources(cmd)).prefix;
@@ -125,25 +123,4 @@ export function registerTopicsCommand(program: Command): void {
 
   generatedFileCommand(topics, 'docs', TOPIC_DOCS, renderTopicDocs, 'write docs/topics.md from the catalog and the Avro schemas (--check: fail if it is stale)');
   generatedFileCommand(topics, 'asyncapi', ASYNCAPI_DOC, renderAsyncApi, 'write docs/asyncapi.yaml (AsyncAPI 3: a channel per topic and DLQ, Kafka bindings, the Avro schemas embedded) from the catalog (--check: fail if it is stale)');
-}
-
-/** A command that writes a file generated from the catalog, or with --check says whether it is stale. */
-function generatedFileCommand(parent: Command, name: string, file: string, render: () => string, description: string): void {
-  const shown = relative(REPO_ROOT, file);
-  parent
-    .command(name)
-    .description(description)
-    .option('--check', `do not write; exit 1 when ${shown} differs`)
-    .action((opts: { check?: boolean }) => {
-      const text = render();
-      const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
-      if (opts.check) {
-        process.stdout.write(current === text ? `${shown} is up to date\n` : `${shown} is stale: run npx ops-pipeline topics ${name}\n`);
-        if (current !== text) process.exitCode = 1;
-        return;
-      }
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, text);
-      process.stdout.write(`wrote ${file}\n`);
-    });
 }

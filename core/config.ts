@@ -12,45 +12,45 @@ import { passwordFields } from './secrets.ts';
 
 export const KafkaConfig = z
   .object({
-    /** Bootstrap brokers, host:port. Env KAFKA_BROKERS (comma-separated). */
-    brokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port')).min(1).default(['127.0.0.1:9092']),
-    /** Client id prefix sent to the broker; shows up in broker logs and quotas. */
-    clientId: z.string().min(1).default('ops-pipeline'),
-    /** TLS to the brokers (see core/connection-security.ts); off by default. */
-    ssl: KafkaSslConfig.optional(),
-    /** SASL authentication; none by default. */
-    sasl: KafkaSaslConfig.optional(),
+    brokers: z
+      .array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port'))
+      .min(1)
+      .default(['127.0.0.1:9092'])
+      .describe('Bootstrap brokers, host:port. Env KAFKA_BROKERS (comma-separated); flag --brokers.'),
+    clientId: z.string().min(1).default('ops-pipeline').describe('Client id sent to the broker, followed by `-<component>`; shows up in broker logs and quotas.'),
+    ssl: KafkaSslConfig.optional().describe('TLS to the brokers; off unless set here or by a KAFKA_SSL* env variable.'),
+    sasl: KafkaSaslConfig.optional().describe('SASL authentication (SCRAM or PLAIN); none unless set here or by a KAFKA_SASL_* env variable.'),
   })
   .strict()
-  .superRefine((v, ctx) => checkPlainOverTls(ctx, v));
+  .superRefine((v, ctx) => checkPlainOverTls(ctx, v))
+  .describe('The Kafka brokers and how to connect to them.');
 
 export const RegistryConfig = z
   .object({
-    /**
-     * Base URL of the Confluent-compatible schema registry API. Env SCHEMA_REGISTRY_URL.
-     * Apicurio (local services) serves it under /apis/ccompat/v7; Redpanda at its root.
-     */
-    url: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
-    /** HTTP basic auth (or `user:password@` in the URL); none by default. */
+    url: z
+      .url()
+      .default('http://127.0.0.1:8081/apis/ccompat/v7')
+      .describe('Base URL of the Confluent-compatible schema registry API: Apicurio (the local services) serves it under /apis/ccompat/v7, Redpanda at its root. Env SCHEMA_REGISTRY_URL; flag --registry-url.'),
     ...registryAuthFields,
   })
   .strict()
-  .transform((v, ctx) => resolveRegistryAuth(ctx, v));
+  .transform((v, ctx) => resolveRegistryAuth(ctx, v))
+  .describe('The schema registry holding the topics\' Avro value schemas.');
 
 export const DatabaseConfig = z
   .object({
-    /** PostgreSQL connection URL. Env DATABASE_URL. */
     url: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
-      .default('postgres://postgres@127.0.0.1:5432/ops_pipeline'),
-    /** TLS (sslmode, CA file); the URL's own sslmode and sslrootcert work too. */
-    ssl: DatabaseSslConfig.default({}),
-    /** Env DATABASE_PASSWORD or DATABASE_PASSWORD_FILE; folded into the URL. */
-    ...passwordFields,
+      .default('postgres://postgres@127.0.0.1:5432/ops_pipeline')
+      .describe('PostgreSQL connection URL. Env DATABASE_URL; flag --database-url.'),
+    ssl: DatabaseSslConfig.default({}).describe('TLS to PostgreSQL; the URL\'s own sslmode and sslrootcert work too.'),
+    // Folded into the URL, so that pg, graphile-migrate and COPY all get it the same way.
+    ...passwordFields('DATABASE_PASSWORD'),
   })
   .strict()
-  .transform((v, ctx) => ({ url: resolveDatabaseUrl(ctx, v) }));
+  .transform((v, ctx) => ({ url: resolveDatabaseUrl(ctx, v) }))
+  .describe('The PostgreSQL database the sink writes and `migrate` creates.');
 
 export const ConnectionsConfig = z
   .object({

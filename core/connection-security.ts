@@ -8,16 +8,11 @@ import { configIssue, passwordFields, passwordFromEnv, readConfigText, resolvePa
 
 export const KafkaSslConfig = z
   .object({
-    /** Connect with TLS. Default: on when any of the files below is set. Env KAFKA_SSL. */
-    enabled: z.boolean().optional(),
-    /** CA certificate(s) (PEM) that signed the brokers' certificates; default: the system's CAs. Env KAFKA_SSL_CA_FILE. */
-    caFile: z.string().min(1).optional(),
-    /** Client certificate (PEM) for mutual TLS, with keyFile. Env KAFKA_SSL_CERT_FILE. */
-    certFile: z.string().min(1).optional(),
-    /** Client private key (PEM, unencrypted) for mutual TLS. Env KAFKA_SSL_KEY_FILE. */
-    keyFile: z.string().min(1).optional(),
-    /** Refuse brokers whose certificate does not verify. Env KAFKA_SSL_REJECT_UNAUTHORIZED. */
-    rejectUnauthorized: z.boolean().default(true),
+    enabled: z.boolean().optional().describe('Connect with TLS; unset, TLS is on as soon as caFile, certFile or keyFile is set. Env KAFKA_SSL.'),
+    caFile: z.string().min(1).optional().describe('CA certificate(s) (PEM) that signed the brokers\' certificates; unset, the system\'s CAs. Env KAFKA_SSL_CA_FILE.'),
+    certFile: z.string().min(1).optional().describe('Client certificate (PEM) for mutual TLS, together with keyFile. Env KAFKA_SSL_CERT_FILE.'),
+    keyFile: z.string().min(1).optional().describe('Client private key (PEM, unencrypted) for mutual TLS, together with certFile. Env KAFKA_SSL_KEY_FILE.'),
+    rejectUnauthorized: z.boolean().default(true).describe('Refuse brokers whose certificate does not verify. Env KAFKA_SSL_REJECT_UNAUTHORIZED.'),
   })
   .strict()
   .transform((v, ctx) => {
@@ -32,12 +27,10 @@ export const KafkaSslConfig = z
 
 export const KafkaSaslConfig = z
   .object({
-    /** scram-sha-512 (default), scram-sha-256, or plain (only over TLS). Env KAFKA_SASL_MECHANISM. */
-    mechanism: z.enum(['scram-sha-256', 'scram-sha-512', 'plain']).default('scram-sha-512'),
-    /** Env KAFKA_SASL_USERNAME. */
-    username: z.string().min(1),
-    /** Env KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE. */
-    ...passwordFields,
+    mechanism: z.enum(['scram-sha-256', 'scram-sha-512', 'plain']).default('scram-sha-512').describe('The SASL mechanism; plain sends the password as it is, so it needs TLS. Env KAFKA_SASL_MECHANISM.'),
+    username: z.string().min(1).describe('The SASL user. Env KAFKA_SASL_USERNAME.'),
+    // Optional to the schema, but SASL without either is refused below, naming `password`.
+    ...passwordFields('KAFKA_SASL_PASSWORD'),
   })
   .strict()
   .transform((v, ctx) => {
@@ -56,10 +49,8 @@ export function checkPlainOverTls(ctx: z.core.$RefinementCtx, v: { ssl?: { enabl
 
 /** HTTP basic auth of the schema registry: username plus password (or passwordFile). */
 export const registryAuthFields = {
-  /** Env SCHEMA_REGISTRY_USERNAME. */
-  username: z.string().min(1).optional(),
-  /** Env SCHEMA_REGISTRY_PASSWORD or SCHEMA_REGISTRY_PASSWORD_FILE. */
-  ...passwordFields,
+  username: z.string().min(1).optional().describe('User of HTTP basic auth, with password (or `user:password@` in url instead); none by default. Env SCHEMA_REGISTRY_USERNAME.'),
+  ...passwordFields('SCHEMA_REGISTRY_PASSWORD'),
 };
 
 export interface RegistryAuth {
@@ -97,14 +88,14 @@ export function resolveRegistryAuth(
 
 export const DatabaseSslConfig = z
   .object({
-    /**
-     * libpq's sslmode: disable, require (encrypted, certificate not checked unless caFile is
-     * set), verify-full (certificate and host name checked). Default: the URL's own sslmode,
-     * else verify-full when caFile is set, else none (plain TCP). Env DATABASE_SSLMODE.
-     */
-    mode: z.enum(['disable', 'require', 'verify-full']).optional(),
-    /** CA certificate (PEM) of the server's certificate; default: the system's CAs. Env DATABASE_SSL_CA_FILE. */
-    caFile: z.string().min(1).optional(),
+    mode: z
+      .enum(['disable', 'require', 'verify-full'])
+      .optional()
+      .describe(
+        'libpq\'s sslmode: require encrypts but checks the certificate only when caFile is set, verify-full checks the certificate and the host name. ' +
+          'Unset: the URL\'s own sslmode, else verify-full when caFile is set, else plain TCP. Env DATABASE_SSLMODE.',
+      ),
+    caFile: z.string().min(1).optional().describe('CA certificate (PEM) of the server\'s certificate; unset, the system\'s CAs. Env DATABASE_SSL_CA_FILE.'),
   })
   .strict();
 

@@ -58,13 +58,13 @@ export function readConfigText(ctx: Ctx, path: string[], file: string, what: 'se
   return text;
 }
 
-/** `password` and `passwordFile`: one of them, at most. */
-export const passwordFields = {
-  /** The password itself (prefer passwordFile or the env variable over writing it in a file you commit). */
-  password: z.string().min(1).optional(),
-  /** A file holding the password (trailing newline ignored). */
-  passwordFile: z.string().min(1).optional(),
-};
+/** `password` and `passwordFile` (one of them, at most), set by env `<env>` and `<env>_FILE`. */
+export function passwordFields(env: string) {
+  return {
+    password: z.string().min(1).optional().describe(`The password itself; prefer passwordFile or the env variable to writing it in a file you commit. Env ${env}.`),
+    passwordFile: z.string().min(1).optional().describe(`A file holding the password (a trailing newline is dropped); not together with password. Env ${env}_FILE.`),
+  };
+}
 
 export function resolvePassword(ctx: Ctx, v: { password?: string; passwordFile?: string }): Secret | undefined {
   if (v.password !== undefined && v.passwordFile !== undefined) {

@@ -93,16 +93,21 @@ export const DLQ_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
 export const TopicsConfig = z
   .object({
-    /** Prepended to every topic name (e.g. `staging.`), so runs and tests can isolate themselves. */
-    prefix: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
-    /**
-     * The one bar interval market.candles carries in this deployment: lane_telemetry's key is
-     * (ticker, ts), so bars of two intervals would overwrite each other. The candles source asks
-     * Yahoo for it; the sink, signals and the executor refuse bars of any other (to the DLQ).
-     */
-    candleInterval: z.enum(INTERVALS).default('5m'),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only')
+      .default('')
+      .describe('Prepended to every topic name (e.g. `staging.`), consumer group and transactional id, so runs and tests can isolate themselves. Flag --topic-prefix.'),
+    // lane_telemetry's key is (ticker, ts): bars of two intervals would overwrite each other.
+    candleInterval: z
+      .enum(INTERVALS)
+      .default('5m')
+      .describe(
+        'The one bar interval market.candles carries in this deployment: the candles source asks Yahoo for it; the sink, signals and the executor send bars of any other to the DLQ. Flag --candle-interval.',
+      ),
   })
-  .strict();
+  .strict()
+  .describe('The topic names and what market.candles carries, shared by every component.');
 export type TopicsConfig = z.infer<typeof TopicsConfig>;
 
 export function topicName(id: TopicId, prefix = ''): string {

@@ -38,6 +38,9 @@ export interface ComponentOption {
   parse?: (value: string, previous: unknown) => unknown;
 }
 
+/** The flag every `run <component>` has. */
+export const ONCE_OPTION: ComponentOption = { flags: '--once', description: 'process what is there until caught up, then exit' };
+
 interface ComponentBase<C> {
   name: string;
   description: string;

@@ -5,12 +5,13 @@ import { groupFields } from '../../core/runtime/processor-fields.ts';
 export const ExecutorConfig = z
   .object({
     ...groupFields('executor', { maxBytesPerPartition: 1_048_576 }),
-    /** Money per position: shares = positionSize / fill price. */
-    positionSize: z.number().positive().default(10_000),
-    /** A signal not filled by a bar starting within this many minutes is cancelled. */
-    ttlMinutes: z.number().positive().default(60),
-    /** How far other tickers' bars may run ahead of a quiet ticker's before its signal is cancelled. */
-    allowedLatenessMinutes: z.number().nonnegative().default(60),
+    positionSize: z.number().positive().default(10_000).describe('Money per position: shares = positionSize / fill price.'),
+    ttlMinutes: z.number().positive().default(60).describe('A signal fills at the open of its ticker\'s next bar if that bar starts within this many minutes of it; otherwise it is cancelled.'),
+    allowedLatenessMinutes: z
+      .number()
+      .nonnegative()
+      .default(60)
+      .describe('How far other tickers\' bars may run past a quiet ticker\'s signal TTL before that signal is cancelled, in event time.'),
   })
   .strict();
 export type ExecutorConfig = z.infer<typeof ExecutorConfig>;

@@ -1,29 +1,19 @@
 import { z } from 'zod';
 import { groupFields } from '../../core/runtime/processor-fields.ts';
 
-/** Section `signals` of the config file (or a file of its own via `--rules`): the decision rules. */
+/** The decision rules: `signals.rules` of the config file, and `rules:` of a backtest's `--config` file. */
 export const SignalRules = z
   .object({
-    /** Half-life of a news item's weight in the ticker's sentiment, minutes of event time. */
-    halfLifeMinutes: z.number().positive().default(120),
-    /** News older than this many half-lives no longer counts (and is forgotten). */
-    horizonHalfLives: z.number().positive().default(8),
-    /** BUY when the decayed net sentiment reaches this (a sum of signed model probabilities). */
-    buyThreshold: z.number().positive().default(0.8),
-    /** SELL when it falls to minus this. */
-    sellThreshold: z.number().positive().default(0.8),
-    /** News items within the horizon needed before any signal. */
-    minNews: z.number().int().min(1).default(1),
-    /** Bars of price context: the return and the volume ratio are taken over them. */
-    lookbackBars: z.number().int().min(1).default(5),
-    /** No BUY after a fall (no SELL after a rise) larger than this over the lookback, percent. */
-    maxAdverseMovePct: z.number().nonnegative().default(3),
-    /** Bar volume relative to the lookback's mean volume needed to act (0 = any). */
-    minVolumeRatio: z.number().nonnegative().default(0),
-    /** After a signal, the same action on the same ticker waits this long (event time). */
-    cooldownMinutes: z.number().nonnegative().default(240),
-    /** Records up to this much older than the newest seen are still on time. */
-    allowedLatenessSeconds: z.number().nonnegative().default(300),
+    halfLifeMinutes: z.number().positive().default(120).describe('Half-life of a news item\'s weight in its ticker\'s sentiment, in minutes of event time.'),
+    horizonHalfLives: z.number().positive().default(8).describe('News older than this many half-lives no longer counts (and is forgotten).'),
+    buyThreshold: z.number().positive().default(0.8).describe('BUY when the decayed net sentiment (a sum of signed model probabilities) reaches this.'),
+    sellThreshold: z.number().positive().default(0.8).describe('SELL when the decayed net sentiment falls to minus this.'),
+    minNews: z.number().int().min(1).default(1).describe('News items within the horizon needed before any signal.'),
+    lookbackBars: z.number().int().min(1).default(5).describe('Bars of price context: the return and the volume ratio are taken over them.'),
+    maxAdverseMovePct: z.number().nonnegative().default(3).describe('No BUY after a fall (no SELL after a rise) larger than this over the lookback, in percent.'),
+    minVolumeRatio: z.number().nonnegative().default(0).describe('Bar volume relative to the lookback\'s mean volume needed to act (0: any).'),
+    cooldownMinutes: z.number().nonnegative().default(240).describe('After a signal, the same action on the same ticker waits this long (event time).'),
+    allowedLatenessSeconds: z.number().nonnegative().default(300).describe('Records up to this much older, in event time, than the newest seen on any input are on time; older ones are counted late and not used.'),
   })
   .strict()
   .refine((r) => r.horizonHalfLives * r.halfLifeMinutes > 0, { message: 'horizon must be positive' });
@@ -33,7 +23,7 @@ export type SignalRules = z.infer<typeof SignalRules>;
 export const SignalsConfig = z
   .object({
     ...groupFields('signals', { maxBytesPerPartition: 1_048_576 }),
-    rules: SignalRules.default(SignalRules.parse({})),
+    rules: SignalRules.default(SignalRules.parse({})).describe('The decision rules; a backtest takes the same keys.'),
   })
   .strict();
 export type SignalsConfig = z.infer<typeof SignalsConfig>;
