@@ -2,10 +2,9 @@ import { candlesComponent } from '../connectors/candles/component.ts';
 import { sinkComponent } from '../connectors/postgres-sink/component.ts';
 import { rssComponent } from '../connectors/rss/component.ts';
 import type { z } from 'zod';
-import { DatabaseConfig, KafkaConfig, loadSection, RegistryConfig, type ConfigSources } from '../core/config.ts';
+import { DatabaseConfig, KafkaConfig, RegistryConfig } from '../core/config.ts';
 import type { ComponentDefinition } from '../core/runtime/component.ts';
-import { TOPICS, TopicsConfig, type TopicId } from '../schemas/catalog.ts';
-import type { GroupSpec } from './status/collect.ts';
+import { TopicsConfig } from '../schemas/catalog.ts';
 import { classifyComponent } from '../streams/classify/component.ts';
 import { executorComponent } from '../streams/executor/component.ts';
 import { signalsComponent } from '../streams/signals/component.ts';
@@ -26,19 +25,3 @@ export const SHARED_SECTIONS: Readonly<Record<string, z.ZodType>> = { kafka: Kaf
 /** Sections a config file may hold: the connections, the topics, and one per component. */
 export const CONFIG_SECTIONS = [...Object.keys(SHARED_SECTIONS), ...COMPONENTS.map((c) => c.section)];
 
-/** The consumer groups of the pipeline (processors and the sink) with the catalog topics each reads, as `status` shows them. */
-export function consumerGroups(sources: ConfigSources, prefix: string): GroupSpec[] {
-  const groups: GroupSpec[] = [];
-  for (const def of COMPONENTS) {
-    const config = loadSection(def.section, def.config, sources) as { groupId?: string; topics?: string[] };
-    if (!config.groupId) continue;
-    const topics = def.kind === 'processor' ? [...new Set(processorInputs(def))] : (config.topics ?? []);
-    groups.push({ component: def.name, groupId: `${prefix}${config.groupId}`, topics: topics.filter((t): t is TopicId => t in TOPICS) });
-  }
-  return groups;
-}
-
-/** Every input a processor's stages read, by catalog id or internal name. */
-function processorInputs(def: Extract<ComponentDefinition, { kind: 'processor' }>): string[] {
-  return def.stages.flatMap((s) => s.inputs);
-}

@@ -3,8 +3,8 @@ import { loadSection } from '../../core/config.ts';
 import { checkKafka, createKafka, withKafka } from '../../core/kafka.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
 import { configSources, connections } from '../../core/command-config.ts';
-import { consumerGroups } from '../components.ts';
 import { collectStatus, type StatusReport } from './collect.ts';
+import { pipelineGroups } from './groups.ts';
 
 function render(r: StatusReport): string {
   const lines = [`status at ${r.at} (window ${r.windowSeconds}s)`, '', 'group                        component  state    members  lag       lag age  consumed/s  verdict'];
@@ -30,7 +30,7 @@ export function registerStatusCommand(program: Command): void {
       const sources = configSources(cmd);
       const conn = connections(cmd);
       const prefix = loadSection('topics', TopicsConfig, sources).prefix;
-      const groups = consumerGroups(sources, prefix);
+      const groups = pipelineGroups(sources, prefix);
       await checkKafka(conn.kafka);
       const kafka = createKafka(conn.kafka, 'status');
       const admin = kafka.admin();
