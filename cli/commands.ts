@@ -5,6 +5,7 @@ import { registerClassifyCommand } from '../streams/classify/command.ts';
 import { registerConfigCommand } from './config-command.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerDlqCommand } from './dlq/command.ts';
+import { registerLagExporterCommand } from './lag-exporter/command.ts';
 import { registerLoadSampleCommand } from './load-sample.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerRunCommand } from './run.ts';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerDemoCommand(program);
   registerClassifyCommand(program);
   registerStatusCommand(program);
+  registerLagExporterCommand(program);
   registerBacktestCommand(program);
   registerReplayCommand(program);
   registerSinkResetCommand(program);

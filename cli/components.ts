@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { DatabaseConfig, KafkaConfig, RegistryConfig } from '../core/config.ts';
 import type { ComponentDefinition } from '../core/runtime/component.ts';
 import { TopicsConfig } from '../schemas/catalog.ts';
+import { LagExporterConfig } from './lag-exporter/config.ts';
 import { classifyComponent } from '../streams/classify/component.ts';
 import { executorComponent } from '../streams/executor/component.ts';
 import { signalsComponent } from '../streams/signals/component.ts';
@@ -22,6 +23,9 @@ export function component(name: string): ComponentDefinition | undefined {
 /** The sections every command shares, with their specs: the connections and the topics. */
 export const SHARED_SECTIONS: Readonly<Record<string, z.ZodType>> = { kafka: KafkaConfig, registry: RegistryConfig, database: DatabaseConfig, topics: TopicsConfig };
 
-/** Sections a config file may hold: the connections, the topics, and one per component. */
-export const CONFIG_SECTIONS = [...Object.keys(SHARED_SECTIONS), ...COMPONENTS.map((c) => c.section)];
+/** The sections of commands that are not components, with their specs. */
+export const COMMAND_SECTIONS: Readonly<Record<string, z.ZodType>> = { lagExporter: LagExporterConfig };
+
+/** Sections a config file may hold: the connections, the topics, one per component, one per other command that has settings. */
+export const CONFIG_SECTIONS = [...Object.keys(SHARED_SECTIONS), ...COMPONENTS.map((c) => c.section), ...Object.keys(COMMAND_SECTIONS)];
 

@@ -4,7 +4,7 @@ import { configKeys, descriptionOf, flatConfigKeys, type ConfigKey } from '../co
 import { ONCE_OPTION, type ComponentDefinition } from '../core/runtime/component.ts';
 import { REPO_ROOT } from '../deploy/local/layout.ts';
 import { BacktestSettings } from '../streams/backtest/config.ts';
-import { COMPONENTS, CONFIG_SECTIONS, SHARED_SECTIONS } from './components.ts';
+import { COMMAND_SECTIONS, COMPONENTS, CONFIG_SECTIONS, SHARED_SECTIONS } from './components.ts';
 
 // docs/configuration.md, generated from the zod specs the loader validates with, so the
 // reference cannot drift from what a config file may hold. `npx ops-pipeline config docs`
@@ -53,7 +53,7 @@ function componentSection(def: ComponentDefinition): string[] {
 }
 
 function sectionOf(section: string): string[] {
-  const shared = SHARED_SECTIONS[section];
+  const shared = SHARED_SECTIONS[section] ?? COMMAND_SECTIONS[section];
   if (shared) return sharedSection(section, shared);
   const def = COMPONENTS.find((c) => c.section === section);
   if (!def) throw new Error(`config section ${section} has neither a shared spec nor a component`);
