@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMPONENTS } from '../../cli/components.ts';
 import { REPO_ROOT } from '../local/layout.ts';
+import { definedMetrics, metricsUsed } from '../monitoring/metric-names.ts';
 
 // No Docker engine runs here, so the compose file is validated by docker-compose itself
 // (Debian's package; `config` needs no engine) and checked against the CLI's components.
@@ -22,7 +23,8 @@ interface ComposeService {
 const file = join(REPO_ROOT, 'docker-compose.yml');
 const compose = parse(readFileSync(file, 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
 const services = compose.services;
-const INFRA = ['redpanda', 'console', 'postgres', 'init', 'prometheus', 'grafana'];
+// Services that are not pipeline components; the lag exporter is monitoring, not a `run`.
+const INFRA = ['redpanda', 'console', 'postgres', 'init', 'prometheus', 'grafana', 'lag-exporter'];
 
 describe('docker-compose.yml', () => {
   it('is valid for docker-compose', () => {
@@ -87,13 +89,24 @@ describe('monitoring', () => {
     expect(targets.sort()).toEqual(COMPONENTS.map((c) => `${c.name}:9464`).sort());
   });
 
+  it('runs the lag exporter, after init, and Prometheus scrapes it', () => {
+    const exporter = services['lag-exporter']!;
+    expect(exporter.command).toEqual(['lag-exporter']);
+    expect(exporter.depends_on).toEqual({ init: { condition: 'service_completed_successfully' } });
+    expect(exporter.environment?.METRICS_PORT).toBe('9464');
+    expect(execFileSync(process.execPath, ['bin/ops-pipeline.js', 'lag-exporter', '--help'], { cwd: REPO_ROOT, encoding: 'utf8' })).toMatch(/--interval/);
+    const prom = parse(readFileSync(join(REPO_ROOT, 'deploy', 'monitoring', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    expect(prom.scrape_configs.find((c) => c.job_name === 'lag-exporter')?.static_configs.flatMap((c) => c.targets)).toEqual(['lag-exporter:9464']);
+  });
+
   it('the Grafana dashboard queries only metrics the code defines', () => {
     const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'deploy', 'monitoring', 'grafana', 'dashboards', 'ops-pipeline.json'), 'utf8')) as {
       panels: Array<{ targets: Array<{ expr: string }> }>;
     };
-    const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/ops_pipeline_([a-z_]+?)(?:_bucket)?\b/g)].map((m) => m[1]!))));
-    const source = execFileSync('grep', ['-rhoE', "(counter|gauge|histogram)\\('[a-z_]+'", 'core', 'connectors', 'streams', 'cli'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    const defined = new Set([...source.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!));
+    const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => metricsUsed(t.expr))));
+    const defined = definedMetrics();
     expect([...used].filter((m) => !defined.has(m))).toEqual([]);
   });
 });
