@@ -101,6 +101,13 @@ describe('monitoring', () => {
     expect(prom.scrape_configs.find((c) => c.job_name === 'lag-exporter')?.static_configs.flatMap((c) => c.targets)).toEqual(['lag-exporter:9464']);
   });
 
+  it("mounts every rule file prometheus.yml loads beside it in Prometheus' container", () => {
+    const prom = parse(readFileSync(join(REPO_ROOT, 'deploy', 'monitoring', 'prometheus.yml'), 'utf8')) as { rule_files?: string[] };
+    const volumes = (services.prometheus as ComposeService & { volumes: string[] }).volumes;
+    expect(prom.rule_files?.length).toBeGreaterThan(0);
+    for (const f of prom.rule_files!) expect(volumes).toContain(`./deploy/monitoring/${f}:/etc/prometheus/${f}:ro`);
+  });
+
   it('the Grafana dashboard queries only metrics the code defines', () => {
     const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'deploy', 'monitoring', 'grafana', 'dashboards', 'ops-pipeline.json'), 'utf8')) as {
       panels: Array<{ targets: Array<{ expr: string }> }>;
