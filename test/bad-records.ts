@@ -132,7 +132,8 @@ export function expectLogged(cli: RunningCli, dlq: DlqRecord[]): void {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on now (for a child's METRICS_PORT, a server of the test's own). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
@@ -150,6 +151,8 @@ export interface RunningCli {
   /** Polls until `check` holds; fails at once, with the process output, if the process exits. */
   waitFor(what: string, check: () => Promise<boolean>): Promise<void>;
   process: ChildProcess;
+  /** Its METRICS_PORT. */
+  port: number;
 }
 
 /** Runs `ops-pipeline <args>` (the real CLI) with a YAML config and METRICS_PORT, until stopped. */
@@ -158,6 +161,7 @@ export async function runCli(args: string[], config: Record<string, unknown>, en
   const p = startComponent(['--config', writeConfig(config), ...args], { ...env, METRICS_PORT: String(port) });
   return {
     process: p.child,
+    port,
     logs: () =>
       p
         .output()

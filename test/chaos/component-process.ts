@@ -32,9 +32,14 @@ export function writeConfig(config: Record<string, unknown>): string {
 }
 
 export function startComponent(args: string[], env: NodeJS.ProcessEnv = {}): ComponentProcess {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'ops-pipeline.js'), ...args], {
+  return startProcess(process.execPath, [join(REPO_ROOT, 'bin', 'ops-pipeline.js'), ...args], { LOG_LEVEL: 'info', ...env });
+}
+
+/** Any program as a child process, its output kept (e.g. a Prometheus of the test's own). */
+export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): ComponentProcess {
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
