@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry } from '../../core/registry.ts';
 import { dlqTopicName, topicName } from '../../schemas/catalog.ts';
@@ -73,6 +74,31 @@ describe('lag exporter', () => {
     expect(await exporter.metric('ops_pipeline_consumer_group_sum_lag_records', classify())).toBe(0);
     expect(await exporter.metric('ops_pipeline_consumer_group_max_lag_seconds', classify())).toBe(0);
     expect(await exporter.metric('ops_pipeline_consumer_group_committed_offset', classify())).toBe(5);
+  });
+
+  it('a group whose commits move while its lag grows is lagging', async () => {
+    const topic = topicName('marketCandles', topics.prefix);
+    const groupId = `${topics.prefix}signals`;
+    // A member of the group that commits by hand, less than is produced, interval after interval.
+    const consumer = topics.kafka.consumer({ groupId });
+    const producer = topics.kafka.producer();
+    await Promise.all([consumer.connect(), producer.connect()]);
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachMessage: async () => {} });
+      let committed = 0;
+      let lagging = false;
+      for (let i = 0; i < 40 && !lagging; i++) {
+        await producer.send({ topic, acks: -1, messages: Array.from({ length: 6 }, (_, j) => ({ partition: 0, value: `bar ${i}.${j}` })) });
+        committed += 2;
+        await consumer.commitOffsets([{ topic, partition: 0, offset: String(committed) }]);
+        await sleep(400);
+        lagging = (await exporter.metric('ops_pipeline_consumer_group_verdict', { group: groupId, verdict: 'lagging' })) === 1;
+      }
+      expect(lagging).toBe(true);
+    } finally {
+      await Promise.all([consumer.disconnect(), producer.disconnect()]);
+    }
   });
 
   it('keeps running while the broker is away, and reports it unreachable', async () => {
