@@ -60,9 +60,7 @@ beforeAll(async () => {
     rss: { feeds: [feeds.url('reddit.rss'), feeds.url('guardian.rss'), feeds.url('gone.rss')], pollIntervalSeconds: 2, backoffInitialSeconds: 1, backoffMaxSeconds: 2 },
     // NOPE has no recording: Yahoo's 404 (candles_request_errors_total).
     candles: { pollIntervalSeconds: 2, retries: 0, includeTickersFromNews: false },
-    classify: { groupId: `${p}classify`, transactionalId: `${p}classify` },
-    signals: { groupId: `${p}signals`, transactionalId: `${p}signals` },
-    sink: { groupId: `${p}sink`, maxWaitTimeMs: 100 },
+    sink: { maxWaitTimeMs: 100 },
   };
   const common = ['--topic-prefix', p, '--candle-interval', '1m'];
   step('components');
