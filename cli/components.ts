@@ -29,3 +29,8 @@ export const COMMAND_SECTIONS: Readonly<Record<string, z.ZodType>> = { lagExport
 /** Sections a config file may hold: the connections, the topics, one per component, one per other command that has settings. */
 export const CONFIG_SECTIONS = [...Object.keys(SHARED_SECTIONS), ...COMPONENTS.map((c) => c.section), ...Object.keys(COMMAND_SECTIONS)];
 
+
+/** The spec of a config section, whoever reads it. */
+export function sectionSpec(section: string): z.ZodType | undefined {
+  return SHARED_SECTIONS[section] ?? COMMAND_SECTIONS[section] ?? COMPONENTS.find((c) => c.section === section)?.config;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configKeys, flatConfigKeys } from '../core/config-shape.ts';
-import { COMPONENTS, CONFIG_SECTIONS, SHARED_SECTIONS } from './components.ts';
+import { COMPONENTS, CONFIG_SECTIONS, sectionSpec } from './components.ts';
 import { CONFIG_DOC, configurationReference } from './config-reference.ts';
 
 describe('docs/configuration.md', () => {
@@ -14,7 +14,7 @@ describe('docs/configuration.md', () => {
     const headings = [...docs.matchAll(/^## (\S+)$/gm)].map((m) => m[1]);
     expect(headings).toEqual(CONFIG_SECTIONS);
     for (const section of CONFIG_SECTIONS) {
-      const spec = SHARED_SECTIONS[section] ?? COMPONENTS.find((c) => c.section === section)!.config;
+      const spec = sectionSpec(section)!;
       for (const k of flatConfigKeys(configKeys(spec), `${section}.`)) {
         expect(k.description, `${k.path} has no .describe()`).toBeTruthy();
         expect(docs).toContain(`| \`${k.path}\` |`);

@@ -83,7 +83,7 @@ export function configurationReference(): string {
     '',
     ...CONFIG_SECTIONS.map((s) => {
       const def = COMPONENTS.find((c) => c.section === s);
-      return `- [${s}](#${s})${def ? `: \`ops-pipeline run ${def.name}\`` : ''}`;
+      return `- [${s}](#${s.toLowerCase()})${def ? `: \`ops-pipeline run ${def.name}\`` : ''}`;
     }),
     '- [Backtest settings](#backtest-settings): a file of its own, `ops-pipeline backtest --config FILE`',
     '',
