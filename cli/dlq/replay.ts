@@ -5,6 +5,7 @@ import { reasonKey } from './reason.ts';
 import { ReplayFailedError, ReplayFencedError } from './replay-errors.ts';
 import { replayedMessage, replayMarker } from './replay-message.ts';
 import { selects, type Selection } from './selection.ts';
+import { waitUntilReadable } from '../../core/readable-offsets.ts';
 
 // `dlq replay`: sends chosen DLQ records back to their source topic once the cause is fixed.
 //
@@ -115,6 +116,7 @@ export async function replayDlq(kafka: Kafka, o: ReplayOptions): Promise<ReplayR
       o.onCommitted?.(batch);
     }
     report.replayed = committed;
+    await waitUntilReadable(kafka, committed.flatMap((r) => (r.to ? [r.to] : [])));
     return report;
   } catch (err) {
     await tx?.abort().catch(() => {});
