@@ -239,7 +239,7 @@ it(`${CANDLES.toLocaleString('en')} candles and ${NEWS.toLocaleString('en')} new
   expect(pending).toBe(signalIds.size);
   expect(signalIds.size).toBeGreaterThan(0);
   // The restarted processor had every input committed already: it rebuilt, and made nothing.
-  expect(results.find((r) => r.name === 'signals (restart)')?.summary).toMatch(/ 0 new inputs, .* 0 signals produced,/);
+  expect(results.find((r) => r.name === 'signals (restart)')?.summary).toMatch(/^signals: 0 inputs, .* 0 signals produced,/);
   expect(Object.values(dlq).every((n) => n === 0), JSON.stringify(dlq)).toBe(true);
   for (const r of [...results, drained]) {
     expect(r.peakBytes, `${r.name} peak RSS`).toBeLessThan(MAX_RSS_BYTES);
