@@ -15,7 +15,7 @@ import type { RssConfig } from './config.ts';
 import { FeedError } from './feed-error.ts';
 import { FeedStateStore, nextFeedState } from './feed-state-store.ts';
 import { fetchFeed } from './fetch-feed.ts';
-import { initTransactions } from '../../core/runtime/fenced.ts';
+import { initTransactions, isFenced, SourceFencedError } from '../../core/runtime/fenced.ts';
 import { parseFeed } from './parse-feed.ts';
 
 // The RSS source: polls each feed on its own schedule, produces new items to news.raw and
@@ -65,7 +65,8 @@ export async function startRssSource(opts: RssSourceOptions) {
   const encoder = new RecordEncoder(registry, prefix);
   const rawTopic = topicName('newsRaw', prefix);
   const stateTopic = topicName('feedsState', prefix);
-  const newProducer = (): Producer => kafka.producer({ transactionalId: config.transactionalId || `${prefix}ops-pipeline-rss`, idempotent: true, maxInFlightRequests: 1 });
+  const transactionalId = config.transactionalId || `${prefix}ops-pipeline-rss`;
+  const newProducer = (): Producer => kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
   let producer = newProducer();
   // The producer first: its InitProducerId fences a previous process and finishes the
   // transaction it left, commit markers included. Read before that, the state could miss that
@@ -83,15 +84,22 @@ export async function startRssSource(opts: RssSourceOptions) {
   let producing: Promise<unknown> = Promise.resolve();
   const inTransaction = (records: NewsRaw[], state: FeedState): Promise<void> => {
     const run = producing.then(async () => {
-      await (connected ??= initTransactions(producer));
-      const tx = await producer.transaction();
       try {
-        if (records.length) await sendChunked(tx, rawTopic, await encoder.messages('newsRaw', records));
-        await tx.send({ topic: stateTopic, acks: -1, messages: [await encoder.message('feedsState', state)] });
-        await tx.commit();
+        await (connected ??= initTransactions(producer));
+        const tx = await producer.transaction();
+        try {
+          if (records.length) await sendChunked(tx, rawTopic, await encoder.messages('newsRaw', records));
+          await tx.send({ topic: stateTopic, acks: -1, messages: [await encoder.message('feedsState', state)] });
+          await tx.commit();
+        } catch (err) {
+          await tx.abort().catch(() => {});
+          throw err;
+        }
       } catch (err) {
-        await tx.abort().catch(() => {});
-        // A transaction that failed against an unreachable broker can leave the producer unusable.
+        // Another source took our transactional id: starting a producer again would fence it back.
+        if (isFenced(err)) throw new SourceFencedError('rss', transactionalId, { cause: err });
+        // A producer that failed against an unreachable broker (its InitProducerId included) can
+        // stay unusable: the next poll starts a new one.
         await producer.disconnect().catch(() => {});
         producer = newProducer();
         connected = undefined;
@@ -154,6 +162,7 @@ export async function startRssSource(opts: RssSourceOptions) {
       itemsProduced.inc({ feed }, records.length);
       return { feed, result: 'items', produced: records.length };
     } catch (err) {
+      if (err instanceof SourceFencedError) throw err;
       if (!(err instanceof FeedError)) {
         // Kafka or registry trouble, not the feed's: nothing of this poll was produced (one
         // transaction), so the feed is polled again after a backoff of its own.

@@ -18,6 +18,22 @@ export class TaskFencedError extends OpsPipelineError {
   }
 }
 
+/**
+ * A source that writes under one transactional id per deployment (the RSS source) was fenced:
+ * another process started under the same id. Only one may run; this one stops rather than fence
+ * the other back, and says which id to tell apart (`rss.transactionalId`) if both are meant to run.
+ */
+export class SourceFencedError extends OpsPipelineError {
+  readonly exitCode = 6;
+  constructor(
+    readonly source: string,
+    readonly transactionalId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`another ${source} source started with transactional id ${transactionalId} and fenced this one; only one runs per topic prefix (stopping)`, options);
+  }
+}
+
 // INVALID_PRODUCER_EPOCH (47) before Kafka 2.7's PRODUCER_FENCED (90), which kafkajs does not name.
 const FENCED_CODES = new Set([47, 90]);
 const FENCED_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
