@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
@@ -7,7 +7,7 @@ import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Signal } from '../../schemas/records.ts';
 import { runToEnd, writeConfig } from '../../test/chaos/component-process.ts';
 import { faultInputs, produceInEventTime, type FaultInputs } from '../../test/chaos/fault-inputs.ts';
-import { describeRun, groupProgress, runGroup, type GroupRun, type ScaleEvent } from '../../test/chaos/scale-out.ts';
+import { fleetEvents, groupProgress, scaledRun, type ScaleEvent } from '../../test/chaos/scale-out.ts';
 import { groupOf, testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
 // The signals processor scaled out: 2 and 3 instances in one group, and a fleet where instances
@@ -89,14 +89,7 @@ async function reference(d: Dataset): Promise<string[]> {
 /** Runs `events` over the dataset's `label` topics; the signals must be the reference's. */
 async function scaled(d: Dataset, label: string, events: ScaleEvent[], expected: string[]): Promise<void> {
   const t = d.runs[label]!;
-  const run: GroupRun = { events: [], processes: [] };
-  onTestFailed(async () => {
-    process.stderr.write(`${label}: progress ${await progress(t)} of ${d.total}\n${describeRun(run)}\n`);
-    for (const p of run.processes) await p.kill('SIGKILL');
-  });
-  await runGroup(args(t), events, { progress: () => progress(t), done: () => done(t, d.total), run });
-  // Every event after the start landed while there was still work to do.
-  for (const e of run.events.slice(1)) expect(e.progress, JSON.stringify(run.events)).toBeLessThan(d.total);
+  await scaledRun(args(t), events, { progress: () => progress(t), done: () => done(t, d.total), total: d.total });
   const actual = await signalsOf(t);
   expect(new Set(actual).size).toBe(actual.length);
   expect(actual).toEqual(expected);
@@ -111,19 +104,6 @@ describe('signals scaled out over one group: the same signals as one instance, b
   it('three instances', () => scaled(small, 'three', [{ at: 0, start: 3 }], expected));
 
   it('a fleet: instances join, one is killed, one frozen past its session (a zombie), one leaves', async () => {
-    const at = (share: number) => large.total * share;
-    await scaled(
-      large,
-      'fleet',
-      [
-        { at: 0, start: 2 },
-        { at: at(0.1), start: 1 },
-        { at: at(0.2), kill: true },
-        { at: at(0.3), freezeMs: SESSION_MS + 4000 },
-        { at: at(0.45), stop: true },
-        { at: at(0.55), start: 1 },
-      ],
-      await reference(large),
-    );
+    await scaled(large, 'fleet', fleetEvents(large.total, SESSION_MS), await reference(large));
   });
 });

@@ -41,8 +41,8 @@ export const executorSignals: Signal[] = Array.from({ length: 300 }, (_, s) => (
  * signal's own ticker decides it, so how the partitions interleave (which differs from run to
  * run) cannot change a decision.
  */
-export function executorArgs(prefix: string, extra: Record<string, unknown> = {}): string[] {
-  const executor = { ttlMinutes: 10, allowedLatenessMinutes: 100_000, idleExitMs: 2000, sessionTimeoutMs: 10_000 };
+export function executorArgs(prefix: string, extra: Record<string, unknown> = {}, tuning: Record<string, number> = {}): string[] {
+  const executor = { ttlMinutes: 10, allowedLatenessMinutes: 100_000, idleExitMs: 2000, sessionTimeoutMs: 10_000, ...tuning };
   return ['--config', writeConfig({ ...extra, topics: { prefix, candleInterval: '1m' }, executor }), 'run', 'executor'];
 }
 

@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, onTestFailed } from 'vitest';
 import { startComponent, waitFor, type ComponentProcess } from './component-process.ts';
 
 // Several instances of one component in one consumer group, as real processes, with what
@@ -77,5 +78,41 @@ export async function runGroup(
     const exit = await p.kill('SIGTERM');
     if (exit.code !== 0) throw new Error(`an instance exited ${exit.code ?? exit.signal} on SIGTERM:\n${p.output().slice(-3000)}`);
   }
+  return run;
+}
+
+/**
+ * The fleet every component is tried with, at shares of its input `total`: two instances, a third
+ * joins, the oldest is killed, one leaves, one joins again, and one is frozen past its session and
+ * thawed (a zombie). The zombie comes last: the others may finish the work while it is frozen.
+ */
+export function fleetEvents(total: number, sessionMs: number): ScaleEvent[] {
+  const at = (share: number) => total * share;
+  return [
+    { at: 0, start: 2 },
+    { at: at(0.1), start: 1 },
+    { at: at(0.2), kill: true },
+    { at: at(0.3), stop: true },
+    { at: at(0.4), start: 1 },
+    { at: at(0.5), freezeMs: sessionMs + 4000 },
+  ];
+}
+
+/**
+ * runGroup for a test: on failure it prints each instance's last lines and kills them all; after
+ * the run it checks that every event after the first start landed while work was left.
+ */
+export async function scaledRun(
+  args: string[],
+  events: readonly ScaleEvent[],
+  o: { progress: () => Promise<number>; done: () => Promise<boolean>; total: number; env?: NodeJS.ProcessEnv },
+): Promise<GroupRun> {
+  const run: GroupRun = { events: [], processes: [] };
+  onTestFailed(async () => {
+    process.stderr.write(`progress ${await o.progress()} of ${o.total}\n${describeRun(run)}\n`);
+    for (const p of run.processes) await p.kill('SIGKILL');
+  });
+  await runGroup(args, events, { ...o, run });
+  for (const e of run.events.slice(1)) expect(e.progress, JSON.stringify(run.events)).toBeLessThan(o.total);
   return run;
 }
