@@ -17,6 +17,9 @@ const program = new Command('ops-pipeline')
   .showHelpAfterError()
   .exitOverride();
 
+// Loaded: signals are the command's now (bin/ops-pipeline.js held them while it loaded).
+for (const signal of ['SIGTERM', 'SIGINT'] as const) for (const l of process.listeners(signal)) if (l.name === 'stopBeforeLoad') process.off(signal, l);
+
 registerCommands(program);
 // A typo of a section name stops every command, before anything runs.
 program.hook('preAction', (_program, cmd) => checkTopLevelKeys(configSources(cmd), CONFIG_SECTIONS));
