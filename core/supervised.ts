@@ -3,8 +3,8 @@ import { reportServiceAttempt } from './metrics.ts';
 import { failedService, isKnownFailure } from './retriable.ts';
 import { givesUp, retryDelayMs } from './retry-policy.ts';
 
-// A stateful processor's life as a chain of sessions. A session connects, rebuilds the
-// processor's state from the committed offsets, and consumes; when Kafka or the registry fails
+// A component's life as a chain of sessions. A session connects, restores its tasks' state
+// (from their changelogs), and consumes; when Kafka or the registry fails
 // under it (a transaction that could not commit, a consumer that crashed) its in-memory state
 // may hold inputs whose output never committed, so it is closed and a fresh one opened after a
 // backoff: exactly what a process restart does, without the restart.

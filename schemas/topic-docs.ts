@@ -11,8 +11,8 @@ export const TOPIC_DOCS = join(REPO_ROOT, 'docs', 'topics.md');
 /** What each topic's records mean for ordering and delivery. */
 export const GUARANTEES: Record<TopicId, string> = {
   newsRaw:
-    'Produced by `run rss` (idempotent producer). At least once: an item may be produced again after a crash between the item and its feed state; `event_uid` identifies it — deduplicate on it. Ordered per `event_uid` only.',
-  feedsState: 'Produced by `run rss` after the feed\'s items. Compacted: the latest record per `feed_url` is the state; a null value forgets the feed.',
+    'Produced by `run rss`: each poll of a feed in one Kafka transaction with the feed\'s state. Read with `isolation.level=read_committed` and an item appears once per `event_uid`, across crashes and restarts (a reader at read_uncommitted may see an aborted poll\'s items). Ordered per `event_uid` only.',
+  feedsState: 'Produced by `run rss` in the transaction of the feed\'s items. Compacted: the latest record per `feed_url` is the state; a null value forgets the feed.',
   newsClassified:
     'Produced by `run classify` in Kafka transactions together with the consumed offsets: read with `isolation.level=read_committed` and every raw item appears exactly once. Ordered per `event_uid`.',
   marketCandles:

@@ -40,7 +40,7 @@ export const CandlesConfig = z
       .min(0)
       .max(3600)
       .default(300)
-      .describe('A bar starting more than this many seconds after the source\'s clock is refused, to market.candles.dlq with the reason.'),
+      .describe('A bar starting more than this many seconds after the source\'s clock is held back (logged, counted in candles_refused_bars_total{reason="future"}) and asked for again once it has begun; never produced early.'),
   })
   .strict();
 export type CandlesConfig = z.infer<typeof CandlesConfig>;

@@ -55,7 +55,7 @@ export class Topology {
       const counts = s.inputs.map((r) => [t.topicOf(r), t.partitions.get(t.topicOf(r))] as const);
       if (new Set(counts.map(([, n]) => n)).size > 1) {
         throw new ConfigError(
-          `stage ${s.name} of ${definition.name} joins ${counts.map(([topic, n]) => `${topic} (${n} partitions)`).join(' and ')}: co-partitioned inputs need one partition count (see "Scaling out" in the README)`,
+          `stage ${s.name} of ${definition.name} joins ${counts.map(([topic, n]) => `${topic} (${n} partitions)`).join(' and ')}: co-partitioned inputs need one partition count (see docs/scaling.md)`,
           'topics',
         );
       }
