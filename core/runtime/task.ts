@@ -57,7 +57,12 @@ interface InputState {
   /** The partition's log end as last seen. */
   end: bigint;
   committed: bigint;
+  /** Repartition inputs: the offset below which this task deleted the records it had committed. */
+  purged: bigint;
 }
+
+/** As Kafka Streams' repartition.purge.interval.ms: how often consumed repartitioned records are deleted. */
+const PURGE_INTERVAL_MS = 30_000;
 
 export interface TaskDeps {
   kafka: Kafka;
@@ -92,6 +97,7 @@ export class Task {
   private metaDirty = false;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private purgedAt = Date.now();
   private readonly metrics;
 
   constructor(private readonly d: TaskDeps) {
@@ -135,7 +141,7 @@ export class Task {
       const ends = (await admin.fetchTopicOffsets(topic)).find((o) => o.partition === this.partition)!;
       const offset = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === this.partition)?.offset ?? '-1';
       const from = offset === '-1' ? BigInt(ends.low) : BigInt(offset);
-      this.inputs.push({ ref, topic, repartition: topology.isRepartition(ref), read: from, end: BigInt(ends.high), committed: from });
+      this.inputs.push({ ref, topic, repartition: topology.isRepartition(ref), read: from, end: BigInt(ends.high), committed: from, purged: BigInt(ends.low) });
     }
     if (this.merge) this.merge.assign(this.sources());
     // A writer of a repartition topic says where it stands before anything else: its readers
@@ -382,6 +388,24 @@ export class Task {
     this.metrics.commitSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     for (const [topic, ms] of messages) this.metrics.recordsOut.inc({ topic }, ms.length);
     for (const i of this.inputs) this.metrics.lag.set({ topic: i.topic }, Number(i.end - i.committed));
+    if (Date.now() - this.purgedAt >= PURGE_INTERVAL_MS) await this.purgeRepartitioned();
+  }
+
+  /**
+   * A repartition topic keeps its records until the task that reads them has committed past them
+   * (retention -1): then they are deleted, so the topic holds only what is still to be read.
+   * Best effort: what is not deleted now is deleted at the next purge.
+   */
+  private async purgeRepartitioned(): Promise<void> {
+    this.purgedAt = Date.now();
+    for (const i of this.inputs.filter((x) => x.repartition && x.committed > x.purged)) {
+      try {
+        await this.d.admin.deleteTopicRecords({ topic: i.topic, partitions: [{ partition: this.partition, offset: i.committed.toString() }] });
+        i.purged = i.committed;
+      } catch (err) {
+        this.d.log.debug({ task: this.name, topic: i.topic, err: (err as Error).message }, 'repartitioned records not deleted yet');
+      }
+    }
   }
 
   /** Caught up: everything read is committed, nothing waits in the join, every input at its end. */
@@ -398,6 +422,7 @@ export class Task {
     this.closed = true;
     // Work in flight may be stuck on a broker that froze or went away: it gets a few seconds.
     await bounded(this.queue, 5000, `task ${this.name}'s work in flight`, this.d.log);
+    await bounded(this.purgeRepartitioned(), 5000, `task ${this.name}'s purge of repartitioned records`, this.d.log);
     this.metrics.remove();
     await bounded(this.producer.disconnect(), 5000, `task ${this.name}'s producer disconnect`, this.d.log);
   }

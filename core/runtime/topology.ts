@@ -27,7 +27,7 @@ export const CHANGELOG_CONFIGS = {
   'segment.bytes': String(8 * 1024 * 1024),
 };
 
-/** Repartitioned records are deleted by the runtime once consumed (deleteRecords), not by age. */
+/** Repartitioned records are deleted by the task that reads them once it committed past them (Task.purgeRepartitioned), not by age. */
 export const REPARTITION_CONFIGS = { 'cleanup.policy': 'delete', 'retention.ms': '-1' };
 
 export class Topology {

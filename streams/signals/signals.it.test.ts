@@ -5,7 +5,7 @@ import { readToEnd } from '../../core/topic-reader.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, NewsClassified, Signal } from '../../schemas/records.ts';
-import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
+import { groupOf, testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 import { SignalsConfig, SignalRules } from './config.ts';
 import { SignalEngine } from './engine.ts';
 import { startProcessor } from '../../core/runtime/processor-runtime.ts';
@@ -111,6 +111,14 @@ describe('signals processor', () => {
     expect(expected.length).toBeGreaterThan(3);
     expect(summary.late).toBe(0);
     expect(JSON.stringify(await produced(a))).toBe(JSON.stringify(expected));
+  });
+
+  it('deletes the repartitioned news once its engine tasks committed past them', async () => {
+    const topic = `${groupOf(a.prefix, 'signals')}-news-by-ticker-repartition`;
+    const [committed] = await a.admin.fetchOffsets({ groupId: groupOf(a.prefix, 'signals'), topics: [topic] });
+    const offsets = await a.admin.fetchTopicOffsets(topic);
+    expect(offsets.reduce((n, o) => n + Number(o.low), 0)).toBeGreaterThan(data.news.length);
+    for (const o of offsets) expect(o.low, `partition ${o.partition}`).toBe(committed!.partitions.find((p) => p.partition === o.partition)!.offset);
   });
 
   it('after a restart, restores its state from the changelog and produces nothing twice', async () => {
