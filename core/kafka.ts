@@ -24,9 +24,20 @@ const RETRY = { initialRetryTime: 300, retries: 8 };
  */
 export const noKafkajsRestart = { retry: { ...RETRY, restartOnFailure: async () => false } };
 
+// kafkajs warns whenever an idempotent producer's retries are bounded (ours are: RETRY). The
+// bound is what lets an outage surface instead of a send retrying forever, and it keeps every
+// guarantee: a send that gives up fails its transaction, which is aborted and done again, and the
+// candles source's one non-transactional producer fetches the failed pass again (keyed upserts).
+const BOUNDED_RETRIES = /^Limiting retries for the idempotent producer/;
+// A group or transaction coordinator still loading its log (a broker just started) answers so;
+// kafkajs retries it. Not an error for anyone to act on.
+const COORDINATOR_LOADING = /coordinator is loading/i;
+
 const pinoLogCreator: logCreator = () => ({ level, log: entry }) => {
   const { message, ...extra } = entry;
-  if (CONCURRENT_TRANSACTIONS.test(`${message} ${String(extra.error ?? '')}`)) log.debug(extra, `${message} (retried: the previous transaction was still completing)`);
+  if (BOUNDED_RETRIES.test(message)) log.trace(extra, message);
+  else if (COORDINATOR_LOADING.test(`${message} ${String(extra.error ?? '')}`)) log.debug(extra, `${message} (retried)`);
+  else if (CONCURRENT_TRANSACTIONS.test(`${message} ${String(extra.error ?? '')}`)) log.debug(extra, `${message} (retried: the previous transaction was still completing)`);
   else if (level === logLevel.ERROR) log.error(extra, message);
   else if (level === logLevel.WARN) log.warn(extra, message);
   else if (level === logLevel.INFO) log.debug(extra, message);
