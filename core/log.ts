@@ -1,7 +1,10 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { prettyLine, wantsPretty } from './log-format.ts';
 
-// Structured JSON logs on stderr, so stdout stays free for command output (JSON lines,
-// tables) that users pipe into other tools.
+// Structured logs on stderr, so stdout stays free for command output (JSON lines, tables) that
+// users pipe into other tools: JSON, or readable lines on a terminal (LOG_FORMAT decides).
+const destination: DestinationStream = wantsPretty(process.env, process.stderr.isTTY) ? { write: (line: string) => void process.stderr.write(prettyLine(line)) } : pino.destination(2);
+
 export const rootLogger: Logger = pino(
   {
     level: process.env.LOG_LEVEL ?? 'info',
@@ -26,7 +29,7 @@ export const rootLogger: Logger = pino(
       censor: '[redacted]',
     },
   },
-  pino.destination(2),
+  destination,
 );
 
 export function logger(component: string): Logger {
