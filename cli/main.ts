@@ -20,6 +20,12 @@ const program = new Command('ops-pipeline')
 // Loaded: signals are the command's now (bin/ops-pipeline.js held them while it loaded).
 for (const signal of ['SIGTERM', 'SIGINT'] as const) for (const l of process.listeners(signal)) if (l.name === 'stopBeforeLoad') process.off(signal, l);
 
+// A reader that stopped reading (`| head`) is not a failure of ours.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 registerCommands(program);
 // A typo of a section name stops every command, before anything runs.
 program.hook('preAction', (_program, cmd) => checkTopLevelKeys(configSources(cmd), CONFIG_SECTIONS));

@@ -11,8 +11,8 @@ import { readTopicStates, topicDifferences } from '../schemas/topic-state.ts';
 import { configSources, connections } from '../core/command-config.ts';
 import { generatedFileCommand } from './generated-file.ts';
 
-function prefixOf(cmd: Command): string {
-  return loadSection('topics', TopicsConfig, configSources(cmd)).prefix;
+function topicsConfig(cmd: Command): TopicsConfig {
+  return loadSection('topics', TopicsConfig, configSources(cmd));
 }
 
 /** Both services answer, or one clear error naming the one that does not (in seconds, not minutes). */
@@ -34,8 +34,9 @@ async function withAdmin<T>(conn: ConnectionsConfig, fn: (admin: Admin) => Promi
 }
 
 function topicLine(t: TopicResult): string {
-  const what = t.result === 'differs' ? `DIFFERS: ${t.differences.join('; ')}` : t.result;
-  return `topic   ${t.topic.padEnd(36)} ${what}\n`;
+  const what = t.result === 'differs' ? `DIFFERS: ${t.differences.join('; ')}` : t.result === 'grown' ? `grown from ${t.partitions!.from} to ${t.partitions!.to} partitions` : t.result;
+  const advice = t.partitions && t.result !== 'grown' ? `\n        ${''.padEnd(36)} ${t.partitions.advice}` : '';
+  return `topic   ${t.topic.padEnd(36)} ${what}${advice}\n`;
 }
 
 function schemaLine(s: SchemaResult): string {
@@ -53,13 +54,14 @@ export function registerTopicsCommand(program: Command): void {
     .description(
       'create missing topics and their <topic>.dlq with the catalog\'s partitions and configs, set each subject <topic>-value to BACKWARD ' +
         'and register its schema; idempotent (a re-run reports everything unchanged). Existing topics are compared, never altered: ' +
-        'a difference is reported and the exit code is 1',
+        'a difference is reported and the exit code is 1. Partition counts come from the catalog or topics.partitions',
     )
-    .action(async (_opts, cmd: Command) => {
+    .option('--add-partitions', 'grow news.raw and news.classified to their planned partition count (topics.partitions); the topics whose keys carry state are never grown')
+    .action(async (opts: { addPartitions?: boolean }, cmd: Command) => {
       const conn = connections(cmd);
-      const prefix = prefixOf(cmd);
+      const { prefix, partitions } = topicsConfig(cmd);
       await checkServices(conn);
-      const report = await withAdmin(conn, (admin) => applyTopics(admin, createRegistry(conn.registry), prefix));
+      const report = await withAdmin(conn, (admin) => applyTopics(admin, createRegistry(conn.registry), prefix, { partitions, addPartitions: opts.addPartitions }));
       for (const t of report.topics) process.stdout.write(topicLine(t));
       for (const s of report.schemas) process.stdout.write(schemaLine(s));
       const differing = report.topics.filter((t) => t.result === 'differs');
@@ -79,9 +81,9 @@ export function registerTopicsCommand(program: Command): void {
     .option('--json', 'one JSON object on stdout instead of the table')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const conn = connections(cmd);
-      const prefix = prefixOf(cmd);
+      const { prefix, partitions } = topicsConfig(cmd);
       await checkServices(conn);
-      const plans = plannedTopics(prefix);
+      const plans = plannedTopics(prefix, partitions);
       const registry = createRegistry(conn.registry);
       const { states, subjects } = await withAdmin(conn, async (admin) => ({
         states: await readTopicStates(admin, plans),

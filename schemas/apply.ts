@@ -1,11 +1,13 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { RegistryHttpError, type Registry } from '../core/registry.ts';
 import { DLQ_MAX_MESSAGE_BYTES, DLQ_RETENTION_MS, TOPIC_IDS, TOPICS, dlqTopicName, schemaPath, topicName, valueSchema, valueSubject, type TopicId } from './catalog.ts';
+import { partitionAdvice } from './partition-growth.ts';
 import { readTopicStates, topicDifferences } from './topic-state.ts';
 
 // `topics apply`: create what is missing (topics with their configs, DLQ topics), set every
 // value subject to BACKWARD and register its schema. Idempotent: a second run reports
-// everything unchanged. Existing topics are never altered, only compared with the plan.
+// everything unchanged. Existing topics are compared with the plan, never altered, except that
+// `--add-partitions` grows a topic whose keys carry no state (catalog `growth`).
 
 export const COMPATIBILITY = 'BACKWARD';
 
@@ -13,15 +15,23 @@ export interface TopicPlan {
   topic: string;
   partitions: number;
   configs: Record<string, string>;
+  /** What more partitions do to the topic's keys (DLQ topics: nothing, they are read whole). */
+  growth: { safe: boolean; why: string };
 }
 
-export function plannedTopics(prefix: string): TopicPlan[] {
+/** A deployment's partition counts where they differ from the catalog's (config topics.partitions). */
+export type PartitionCounts = Partial<Record<TopicId, number>>;
+
+const DLQ_GROWTH = { safe: true, why: 'DLQ records are read whole by `dlq` and replayed to their source partition' };
+
+export function plannedTopics(prefix: string, partitions: PartitionCounts = {}): TopicPlan[] {
   const plans: TopicPlan[] = [];
   for (const id of TOPIC_IDS) {
     const spec = TOPICS[id];
     plans.push({
       topic: topicName(id, prefix),
-      partitions: spec.partitions,
+      partitions: partitions[id] ?? spec.partitions,
+      growth: spec.growth,
       configs:
         spec.cleanup === 'compact'
           ? // Compact promptly: the RSS source reads the whole topic on start.
@@ -31,6 +41,7 @@ export function plannedTopics(prefix: string): TopicPlan[] {
     plans.push({
       topic: dlqTopicName(id, prefix),
       partitions: 1,
+      growth: DLQ_GROWTH,
       // Twice the broker's default record limit: a poison record that fit its topic still
       // fits with the DLQ headers added.
       configs: { 'cleanup.policy': 'delete', 'retention.ms': String(DLQ_RETENTION_MS), 'max.message.bytes': String(DLQ_MAX_MESSAGE_BYTES) },
@@ -41,9 +52,17 @@ export function plannedTopics(prefix: string): TopicPlan[] {
 
 export interface TopicResult {
   topic: string;
-  result: 'created' | 'unchanged' | 'differs';
+  result: 'created' | 'unchanged' | 'grown' | 'differs';
   /** For `differs`: what the broker has that the catalog does not want. */
   differences: string[];
+  /** For `grown`: the partition count before. For a partition difference: what to do, or why not. */
+  partitions?: { from: number; to: number; advice: string };
+}
+
+export interface ApplyOptions {
+  partitions?: PartitionCounts;
+  /** Grow topics with fewer partitions than planned where that is safe for their keys. */
+  addPartitions?: boolean;
 }
 
 export interface SchemaResult {
@@ -78,8 +97,8 @@ export class SchemaRefusedError extends Error {
   }
 }
 
-export async function applyTopics(admin: Admin, registry: Registry, prefix: string): Promise<ApplyReport> {
-  const plans = plannedTopics(prefix);
+export async function applyTopics(admin: Admin, registry: Registry, prefix: string, o: ApplyOptions = {}): Promise<ApplyReport> {
+  const plans = plannedTopics(prefix, o.partitions);
   const states = await readTopicStates(admin, plans);
   const missing = plans.filter((p) => !states.has(p.topic));
   if (missing.length) {
@@ -95,12 +114,26 @@ export async function applyTopics(admin: Admin, registry: Registry, prefix: stri
       ),
     });
   }
-  const topics = plans.map((p): TopicResult => {
+  const topics: TopicResult[] = [];
+  for (const p of plans) {
     const state = states.get(p.topic);
-    if (!state) return { topic: p.topic, result: 'created', differences: [] };
+    if (!state) {
+      topics.push({ topic: p.topic, result: 'created', differences: [] });
+      continue;
+    }
+    let partitions: TopicResult['partitions'];
+    if (state.partitions !== p.partitions) {
+      const { grow, advice } = partitionAdvice(p, state.partitions, Boolean(o.addPartitions));
+      partitions = { from: state.partitions, to: p.partitions, advice };
+      if (grow) {
+        await admin.createPartitions({ topicPartitions: [{ topic: p.topic, count: p.partitions }] });
+        state.partitions = p.partitions;
+      }
+    }
     const differences = topicDifferences(p, state);
-    return { topic: p.topic, result: differences.length ? 'differs' : 'unchanged', differences };
-  });
+    const result = differences.length ? 'differs' : partitions ? 'grown' : 'unchanged';
+    topics.push({ topic: p.topic, result, differences, partitions });
+  }
   const schemas: SchemaResult[] = [];
   for (const id of TOPIC_IDS) schemas.push(await registerValueSchema(registry, id, prefix));
   return { topics, schemas };

@@ -19,6 +19,11 @@ export interface TopicSpec {
   keyField: string;
   cleanup: 'delete' | 'compact';
   partitions: number;
+  /**
+   * What more partitions do to this topic's keys, and so whether `topics apply --add-partitions`
+   * may add them: only where no reader keeps state per key across records.
+   */
+  growth: { safe: boolean; why: string };
   /** Retention in ms for delete topics; -1 keeps forever, because tables and backtests are rebuilt by replay. */
   retentionMs: number;
   /** The value schema, a file in schemas/avro; its subject is `<topic>-value`. */
@@ -36,6 +41,7 @@ export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = {
     keyField: 'event_uid',
     cleanup: 'delete',
     partitions: 3,
+    growth: { safe: true, why: 'each event_uid is written once and classify keeps no state per key: new items spread over more partitions, classify scales further' },
     retentionMs: -1,
     schemaFile: 'news.raw.avsc',
     table: 'inbound_events_raw',
@@ -46,6 +52,7 @@ export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = {
     keyField: 'feed_url',
     cleanup: 'compact',
     partitions: 1,
+    growth: { safe: false, why: 'compacted per feed_url: a feed\'s next state would land in another partition beside its old one, and the RSS source could read the stale one' },
     retentionMs: -1,
     schemaFile: 'feeds.state.avsc',
     table: 'feed_state',
@@ -56,6 +63,7 @@ export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = {
     keyField: 'event_uid',
     cleanup: 'delete',
     partitions: 3,
+    growth: { safe: true, why: 'each event_uid is written once and signals repartitions the news by ticker anyway: new items spread over more partitions' },
     retentionMs: -1,
     schemaFile: 'news.classified.avsc',
     table: 'inbound_events_classified',
@@ -66,6 +74,7 @@ export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = {
     keyField: 'ticker',
     cleanup: 'delete',
     partitions: 6,
+    growth: { safe: false, why: 'keyed by ticker and co-partitioned with signals: a ticker\'s next bars would go to another task than the one holding its state (signals, the executor); replay into topics created with the new count (a new --topic-prefix)' },
     retentionMs: -1,
     schemaFile: 'market.candles.avsc',
     table: 'lane_telemetry',
@@ -79,6 +88,7 @@ export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = {
     // by partition (co-partitioned), and the signals stage writes each ticker's signals to the
     // partition its bars are in.
     partitions: 6,
+    growth: { safe: false, why: 'keyed by ticker and co-partitioned with market.candles: the executor\'s per-ticker state would stay behind in the old task; replay into topics created with the new count (a new --topic-prefix)' },
     retentionMs: -1,
     schemaFile: 'signals.avsc',
     table: 'dispatch_recommendations',
@@ -105,8 +115,26 @@ export const TopicsConfig = z
       .describe(
         'The one bar interval market.candles carries in this deployment: the candles source asks Yahoo for it; the sink, signals and the executor send bars of any other to the DLQ. Flag --candle-interval.',
       ),
+    partitions: z
+      .object(
+        Object.fromEntries((Object.keys(TOPICS) as TopicId[]).map((id) => [id, z.number().int().min(1).max(1000).optional().describe(`Partitions of ${TOPICS[id].base} (catalog: ${TOPICS[id].partitions}).`)])) as Record<
+          TopicId,
+          z.ZodOptional<z.ZodNumber>
+        >,
+      )
+      .strict()
+      .default({})
+      .describe(
+        'Partitions per topic (by id: newsRaw, newsClassified, marketCandles, signals, feedsState) where this deployment wants other than the catalog\'s: the most instances a component can use. Read when topics are created; `topics apply --add-partitions` grows news.raw and news.classified later, the others are fixed at creation (their keys carry state).',
+      ),
   })
   .strict()
+  .superRefine((t, ctx) => {
+    // The executor joins the two partition by partition.
+    const candles = t.partitions.marketCandles ?? TOPICS.marketCandles.partitions;
+    const signals = t.partitions.signals ?? TOPICS.signals.partitions;
+    if (candles !== signals) ctx.addIssue({ code: 'custom', path: ['partitions'], message: `marketCandles (${candles}) and signals (${signals}) are co-partitioned: they need one partition count` });
+  })
   .describe('The topic names and what market.candles carries, shared by every component.');
 export type TopicsConfig = z.infer<typeof TopicsConfig>;
 

@@ -242,3 +242,36 @@ describe('the topics command', () => {
     expect((failed as { stderr: string }).stderr).toMatch(/^error: Kafka unreachable at 127\.0\.0\.1:1: .*ECONNREFUSED.*services status/m);
   });
 });
+
+describe('topics apply with a deployment\'s partition counts', () => {
+  const p = `${prefix}g.`;
+  const counts = async (ids: Array<'newsRaw' | 'marketCandles' | 'signals'>) => {
+    const meta = await admin.fetchTopicMetadata({ topics: ids.map((id) => topicName(id, p)) });
+    return ids.map((id) => meta.topics.find((t) => t.name === topicName(id, p))!.partitions.length);
+  };
+
+  it('creates topics with them', async () => {
+    await applyTopics(admin, registry, p, { partitions: { marketCandles: 2, signals: 2 } });
+    expect(await counts(['newsRaw', 'marketCandles', 'signals'])).toEqual([3, 2, 2]);
+  });
+
+  it('grows news.raw only with --add-partitions, and never the topics whose keys carry state', async () => {
+    const more = { newsRaw: 5, marketCandles: 4, signals: 4 };
+    const asked = await applyTopics(admin, registry, p, { partitions: more });
+    const raw = asked.topics.find((t) => t.topic === topicName('newsRaw', p))!;
+    expect(raw).toMatchObject({ result: 'differs', partitions: { from: 3, to: 5, advice: expect.stringMatching(/run topics apply --add-partitions$/) } });
+    expect(await counts(['newsRaw', 'marketCandles', 'signals'])).toEqual([3, 2, 2]);
+
+    const grown = await applyTopics(admin, registry, p, { partitions: more, addPartitions: true });
+    expect(grown.topics.find((t) => t.topic === topicName('newsRaw', p))).toMatchObject({ result: 'grown', partitions: { from: 3, to: 5 } });
+    const candles = grown.topics.find((t) => t.topic === topicName('marketCandles', p))!;
+    expect(candles).toMatchObject({ result: 'differs', partitions: { advice: expect.stringMatching(/^not grown: keyed by ticker/) } });
+    expect(await counts(['newsRaw', 'marketCandles', 'signals'])).toEqual([5, 2, 2]);
+  });
+
+  it('refuses to shrink: Kafka cannot remove partitions', async () => {
+    const report = await applyTopics(admin, registry, p, { partitions: { newsRaw: 1, marketCandles: 2, signals: 2 }, addPartitions: true });
+    expect(report.topics.find((t) => t.topic === topicName('newsRaw', p))).toMatchObject({ result: 'differs', partitions: { from: 5, to: 1, advice: expect.stringMatching(/^Kafka cannot remove partitions/) } });
+    expect(await counts(['newsRaw'])).toEqual([5]);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TopicPlan } from './apply.ts';
 import { topicDifferences, type TopicState } from './topic-state.ts';
 
-const plan: TopicPlan = { topic: 'feeds.state', partitions: 1, configs: { 'cleanup.policy': 'compact', 'segment.ms': '3600000' } };
+const plan: TopicPlan = { topic: 'feeds.state', partitions: 1, configs: { 'cleanup.policy': 'compact', 'segment.ms': '3600000' }, growth: { safe: false, why: 'compacted' } };
 
 describe('topicDifferences', () => {
   const cases: Array<[string, Omit<TopicState, 'topic'>, string[]]> = [
