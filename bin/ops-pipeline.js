@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI directly through tsx, so a fresh clone needs no build step.
+import process from 'node:process';
 import { register } from 'tsx/esm/api';
 
 // A signal while the CLI still loads (tsx compiles it, a second or two): nothing has started,
