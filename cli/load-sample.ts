@@ -7,13 +7,17 @@ import { RssConfig } from '../connectors/rss/config.ts';
 import { serveFeedFiles } from '../connectors/rss/feed-file-server.ts';
 import { startRssSource } from '../connectors/rss/rss-source.ts';
 import { loadSection, type ConnectionsConfig } from '../core/config.ts';
-import { ServiceStartError } from '../core/errors.ts';
+import { ConfigError, ServiceStartError } from '../core/errors.ts';
 import { createKafka, withKafka } from '../core/kafka.ts';
 import { checkRegistry, createRegistry } from '../core/registry.ts';
 import { REPO_ROOT } from '../deploy/local/layout.ts';
 import { applyTopics } from '../schemas/apply.ts';
 import { TopicsConfig } from '../schemas/catalog.ts';
 import { configSources, connections } from '../core/command-config.ts';
+import { MultiBar, Presets } from 'cli-progress';
+import type { Interval } from '../schemas/intervals.ts';
+import { RecordEncoder } from '../schemas/record-encoder.ts';
+import { candleChunks, newsChunks, produceAll, SYNTHETIC_T0, syntheticPlan } from './synthetic-data.ts';
 
 // The bundled sample data into the topics, through the real sources: the feeds of samples/rss
 // (rss-parser's test corpus) and samples/news (2020 headlines) served on loopback to the RSS
@@ -87,16 +91,73 @@ export async function loadSample(conn: ConnectionsConfig, prefix: string, say: (
   say(`   ${candlesProduced} new candles produced to market.candles (daily bars: run the components with --candle-interval ${SAMPLE_INTERVAL})`);
 }
 
+export interface SyntheticOptions {
+  candles: number;
+  news: number;
+  seed: number;
+  tickers: number;
+  interval: Interval;
+  progress: boolean;
+}
+
+/** `load-sample --synthetic`: seeded synthetic bars and news straight into the topics. */
+export async function loadSynthetic(conn: ConnectionsConfig, prefix: string, o: SyntheticOptions, say: (line: string) => void): Promise<void> {
+  const plan = syntheticPlan({ candles: o.candles, news: o.news, interval: o.interval, maxTickers: o.tickers });
+  say(`== topics apply`);
+  await checkRegistry(conn.registry);
+  const kafka = createKafka(conn.kafka, 'load-sample');
+  await withKafka(conn.kafka, async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await applyTopics(admin, createRegistry(conn.registry), prefix);
+    } finally {
+      await admin.disconnect();
+    }
+    const encoder = new RecordEncoder(createRegistry(conn.registry), prefix);
+    const bar = o.progress ? new MultiBar({ format: '   {topic} {bar} {value}/{total}', stream: process.stderr, hideCursor: true, clearOnComplete: false }, Presets.shades_grey) : undefined;
+    const newsBar = bar?.create(plan.news, 0, { topic: 'news.raw      ' });
+    const candlesBar = bar?.create(plan.candles, 0, { topic: 'market.candles' });
+    try {
+      const news = await produceAll(kafka, encoder, 'newsRaw', newsChunks(plan, o.seed, 2000), (n) => newsBar?.increment(n));
+      const candles = await produceAll(kafka, encoder, 'marketCandles', candleChunks(plan, o.seed, 5000), (n) => candlesBar?.increment(n));
+      bar?.stop();
+      say(`   ${news} news items to news.raw, ${candles} ${o.interval} bars of ${plan.tickers.length} tickers to market.candles (seed ${o.seed})`);
+      say(`   from ${new Date(SYNTHETIC_T0).toISOString()} to ${new Date(plan.end).toISOString()}; run the components with --candle-interval ${o.interval}`);
+    } finally {
+      bar?.stop();
+    }
+  });
+}
+
+const count = (what: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${what} must be a whole number, not ${JSON.stringify(v)}`);
+  return n;
+};
+
 export function registerLoadSampleCommand(program: Command): void {
   program
     .command('load-sample')
     .description(
       'fill news.raw, feeds.state and market.candles from the bundled sample data through the real sources (applies the topics first): ' +
         'samples/rss and samples/news (headlines of Aug 31 - Nov 6, 2020) served on loopback, and the recorded Yahoo candles of samples/yahoo-chart ' +
-        `(AAPL daily bars over the same range). Offline. Running it again adds nothing. News and candles meet from ${SAMPLE_RANGE.from} to ${SAMPLE_RANGE.to}`,
+        `(AAPL daily bars over the same range). Offline. Running it again adds nothing. News and candles meet from ${SAMPLE_RANGE.from} to ${SAMPLE_RANGE.to}. ` +
+        'With --synthetic: seeded synthetic bars and news of any size instead, written straight to market.candles and news.raw (the soak test\'s generator); ' +
+        'the same seed and sizes give the same records, so a second run writes the same keys again',
     )
-    .action(async (_opts, cmd: Command) => {
-      const prefix = loadSection('topics', TopicsConfig, configSources(cmd)).prefix;
-      await loadSample(connections(cmd), prefix, (line) => process.stdout.write(`${line}\n`));
+    .option('--synthetic', 'write seeded synthetic data instead of the bundled sample')
+    .option('--candles <n>', 'synthetic bars in all (spread over --tickers tickers)', count('--candles'), 100_000)
+    .option('--news <n>', 'synthetic news items', count('--news'), 10_000)
+    .option('--seed <n>', 'seed of the synthetic data', count('--seed'), 1)
+    .option('--tickers <n>', 'most tickers the synthetic bars are spread over (from the symbol directory)', count('--tickers'), 100)
+    .action(async (opts: { synthetic?: boolean; candles: number; news: number; seed: number; tickers: number }, cmd: Command) => {
+      const topics = loadSection('topics', TopicsConfig, configSources(cmd));
+      const say = (line: string) => process.stdout.write(`${line}\n`);
+      if (opts.synthetic) {
+        await loadSynthetic(connections(cmd), topics.prefix, { ...opts, interval: topics.candleInterval, progress: Boolean(process.stderr.isTTY) }, say);
+      } else {
+        await loadSample(connections(cmd), topics.prefix, say);
+      }
     });
 }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import { stringify } from 'yaml';
 import { REPO_ROOT } from '../../deploy/local/layout.ts';
+import { seededRandom } from '../../core/seeded-random.ts';
 
 // A pipeline component as a real child process (`node bin/ops-pipeline.js run …`), so a
 // fault test can SIGKILL it at any instruction, exactly as an OOM killer or a power cut would.
@@ -88,17 +89,8 @@ export async function killAtProgress(p: ComponentProcess, progress: () => Promis
   return undefined;
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same kill points. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** Seeded randomness: the same seed gives the same kill points. */
+export const seeded = seededRandom;
 
 /** `count` increasing kill points spread over (0, total), seeded. */
 export function killPoints(seed: number, count: number, total: number): number[] {
