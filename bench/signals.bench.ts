@@ -5,12 +5,12 @@ import { createRegistry } from '../core/registry.ts';
 import { applyTopics } from '../schemas/apply.ts';
 import { topicName } from '../schemas/catalog.ts';
 import { RecordEncoder } from '../schemas/record-encoder.ts';
-import type { Candle, NewsClassified } from '../schemas/records.ts';
 import { SignalRules, SignalsConfig } from '../streams/signals/config.ts';
 import { SignalEngine } from '../streams/signals/engine.ts';
 import { startProcessor } from '../core/runtime/processor-runtime.ts';
 import { signalsComponent } from '../streams/signals/component.ts';
 import { candleInput, newsInput } from '../streams/signals/to-input.ts';
+import { signalsInputs } from './signals-inputs.ts';
 
 // Events per second through the signals processor from pre-filled topics (Kafka in, engine,
 // transactions out), beside the engine alone on the same events in memory (its ceiling).
@@ -18,41 +18,6 @@ import { candleInput, newsInput } from '../streams/signals/to-input.ts';
 
 const CANDLES = Number(process.env.BENCH_SIGNALS_CANDLES ?? 200_000);
 const TICKERS = 100;
-const T0 = Date.UTC(2024, 0, 2, 14, 30);
-
-function data(): { news: NewsClassified[]; candles: Candle[] } {
-  let x = 12345;
-  const r = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const candles: Candle[] = [];
-  const news: NewsClassified[] = [];
-  const minutes = Math.ceil(CANDLES / TICKERS);
-  for (let m = 0; m < minutes; m++) {
-    for (let t = 0; t < TICKERS; t++) {
-      const close = 100 + r() * 5;
-      candles.push({ ticker: `T${t}`, ts: T0 + m * 60_000, interval: '1m', open: close, high: close + 0.1, low: close - 0.1, close, adjclose: null, volume: 1000, source: 'bench' });
-    }
-    for (let k = 0; k < 10; k++) {
-      const at = T0 + (m + r()) * 60_000;
-      news.push({
-        event_uid: `${m}-${k}-`.padEnd(64, 'n'),
-        event_time: Math.round(at),
-        published_at: Math.round(at),
-        fetched_at: Math.round(at),
-        title: 'bench',
-        source: null,
-        link: null,
-        tickers: [`T${Math.floor(r() * TICKERS)}`],
-        sentiment_label: ['positive', 'negative', 'neutral'][Math.floor(r() * 3)]!,
-        sentiment_score: 0.5 + r() / 2,
-        event_type: 'other',
-        urgency: 'routine',
-        model_version: 'bench',
-        classified_at: Math.round(at),
-      });
-    }
-  }
-  return { news, candles };
-}
 
 export default async function signalsBench(): Promise<void> {
   const conn = loadConnections({});
@@ -63,7 +28,7 @@ export default async function signalsBench(): Promise<void> {
   await admin.connect();
   await applyTopics(admin, registry, prefix);
   try {
-    const { news, candles } = data();
+    const { news, candles } = signalsInputs(CANDLES, TICKERS);
     const events = news.length + candles.length;
     const rules = SignalRules.parse({ halfLifeMinutes: 30, buyThreshold: 1.2, sellThreshold: 1.2, cooldownMinutes: 60 });
 
