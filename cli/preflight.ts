@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadSection } from '../core/config.ts';
-import { backoffMs } from '../core/backoff.ts';
 import { ConfigError, ServiceUnreachableError } from '../core/errors.ts';
 import { logger } from '../core/log.ts';
 import { reportServiceAttempt } from '../core/metrics.ts';
@@ -12,6 +11,7 @@ import { TopicsConfig } from '../schemas/catalog.ts';
 import { configSources, connections } from '../core/command-config.ts';
 import { component } from './components.ts';
 import { componentConfig } from './component-config.ts';
+import { retryDelayMs } from '../core/retry-policy.ts';
 
 const log = logger('preflight');
 
@@ -52,7 +52,7 @@ async function untilReachable(cmd: Command, check: () => Promise<void>): Promise
         return;
       } catch (err) {
         if (!(err instanceof ServiceUnreachableError) || (cmd.opts() as { once?: boolean }).once) throw err;
-        const delay = backoffMs(failures, 0.5, 30);
+        const delay = retryDelayMs(failures);
         service = failedService(err);
         reportServiceAttempt(cmd.name(), service, false);
         stopIfSignalled();

@@ -19,6 +19,7 @@ import { INTERVAL_MS, type Interval } from '../../schemas/intervals.ts';
 import { backfillProblem, type CandlesConfig } from './config.ts';
 import { screenBars } from './screen-bars.ts';
 import { lastCandleTimes, NewsTickers } from './ticker-state.ts';
+import { retryDelayMs } from '../../core/retry-policy.ts';
 
 // The candles source: for every ticker of the watchlist (and of classified news) it asks
 // Yahoo's chart API for the bars after the last one it produced (a backfill window on the
@@ -226,7 +227,7 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
         // Poll no faster than the bars form; but bars our services failed to take are due
         // already: try again after a backoff (0.5 s doubling to 30 s), not a whole bar later.
         outagePasses = ourServiceFailed ? outagePasses + 1 : 0;
-        const wait = outagePasses ? backoffMs(outagePasses, 0.5, 30) : Math.max(config.pollIntervalSeconds * 1000, Math.min(INTERVAL_MS[interval], 3_600_000));
+        const wait = outagePasses ? retryDelayMs(outagePasses) : Math.max(config.pollIntervalSeconds * 1000, Math.min(INTERVAL_MS[interval], 3_600_000));
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, wait).unref();

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import { AvroCodec } from '../../core/avro-codec.ts';
-import { backoffMs } from '../../core/backoff.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { BadRecordError, OpsPipelineError } from '../../core/errors.ts';
@@ -19,6 +18,7 @@ import { mappingFor, rowProblem } from './mappings.ts';
 import type { BatchOutcome } from './batch-writer.ts';
 import { refuseRecreatedTopics } from './partition-fence.ts';
 import { WriterPool } from './writer-pool.ts';
+import { retryDelayMs } from '../../core/retry-policy.ts';
 
 // The PostgreSQL sink: one consumer group over all topics. Each fetched partition batch
 // is decoded, checked, reduced to the last record per key, and written in one database
@@ -156,7 +156,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
         if (err instanceof OpsPipelineError && !err.retriable) throw err;
         reportServiceAttempt('sink', 'postgres', false);
         const giveUp = life.stopping || (opts.once && failures >= ONCE_ATTEMPTS);
-        const delay = backoffMs(failures, 0.5, 30);
+        const delay = retryDelayMs(failures);
         log.warn({ err: (err as Error).message, table, failures, retryInMs: giveUp ? undefined : delay }, 'database write failed; the batch will be retried');
         if (giveUp) throw err;
         await sleep(delay);

@@ -17,6 +17,7 @@ import { FeedStateStore, nextFeedState } from './feed-state-store.ts';
 import { fetchFeed } from './fetch-feed.ts';
 import { initTransactions, isFenced, SourceFencedError } from '../../core/runtime/fenced.ts';
 import { parseFeed } from './parse-feed.ts';
+import { retryDelayMs } from '../../core/retry-policy.ts';
 
 // The RSS source: polls each feed on its own schedule, produces new items to news.raw and
 // the feed's new state to feeds.state in one Kafka transaction: a crash at any point either
@@ -168,7 +169,7 @@ export async function startRssSource(opts: RssSourceOptions) {
         // transaction), so the feed is polled again after a backoff of its own.
         if (opts.once) throw err;
         outages.failed(err, 'producing a poll failed; the feed is polled again after a backoff');
-        schedule.dueAt = now() + backoffMs(++outageFailures, 0.5, 30);
+        schedule.dueAt = now() + retryDelayMs(++outageFailures);
         return { feed, result: 'error', produced: 0 };
       }
       schedule.failures++;
