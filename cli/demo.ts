@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { SinkConfig } from '../connectors/postgres-sink/config.ts';
 import { startSink } from '../connectors/postgres-sink/sink.ts';
 import { loadSection } from '../core/config.ts';
+import { rootLogger } from '../core/log.ts';
 import { connectClient } from '../core/db.ts';
 import { servicesUp } from '../deploy/local/services.ts';
 import { migrateDatabase } from '../migrations/migrate.ts';
@@ -37,6 +38,9 @@ export function registerDemoCommand(program: Command): void {
     .option('--no-services', 'do not start the local services (use the configured Kafka, registry, PostgreSQL)')
     .option('--out <dir>', 'folder of the backtest report', 'runs/demo-backtest')
     .action(async (opts: { services: boolean; out: string }, cmd: Command) => {
+      // The demo says what each step did; the components' own info logs would only interleave
+      // with it. Warnings and errors still show, and LOG_LEVEL set by the user wins.
+      if (!process.env.LOG_LEVEL) rootLogger.level = 'warn';
       const conn = connections(cmd);
       const sources = configSources(cmd);
       const prefix = loadSection('topics', TopicsConfig, sources).prefix;
