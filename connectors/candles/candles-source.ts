@@ -223,6 +223,7 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
       for (let outagePasses = 0; ; ) {
         ourServiceFailed = false;
         const summary = await pass();
+        if (summary.produced) log.info({ produced: summary.produced, tickers: summary.outcomes.length }, `${summary.produced} new candles (${summary.outcomes.length} tickers polled)`);
         if (opts.once || stopped) return summary;
         // Poll no faster than the bars form; but bars our services failed to take are due
         // already: try again after a backoff (0.5 s doubling to 30 s), not a whole bar later.

@@ -1,6 +1,6 @@
 import type { EdgeDefinition } from '../../core/runtime/component.ts';
 import { SinkConfig } from './config.ts';
-import { startSink, type SinkSummary } from './sink.ts';
+import { describeSink, startSink, type SinkSummary } from './sink.ts';
 
 export const sinkComponent: EdgeDefinition<SinkConfig, SinkSummary> = {
   kind: 'sink',
@@ -9,5 +9,5 @@ export const sinkComponent: EdgeDefinition<SinkConfig, SinkSummary> = {
   section: 'sink',
   config: SinkConfig,
   start: (config, d, o) => startSink({ connections: d.connections, config, prefix: d.prefix, candleInterval: d.candleInterval, once: o.once }),
-  describe: (s) => `sink: ${s.records} records read, ${s.rows} rows upserted, ${s.dlq} to DLQ`,
+  describe: describeSink,
 };

@@ -8,6 +8,7 @@ import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram, reportServiceAttempt } from '../../core/metrics.ts';
+import { logProgress } from '../../core/progress-log.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { ONCE_ATTEMPTS, outageReporter } from '../../core/supervised.ts';
 import { recordName, topicName, type TopicId } from '../../schemas/catalog.ts';
@@ -58,6 +59,11 @@ export interface SinkSummary {
   dlq: number;
 }
 
+/** The line `run sink` prints at the end, and logs as it goes. */
+export function describeSink(s: SinkSummary): string {
+  return `sink: ${s.records} records read, ${s.rows} rows upserted, ${s.dlq} to DLQ`;
+}
+
 function sortedByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
   return items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.item);
 }
@@ -82,7 +88,9 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
   const admin = kafka.admin();
   const summary: SinkSummary = { records: 0, rows: 0, dlq: 0 };
   const remaining = new Map<string, bigint>();
+  const progress = logProgress(log, () => [summary, describeSink(summary)]);
   const closeAll = async () => {
+    progress.stop();
     await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});

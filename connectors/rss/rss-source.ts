@@ -212,7 +212,8 @@ export async function startRssSource(opts: RssSourceOptions) {
         await pass(true);
       } else {
         while (!stopped) {
-          await pass(false);
+          const produced = (await pass(false)).reduce((n, o) => n + o.produced, 0);
+          if (produced) log.info({ polls: summary.polls, produced: summary.produced, errors: summary.errors }, `${produced} new items (${summary.produced} since start)`);
           const nextDue = Math.min(...[...schedules.values()].map((s) => s.dueAt));
           const wait = Math.max(200, Math.min(nextDue - now(), 60_000));
           await new Promise<void>((resolve) => {

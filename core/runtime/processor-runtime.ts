@@ -4,6 +4,7 @@ import { bounded } from '../bounded.ts';
 import { createKafka, noKafkajsRestart } from '../kafka.ts';
 import { logger } from '../log.ts';
 import { gauge } from '../metrics.ts';
+import { logProgress } from '../progress-log.ts';
 import { createRegistry } from '../registry.ts';
 import { stoppable, stopWhenIdle } from '../stoppable.ts';
 import { sessionState, supervise, type Session } from '../supervised.ts';
@@ -203,8 +204,13 @@ export async function startProcessor<C extends GroupSettings, S, R>(
   }
 
   const sessions = supervise(def.name, log, openSession, { once: o.once });
+  const progress = logProgress(log, () => {
+    const summary = { ...instance.summary(), ...counts };
+    return [summary, def.describe(summary)];
+  });
   let failure: unknown;
   const life = stoppable(async () => {
+    progress.stop();
     await sessions.stop();
     await instance.close?.();
     const summary = { ...instance.summary(), ...counts };
