@@ -4,7 +4,7 @@ import { CandlesConfig } from '../connectors/candles/config.ts';
 import { startCandlesSource } from '../connectors/candles/candles-source.ts';
 import { recordedFetch } from '../connectors/candles/recorded-fetch.ts';
 import { RssConfig } from '../connectors/rss/config.ts';
-import { serveFeedFiles } from '../connectors/rss/feed-file-server.ts';
+import { serveFeedFiles, type FeedFileServer } from '../connectors/rss/feed-file-server.ts';
 import { startRssSource } from '../connectors/rss/rss-source.ts';
 import { loadSection, type ConnectionsConfig } from '../core/config.ts';
 import { ConfigError, ServiceStartError } from '../core/errors.ts';
@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../deploy/local/layout.ts';
 import { applyTopics } from '../schemas/apply.ts';
 import { TopicsConfig } from '../schemas/catalog.ts';
 import { configSources, connections } from '../core/command-config.ts';
+import { applyCatalog } from './topics.ts';
 import { MultiBar, Presets } from 'cli-progress';
 import type { Interval } from '../schemas/intervals.ts';
 import { RecordEncoder } from '../schemas/record-encoder.ts';
@@ -38,39 +39,42 @@ export const SAMPLE_CHART_DIR = join(REPO_ROOT, 'samples', 'yahoo-chart');
 /** Where news and candles meet: the recorded AAPL daily bars and the samples/news headlines. */
 export const SAMPLE_RANGE = { from: '2020-08-31T00:00:00Z', to: '2020-11-08T00:00:00Z' } as const;
 
-const SAMPLE_CANDLES = CandlesConfig.parse({
+/** The candles section that fetches the recordings (as a config file would hold it). */
+export const SAMPLE_CANDLES_SETTINGS = {
   watchlist: ['AAPL', 'AMZN', 'GOOG', 'BABA', 'QQQ', 'SPOT', 'BTC-USD', 'OCDO.L', 'ORSTED.CO'],
   backfillDays: 3650,
   // The sample is the recordings of the watchlist, whatever tickers the news names.
   includeTickersFromNews: false,
-});
+};
+const SAMPLE_CANDLES = CandlesConfig.parse(SAMPLE_CANDLES_SETTINGS);
 /** The recorded bars are daily: a deployment running on the sample carries 1d candles. */
 export const SAMPLE_INTERVAL = '1d' as const;
 /** The candles source's clock, inside the recordings' range (it only bounds the backfill). */
 const SAMPLE_CLOCK = Date.UTC(2025, 1, 3);
 
+/** The bundled feeds on loopback, as a publisher would serve them. */
+export function serveSampleFeeds(port = SAMPLE_FEED_PORT): Promise<FeedFileServer> {
+  return serveFeedFiles(SAMPLE_FEED_DIRS, {}, port).catch((err: Error) => {
+    throw new ServiceStartError('sample feeds', `cannot serve the sample feeds on 127.0.0.1:${port}: ${err.message}`);
+  });
+}
+
+/** The rss section that polls the served samples: one feed at a time, samples/news first (see SAMPLE_FEED_DIRS). */
+export function sampleRssSettings(feeds: FeedFileServer): { feeds: string[]; concurrency: number } {
+  return { feeds: feeds.names.map((n) => feeds.url(n)), concurrency: 1 };
+}
+
 export async function loadSample(conn: ConnectionsConfig, prefix: string, say: (line: string) => void): Promise<void> {
   say('== topics apply');
-  await checkRegistry(conn.registry);
-  const admin = createKafka(conn.kafka, 'load-sample').admin();
-  await withKafka(conn.kafka, async () => {
-    await admin.connect();
-    try {
-      const report = await applyTopics(admin, createRegistry(conn.registry), prefix);
-      const created = report.topics.filter((t) => t.result === 'created').length;
-      say(`   ${created} topics created, ${report.schemas.length} schemas registered`);
-    } finally {
-      await admin.disconnect();
-    }
-  });
+  const report = await applyCatalog(conn, prefix);
+  const created = report.topics.filter((t) => t.result === 'created').length;
+  say(`   ${created} topics created, ${report.schemas.length} schemas registered`);
 
   say('== rss: the bundled feeds (samples/rss, samples/news), served on loopback');
-  const feeds = await serveFeedFiles(SAMPLE_FEED_DIRS, {}, SAMPLE_FEED_PORT).catch((err: Error) => {
-    throw new ServiceStartError('sample feeds', `cannot serve the sample feeds on 127.0.0.1:${SAMPLE_FEED_PORT}: ${err.message}`);
-  });
+  const feeds = await serveSampleFeeds();
   let rss;
   try {
-    const source = await startRssSource({ connections: conn, config: RssConfig.parse({ feeds: feeds.names.map((n) => feeds.url(n)), concurrency: 1 }), prefix, once: true });
+    const source = await startRssSource({ connections: conn, config: RssConfig.parse(sampleRssSettings(feeds)), prefix, once: true });
     rss = await source.done;
   } finally {
     await feeds.close();

@@ -3,7 +3,7 @@ import type { Admin } from 'kafkajs';
 import { loadSection, type ConnectionsConfig } from '../core/config.ts';
 import { checkKafka, createKafka, withKafka } from '../core/kafka.ts';
 import { checkRegistry, createRegistry, withRegistry } from '../core/registry.ts';
-import { applyTopics, plannedTopics, type SchemaResult, type TopicResult } from '../schemas/apply.ts';
+import { applyTopics, plannedTopics, type ApplyOptions, type ApplyReport, type SchemaResult, type TopicResult } from '../schemas/apply.ts';
 import { TOPIC_IDS, TopicsConfig, topicName, valueSubject } from '../schemas/catalog.ts';
 import { ASYNCAPI_DOC, renderAsyncApi } from '../schemas/asyncapi.ts';
 import { renderTopicDocs, TOPIC_DOCS } from '../schemas/topic-docs.ts';
@@ -33,6 +33,12 @@ async function withAdmin<T>(conn: ConnectionsConfig, fn: (admin: Admin) => Promi
   });
 }
 
+/** What `topics apply` does: both services checked, then the catalog's topics and schemas applied under the prefix. */
+export async function applyCatalog(conn: ConnectionsConfig, prefix: string, o: ApplyOptions = {}): Promise<ApplyReport> {
+  await checkServices(conn);
+  return withAdmin(conn, (admin) => applyTopics(admin, createRegistry(conn.registry), prefix, o));
+}
+
 function topicLine(t: TopicResult): string {
   const what = t.result === 'differs' ? `DIFFERS: ${t.differences.join('; ')}` : t.result === 'grown' ? `grown from ${t.partitions!.from} to ${t.partitions!.to} partitions` : t.result;
   const advice = t.partitions && t.result !== 'grown' ? `\n        ${''.padEnd(36)} ${t.partitions.advice}` : '';
@@ -58,10 +64,8 @@ export function registerTopicsCommand(program: Command): void {
     )
     .option('--add-partitions', 'grow news.raw and news.classified to their planned partition count (topics.partitions); the topics whose keys carry state are never grown')
     .action(async (opts: { addPartitions?: boolean }, cmd: Command) => {
-      const conn = connections(cmd);
       const { prefix, partitions } = topicsConfig(cmd);
-      await checkServices(conn);
-      const report = await withAdmin(conn, (admin) => applyTopics(admin, createRegistry(conn.registry), prefix, { partitions, addPartitions: opts.addPartitions }));
+      const report = await applyCatalog(connections(cmd), prefix, { partitions, addPartitions: opts.addPartitions });
       for (const t of report.topics) process.stdout.write(topicLine(t));
       for (const s of report.schemas) process.stdout.write(schemaLine(s));
       const differing = report.topics.filter((t) => t.result === 'differs');
