@@ -13,6 +13,7 @@ import { registerReplayCommand } from './replay.ts';
 import { registerServicesCommand } from './services.ts';
 import { registerStatusCommand } from './status/command.ts';
 import { registerTopicsCommand } from './topics.ts';
+import { registerUpCommand } from './up/command.ts';
 
 // Every subcommand lives beside the code it drives; this list is the CLI's table of contents.
 export function registerCommands(program: Command): void {
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerTopicsCommand(program);
   registerConfigCommand(program);
   registerRunCommand(program);
+  registerUpCommand(program);
   registerLoadSampleCommand(program);
   registerDemoCommand(program);
   registerClassifyCommand(program);

@@ -41,7 +41,7 @@ export function consoleLine(component: string, raw: string): ConsoleLine | undef
   try {
     entry = JSON.parse(line) as Record<string, unknown>;
   } catch {
-    return { level: /^error\b/i.test(line) ? 'error' : 'info', text: line };
+    return { level: /^error: /.test(line) ? 'error' : 'info', text: line };
   }
   if (typeof entry !== 'object' || entry === null || typeof entry.msg !== 'string') return { level: 'info', text: line };
   // `classify: 12 items classified` from component classify; `preflight: …` from another logger.
