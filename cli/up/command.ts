@@ -101,7 +101,7 @@ async function up(opts: UpOptions, cmd: Command): Promise<void> {
     if (opts.services) await servicesUp({ databaseUrl: conn.database.url, report: (m) => say(`services: ${m.trim()}`) });
     const migrated = await migrateDatabase(conn.database.url);
     say(`migrate: ${migrated.database} ${migrated.applied.length ? `applied ${migrated.applied.join(', ')}` : 'up to date'}`);
-    const applied = await applyCatalog(conn, topics.prefix);
+    const applied = await applyCatalog(conn, topics.prefix, { partitions: topics.partitions });
     const created = applied.topics.filter((t) => t.result === 'created').length;
     const differ = applied.topics.filter((t) => t.result === 'differs').map((t) => t.topic);
     say(`topics: ${created} created, ${applied.topics.length - created} there${topics.prefix ? ` (prefix ${topics.prefix})` : ''}, ${applied.schemas.length} schemas registered`);
@@ -115,7 +115,8 @@ async function up(opts: UpOptions, cmd: Command): Promise<void> {
     const childSources = { ...sources, file: configFile, overrides: { ...sources.overrides, ...(opts.sample ? { topics: { ...topics, candleInterval: SAMPLE_CANDLE_INTERVAL } } : {}) } };
     for (const def of COMPONENTS) loadSection(def.section, def.config, childSources);
     say(`logs: ${logsDir}/<component>.log`);
-    const env = { ...process.env };
+    // JSON, whatever the terminal: the console is made from it, and the log files keep it.
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: 'json' };
     if (opts.metricsBasePort !== undefined) say(`metrics: ${plans.map((p) => `${p.name} :${p.metricsPort}`).join(', ')}`);
     else if (env.METRICS_PORT) say('METRICS_PORT is not passed on (every child would bind it): give --metrics-base-port', 'warn');
     delete env.METRICS_PORT;
