@@ -136,6 +136,6 @@ function report(outcome: Outcome, say: (text: string, level?: ConsoleLine['level
     return say('every component stopped cleanly');
   }
   const { child, verdict } = outcome;
-  const lines = child.lastProblems.length ? `\nits last warnings and errors:\n${child.lastProblems.map((l) => `  ${l}`).join('\n')}` : '';
+  const lines = child.lastProblems.length ? `\nthe warnings and errors of its last start:\n${child.lastProblems.map((l) => `  ${l}`).join('\n')}` : '';
   throw new UpFailedError(`${child.plan.name} ${verdict.reason}; every component was stopped${unclean}${lines}\nits full log: ${child.logFile}`, verdict.exitCode);
 }

@@ -12,7 +12,7 @@ describe('consoleLine', () => {
     { child: 'sink', what: 'an error, long values cut', raw: json({ level: 50, component: 'sink', err: 'x'.repeat(200), msg: 'sink stopped' }), line: { level: 'error', text: `sink stopped  err=${'x'.repeat(79)}…` } },
     { child: 'sink', what: 'fatal counts as an error', raw: json({ level: 60, component: 'sink', msg: 'down' }), line: { level: 'error', text: 'down' } },
     { child: 'signals', what: 'at most four fields, objects as JSON', raw: json({ component: 'signals', a: 1, b: [2, 3], c: 'c', d: 4, e: 5, msg: 'm' }), line: { level: 'info', text: 'm  a=1  b=[2,3]  c=c  d=4' } },
-    { child: 'classify', what: 'the CLI\'s own error line (plain text)', raw: 'error: classify.modelDir: /nope is not a model folder', line: { level: 'error', text: 'error: classify.modelDir: /nope is not a model folder' } },
+    { child: 'classify', what: 'the CLI\'s own error line (plain text)', raw: 'error: classify.modelDir: /nope is not a model folder', line: { level: 'error', text: 'classify.modelDir: /nope is not a model folder' } },
     { child: 'rss', what: 'a summary row of a failed feed is no error line', raw: 'error           0 new  http://x/u.rss  (not-a-feed: …)', line: { level: 'info', text: 'error           0 new  http://x/u.rss  (not-a-feed: …)' } },
     { child: 'classify', what: 'a summary line on stdout, as it is', raw: 'classify: 313 items classified, 0 to DLQ', line: { level: 'info', text: 'classify: 313 items classified, 0 to DLQ' } },
     { child: 'classify', what: 'JSON that is not a log line, as it is', raw: '[1,2]', line: { level: 'info', text: '[1,2]' } },

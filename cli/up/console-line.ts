@@ -41,7 +41,8 @@ export function consoleLine(component: string, raw: string): ConsoleLine | undef
   try {
     entry = JSON.parse(line) as Record<string, unknown>;
   } catch {
-    return { level: /^error: /.test(line) ? 'error' : 'info', text: line };
+    // The CLI's own `error: …` line: the level tag says so already.
+    return line.startsWith('error: ') ? { level: 'error', text: line.slice('error: '.length) } : { level: 'info', text: line };
   }
   if (typeof entry !== 'object' || entry === null || typeof entry.msg !== 'string') return { level: 'info', text: line };
   // `classify: 12 items classified` from component classify; `preflight: …` from another logger.

@@ -27,7 +27,7 @@ export interface ChildOptions {
 
 export class SupervisedChild {
   readonly logFile: string;
-  /** Its last warning and error lines, as the console showed them. */
+  /** The last warning and error lines of its latest start, as the console showed them. */
   readonly lastProblems: string[] = [];
   private readonly log: WriteStream;
   private process?: ChildProcess;
@@ -53,6 +53,7 @@ export class SupervisedChild {
 
   start(): void {
     this.starts++;
+    this.lastProblems.length = 0;
     // Its own process group: a Ctrl-C in the terminal reaches `up` only, which stops every child
     // with one SIGTERM (a second signal would make a child exit at once, not cleanly).
     const child = spawn(process.execPath, [BIN, ...this.plan.args], {

@@ -115,7 +115,7 @@ it('stops everything when a component crashes at every start, naming it and its 
   const output = run.process.output();
   expect(exit.code, output.slice(-3000)).toBe(1);
   expect(output).toMatch(/error: classify exited 5 times within 60 s \(last: exit code 1\): a crash loop; every component was stopped/);
-  expect(output).toMatch(/its last warnings and errors:\n(.*\n)*.*Failed to load model because protobuf parsing failed/);
+  expect(output).toMatch(/the warnings and errors of its last start:\n(.*\n)*.*Failed to load model because protobuf parsing failed/);
   expect(output).toContain(`its full log: ${join(run.logs, 'classify.log')}`);
   expect(run.console()).toMatch(/^classify +\| WARN exited \(exit code 1\); starting again in \d/m);
   expect(run.console().match(/^classify +\| started again/gm)).toHaveLength(4);
