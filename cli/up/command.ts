@@ -6,15 +6,13 @@ import { configSources, connections, topicsConfig } from '../../core/command-con
 import { loadSection } from '../../core/config.ts';
 import { ConfigError, OpsPipelineError } from '../../core/errors.ts';
 import { rootLogger } from '../../core/log.ts';
-import { servicesUp } from '../../deploy/local/services.ts';
-import { migrateDatabase } from '../../migrations/migrate.ts';
 import { COMPONENTS } from '../components.ts';
 import { SAMPLE_FEED_PORT } from '../load-sample.ts';
-import { applyCatalog } from '../topics.ts';
 import { prefixed, type ConsoleLine } from './console-line.ts';
 import { globalArguments } from './global-arguments.ts';
 import { collect, parseInstances } from './instances.ts';
 import { planChildren } from './plan.ts';
+import { prepare } from './prepare.ts';
 import { CRASH_LOOP } from './restart-policy.ts';
 import { SAMPLE_ARGUMENTS, SAMPLE_CANDLE_INTERVAL, sampleConfigFile, startSample } from './sample.ts';
 import { takeSignals } from './signals.ts';
@@ -97,21 +95,13 @@ async function up(opts: UpOptions, cmd: Command): Promise<void> {
   const signals = takeSignals((signal) => say(`${signal}: stopping`));
   let feeds: FeedFileServer | undefined;
   try {
-    const conn = connections(cmd);
-    if (opts.services) await servicesUp({ databaseUrl: conn.database.url, report: (m) => say(`services: ${m.trim()}`) });
-    const migrated = await migrateDatabase(conn.database.url);
-    say(`migrate: ${migrated.database} ${migrated.applied.length ? `applied ${migrated.applied.join(', ')}` : 'up to date'}`);
-    const applied = await applyCatalog(conn, topics.prefix, { partitions: topics.partitions });
-    const created = applied.topics.filter((t) => t.result === 'created').length;
-    const differ = applied.topics.filter((t) => t.result === 'differs').map((t) => t.topic);
-    say(`topics: ${created} created, ${applied.topics.length - created} there${topics.prefix ? ` (prefix ${topics.prefix})` : ''}, ${applied.schemas.length} schemas registered`);
-    if (differ.length) say(`topics: ${differ.join(', ')} differ from the catalog and were left as they are (see \`topics describe\`)`, 'warn');
+    await prepare(connections(cmd), topics, opts, say);
     mkdirSync(logsDir, { recursive: true });
     if (opts.sample) {
       feeds = await startSample(userConfigFile, configFile!, opts.samplePort);
-      say(`sample: ${feeds.names.length} feeds served on ${new URL(feeds.url('x')).origin}, recorded candles replayed (1d bars); config ${configFile}`);
+      say(`sample: ${feeds.names.length} feeds served on ${feeds.url('')}, recorded candles replayed (1d bars); config ${configFile}`);
     }
-    // Every component's section checked here, once, rather than by six children exiting with code 2.
+    // Every component's section checked here, once, rather than by every child exiting with code 2.
     const childSources = { ...sources, file: configFile, overrides: { ...sources.overrides, ...(opts.sample ? { topics: { ...topics, candleInterval: SAMPLE_CANDLE_INTERVAL } } : {}) } };
     for (const def of COMPONENTS) loadSection(def.section, def.config, childSources);
     say(`logs: ${logsDir}/<component>.log`);
