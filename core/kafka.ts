@@ -32,11 +32,15 @@ const BOUNDED_RETRIES = /^Limiting retries for the idempotent producer/;
 // A group or transaction coordinator still loading its log (a broker just started) answers so;
 // kafkajs retries it. Not an error for anyone to act on.
 const COORDINATOR_LOADING = /coordinator is loading/i;
+// kafkajs logs every error answer of the broker as it arrives ("Response Metadata(key: 3, …)"),
+// before it retries or throws: what it cannot retry reaches our code, which says what failed.
+const ERROR_RESPONSE = /^Response \w+\(key: \d+, version: \d+\)$/;
 
 const pinoLogCreator: logCreator = () => ({ level, log: entry }) => {
   const { message, ...extra } = entry;
   if (BOUNDED_RETRIES.test(message)) log.trace(extra, message);
   else if (COORDINATOR_LOADING.test(`${message} ${String(extra.error ?? '')}`)) log.debug(extra, `${message} (retried)`);
+  else if (ERROR_RESPONSE.test(message)) log.debug(extra, message);
   else if (CONCURRENT_TRANSACTIONS.test(`${message} ${String(extra.error ?? '')}`)) log.debug(extra, `${message} (retried: the previous transaction was still completing)`);
   else if (level === logLevel.ERROR) log.error(extra, message);
   else if (level === logLevel.WARN) log.warn(extra, message);

@@ -1,4 +1,5 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
+import { createTopicsAndWait } from '../core/create-topics.ts';
 import { RegistryHttpError, type Registry } from '../core/registry.ts';
 import { DLQ_MAX_MESSAGE_BYTES, DLQ_RETENTION_MS, TOPIC_IDS, TOPICS, dlqTopicName, schemaPath, topicName, valueSchema, valueSubject, type TopicId } from './catalog.ts';
 import { partitionAdvice } from './partition-growth.ts';
@@ -102,9 +103,9 @@ export async function applyTopics(admin: Admin, registry: Registry, prefix: stri
   const states = await readTopicStates(admin, plans);
   const missing = plans.filter((p) => !states.has(p.topic));
   if (missing.length) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map(
+    await createTopicsAndWait(
+      admin,
+      missing.map(
         (p): ITopicConfig => ({
           topic: p.topic,
           numPartitions: p.partitions,
@@ -112,7 +113,7 @@ export async function applyTopics(admin: Admin, registry: Registry, prefix: stri
           configEntries: Object.entries(p.configs).map(([name, value]) => ({ name, value })),
         }),
       ),
-    });
+    );
   }
   const topics: TopicResult[] = [];
   for (const p of plans) {

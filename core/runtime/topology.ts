@@ -6,6 +6,7 @@ import type { AnyStage, ComponentDefinition, RepartitionTopic } from './componen
 
 type ComponentProcessor = Extract<ComponentDefinition, { kind: 'processor' }>;
 import type { StageTopics } from './task-assigner.ts';
+import { createTopicsAndWait } from '../create-topics.ts';
 
 // A processor's stages resolved against the broker: every input and output by its topic name,
 // the schema its records carry, the partition count of each stage (its task count), and the
@@ -137,15 +138,11 @@ export class Topology {
     const existing = new Set(await admin.listTopics());
     const missing = plans.filter((p) => !existing.has(p.topic));
     if (missing.length) {
-      await admin
-        .createTopics({
-          waitForLeaders: true,
-          topics: missing.map((p) => ({ topic: p.topic, numPartitions: p.partitions, replicationFactor: -1, configEntries: Object.entries(p.configs).map(([name, value]) => ({ name, value })) })),
-        })
-        .catch((err: Error) => {
-          // Another instance created them in the meantime.
-          if (!/already exists/i.test(err.message)) throw err;
-        });
+      // Another instance may create them at the same time: that is not a failure.
+      await createTopicsAndWait(
+        admin,
+        missing.map((p) => ({ topic: p.topic, numPartitions: p.partitions, replicationFactor: -1, configEntries: Object.entries(p.configs).map(([name, value]) => ({ name, value })) })),
+      );
     }
     const present = plans.filter((p) => existing.has(p.topic));
     if (present.length) {
