@@ -1,0 +1,24 @@
+import { SIMHASH_BITS, simhash } from './simhash.ts';
+import { titleWords } from './title-words.ts';
+
+// A news item's story key: the SimHash of its normalised headline's word shingles (each word,
+// and each pair of adjacent words, so word order counts a little). A pure function of the
+// title: every instance and partition computes the same key for the same headline, so copies of
+// a wire story that land on different news.raw partitions carry equal or near keys.
+
+/** What news.classified's story_key looks like: 64 lower-case hex digits. */
+export const STORY_KEY_PATTERN = new RegExp(`^[0-9a-f]{${SIMHASH_BITS / 4}}$`);
+
+/** Word shingles of size 1 and 2. */
+export function shingles(words: readonly string[]): string[] {
+  const out = [...words];
+  for (let i = 1; i < words.length; i++) out.push(`${words[i - 1]} ${words[i]}`);
+  return out;
+}
+
+export function storyKey(title: string): string {
+  const words = titleWords(title);
+  // A headline of filler words only ("The", "—") keeps its own text as its one feature: an
+  // empty feature set would give every such headline the same key.
+  return simhash(words.length ? shingles(words) : [title.trim().toLowerCase()]);
+}
