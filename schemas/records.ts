@@ -35,6 +35,8 @@ export interface NewsClassified {
   urgency: string | null;
   model_version: string;
   classified_at: number;
+  /** Absent from records written before the field (decoded with their writer's schema). */
+  story_key?: string | null;
 }
 
 export interface Candle {

@@ -180,6 +180,19 @@ describe('schema evolution under BACKWARD', () => {
     expect(await registry.decode(oldRecord, { AVRO: { readerSchema: evolved as never } })).toEqual({ ...SAMPLES.marketCandles, trades: null });
   });
 
+  it('takes news.classified with story_key over the version before it; a record of that version reads story_key as null', async () => {
+    const q = `${prefix}s.`;
+    const subject = valueSubject(topicName('newsClassified', q));
+    const current = valueSchema('newsClassified');
+    const before = { ...current, fields: current.fields.filter((f) => f.name !== 'story_key') };
+    await registry.setSubjectCompatibility(subject, 'BACKWARD');
+    const beforeId = await registry.registerVersion(subject, JSON.stringify(before));
+    const { story_key: _, ...oldRecord } = SAMPLES.newsClassified;
+    const encoded = await registry.encode(beforeId, oldRecord);
+    expect(await registerValueSchema(registry, 'newsClassified', q)).toMatchObject({ result: 'registered', version: 2 });
+    expect(await registry.decode(encoded, { AVRO: { readerSchema: current as never } })).toEqual({ ...oldRecord, story_key: null });
+  });
+
   it('refuses, with the file and the fix in the message, a committed schema that breaks what is registered', async () => {
     const q = `${prefix}e.`;
     const older = { ...base(), fields: base().fields.map((f) => (f.name === 'close' ? { ...f, type: 'string' } : f)) };

@@ -38,6 +38,7 @@ export const SAMPLES: { readonly [K in TopicId]: TopicRecords[K] } = {
     urgency: 'breaking',
     model_version: 'compact-finsent@abc123',
     classified_at: Date.UTC(2024, 0, 2, 14, 32),
+    story_key: '796fd329777ab4699cfc2efeab3ec456acf13bcc299516b46e6b7693d0df1349',
   },
   marketCandles: {
     ticker: 'AAPL',
@@ -72,7 +73,7 @@ export const SAMPLES: { readonly [K in TopicId]: TopicRecords[K] } = {
 export const NULLED: { readonly [K in TopicId]: TopicRecords[K] } = {
   newsRaw: { ...SAMPLES.newsRaw, published_at: null, source: null, link: null, summary: null },
   feedsState: { ...SAMPLES.feedsState, etag: null, last_modified: null, last_seen_published: null },
-  newsClassified: { ...SAMPLES.newsClassified, published_at: null, source: null, link: null, event_type: null, urgency: null },
+  newsClassified: { ...SAMPLES.newsClassified, published_at: null, source: null, link: null, event_type: null, urgency: null, story_key: null },
   marketCandles: { ...SAMPLES.marketCandles, adjclose: null, volume: null },
   signals: { ...SAMPLES.signals, executed_at: null, filled_price: null, shares: null },
 };

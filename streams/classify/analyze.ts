@@ -3,11 +3,13 @@ import { eventType } from './rules/event-type.ts';
 import { urgency } from './rules/urgency.ts';
 import type { SentimentResult } from './sentiment.ts';
 import { newsEventTime } from '../../schemas/news-event-time.ts';
+import { storyKey } from '../story/story-key.ts';
 import type { TickerExtractor } from './tickers/extract-tickers.ts';
 
 // Everything about a news item but its sentiment: rules, so they run per item, while the
 // model runs per batch. The headline carries the sentiment; tickers and the event type
-// may be named in the summary too.
+// may be named in the summary too. The story key is the headline's alone: outlets that
+// republish a wire story keep its headline (nearly), not its summary.
 
 export interface Analysis {
   tickers: string[];
@@ -36,5 +38,6 @@ export function classified(raw: NewsRaw, a: Analysis, s: SentimentResult, modelV
     urgency: a.urgency,
     model_version: modelVersion,
     classified_at: classifiedAt,
+    story_key: storyKey(raw.title),
   };
 }

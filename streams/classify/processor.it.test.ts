@@ -10,6 +10,7 @@ import { startProcessor } from '../../core/runtime/processor-runtime.ts';
 import { classifyComponent } from './component.ts';
 import { ClassifyConfig } from './config.ts';
 import type { SentimentModel } from './sentiment.ts';
+import { storyKey } from '../story/story-key.ts';
 
 // The processor's Kafka side against the real broker and registry: every raw item becomes
 // exactly one classified record (in transactions, with offsets), poison goes to the DLQ,
@@ -76,7 +77,7 @@ describe('classify processor', () => {
     expect(out).toHaveLength(70);
     expect(new Set(out.map((c) => c.event_uid)).size).toBe(70);
     const apple = out.find((c) => c.event_uid === raws[0]!.event_uid)!;
-    expect(apple).toMatchObject({ tickers: ['AAPL'], sentiment_label: 'positive', event_type: 'earnings', urgency: 'routine', model_version: 'table@test', event_time: raws[0]!.published_at });
+    expect(apple).toMatchObject({ tickers: ['AAPL'], sentiment_label: 'positive', event_type: 'earnings', urgency: 'routine', model_version: 'table@test', event_time: raws[0]!.published_at, story_key: storyKey(raws[0]!.title) });
     expect(out.find((c) => c.event_uid === raws[1]!.event_uid)).toMatchObject({ tickers: ['TSLA'], sentiment_label: 'negative' });
   });
 
