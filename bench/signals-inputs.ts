@@ -33,6 +33,7 @@ export function signalsInputs(count: number, tickers: number): { news: NewsClass
         urgency: 'routine',
         model_version: 'bench',
         classified_at: Math.round(at),
+        story_key: null,
       });
     }
   }

@@ -35,8 +35,12 @@ export interface NewsClassified {
   urgency: string | null;
   model_version: string;
   classified_at: number;
-  /** Absent from records written before the field (decoded with their writer's schema). */
-  story_key?: string | null;
+  /**
+   * Null when the producer did not compute it. Absent, despite the type, from a record written
+   * before the field existed, as decoded with its writer's schema (signals' by-ticker stage fills
+   * it in before writing the record again).
+   */
+  story_key: string | null;
 }
 
 export interface Candle {

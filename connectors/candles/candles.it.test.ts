@@ -196,6 +196,7 @@ describe('candles source', () => {
       urgency: null,
       model_version: 'test',
       classified_at: 0,
+      story_key: null,
     };
     const producer = topics.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();

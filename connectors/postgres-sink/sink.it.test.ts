@@ -50,6 +50,7 @@ function classified(id: string, extra: Partial<NewsClassified> = {}): NewsClassi
     urgency: 'routine',
     model_version: 'test@1',
     classified_at: T0 + 120_000,
+    story_key: null,
     ...extra,
   };
 }

@@ -55,6 +55,7 @@ function inputs(): { news: NewsClassified[]; candles: Candle[] } {
         urgency: 'routine',
         model_version: 'test',
         classified_at: Math.round(t),
+        story_key: null,
       });
     }
   }

@@ -60,6 +60,7 @@ export function faultInputs(opts: { tickers: number; minutes: number; news: numb
       urgency: 'routine',
       model_version: 'chaos@1',
       classified_at: t + 2 * MIN,
+      story_key: null,
     });
   }
   const feedsState: FeedState[] = Array.from({ length: 20 }, (_, i) => ({
