@@ -23,7 +23,8 @@ export function signalsInputs(count: number, tickers: number): { news: NewsClass
         event_time: Math.round(at),
         published_at: Math.round(at),
         fetched_at: Math.round(at),
-        title: 'bench',
+        // One headline per item: identical headlines would be copies of one story and count once.
+        title: `bench ${m} ${k}`,
         source: null,
         link: null,
         tickers: [`T${Math.floor(r() * tickers)}`],

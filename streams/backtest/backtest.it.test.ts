@@ -31,7 +31,7 @@ beforeAll(async () => {
     }
     if (m % 20 === 0) {
       const label = Math.sin(m / 30) > 0 ? 'positive' : 'negative';
-      news.push({ event_uid: `bt-${m}-`.padEnd(64, '0'), event_time: T0 + m * MIN + 1000, published_at: T0 + m * MIN + 1000, fetched_at: T0 + m * MIN + 2000, title: 't', source: null, link: null, tickers: [m % 40 ? 'AAPL' : 'MSFT'], sentiment_label: label, sentiment_score: 0.95, event_type: 'other', urgency: 'routine', model_version: 'test', classified_at: T0, story_key: null });
+      news.push({ event_uid: `bt-${m}-`.padEnd(64, '0'), event_time: T0 + m * MIN + 1000, published_at: T0 + m * MIN + 1000, fetched_at: T0 + m * MIN + 2000, title: `news ${m}`, source: null, link: null, tickers: [m % 40 ? 'AAPL' : 'MSFT'], sentiment_label: label, sentiment_score: 0.95, event_type: 'other', urgency: 'routine', model_version: 'test', classified_at: T0, story_key: null });
     }
   }
   const encoder = new RecordEncoder(createRegistry(conn.registry), topics.prefix);

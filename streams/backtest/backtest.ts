@@ -56,8 +56,9 @@ async function readRange<T>(kafka: Kafka, codec: AvroCodec, topic: string, fromM
 export async function runBacktest(o: BacktestOptions) {
   const kafka = createKafka(o.connections.kafka, 'backtest');
   const codec = new AvroCodec(createRegistry(o.connections.registry));
-  // News older than the engine's horizon cannot influence a bar in range: start there.
-  const warmupMs = o.rules.halfLifeMinutes * o.rules.horizonHalfLives * 60_000;
+  // News older than the engine's horizon cannot influence a bar in range, but as the earlier
+  // copy of a story it can keep a later copy from counting: start a story window before it.
+  const warmupMs = (o.rules.halfLifeMinutes * o.rules.horizonHalfLives + o.rules.storyWindowMinutes) * 60_000;
   const scoreUntil = o.to + Math.max(...o.horizonsMinutes) * 60_000;
   const bar = o.progress ? new SingleBar({ format: '  reading {bar} {value} records', stream: process.stderr }) : null;
   let read = 0;

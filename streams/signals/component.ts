@@ -16,6 +16,7 @@ import { candleInput, newsInput } from './to-input.ts';
 
 const inputsIn = counter('signals_inputs_total', 'Inputs the signals engine took', ['kind']);
 const lateInputs = counter('signals_late_inputs_total', 'Inputs refused as later than the allowed lateness');
+const storyCopies = counter('signals_story_copies_total', 'News items a ticker does not count: copies of a story an earlier item told');
 const signalsOut = counter('signals_produced_total', 'Signals produced', ['action']);
 const watermarkGauge = gauge('signals_watermark_seconds', 'Event-time watermark of a signals task (epoch seconds)', ['task']);
 const e2eLatency = histogram('signals_end_to_end_seconds', 'Signal event time to produced, seconds', [], [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 86400]);
@@ -43,6 +44,7 @@ class EngineTask implements TaskProcessor<EngineInput> {
 
   process(inputs: EngineInput[], out: Parameters<TaskProcessor['process']>[1]): void {
     const now = Date.now();
+    const copiesBefore = this.engine.stats.storyCopies;
     for (const input of inputs) {
       const { signals, late } = this.engine.push(input);
       inputsIn.inc({ kind: input.kind });
@@ -58,6 +60,7 @@ class EngineTask implements TaskProcessor<EngineInput> {
         this.summary.signals++;
       }
     }
+    storyCopies.inc(this.engine.stats.storyCopies - copiesBefore);
     if (Number.isFinite(this.engine.watermarkValue)) watermarkGauge.set({ task: this.task }, this.engine.watermarkValue / 1000);
   }
 
@@ -85,7 +88,12 @@ export const signalsComponent: ProcessorDefinition<SignalsConfig, SignalsSummary
     {
       ...repartition<NewsClassified, SignalsConfig, SignalsResources>({ name: 'by-ticker', from: 'newsClassified', to: 'news-by-ticker', keysOf: (n) => n.tickers }),
       // A classified item the engine cannot use goes to news.classified.dlq here, once, with its offset.
-      prepare: (r: InputRecord) => (newsInput(r.value as NewsClassified), r as InputRecord<NewsClassified>),
+      // One written before story_key existed goes on with the key of its title: the repartition
+      // topic's schema has the field, and the engine compares keys.
+      prepare: (r: InputRecord): InputRecord<NewsClassified> => {
+        const n = r.value as NewsClassified;
+        return { ...r, value: { ...n, story_key: newsInput(n).storyKey } };
+      },
     },
     {
       name: 'engine',

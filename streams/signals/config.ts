@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { groupFields } from '../../core/runtime/processor-fields.ts';
+import { DEFAULT_MAX_DISTANCE, DEFAULT_WINDOW_MINUTES } from '../story/same-story.ts';
 
 /** The decision rules: `signals.rules` of the config file, and `rules:` of a backtest's `--config` file. */
 export const SignalRules = z
@@ -14,6 +15,18 @@ export const SignalRules = z
     minVolumeRatio: z.number().nonnegative().default(0).describe('Bar volume relative to the lookback\'s mean volume needed to act (0: any).'),
     cooldownMinutes: z.number().nonnegative().default(240).describe('After a signal, the same action on the same ticker waits this long (event time).'),
     allowedLatenessSeconds: z.number().nonnegative().default(300).describe('Records up to this much older, in event time, than the newest seen on any input are on time; older ones are counted late and not used.'),
+    storyWindowMinutes: z
+      .number()
+      .nonnegative()
+      .default(DEFAULT_WINDOW_MINUTES)
+      .describe('Copies of one story (one wire item from several feeds) published within this many minutes of an earlier copy count once, as the earliest; 0 counts every item.'),
+    storyMaxDistance: z
+      .number()
+      .int()
+      .min(0)
+      .max(256)
+      .default(DEFAULT_MAX_DISTANCE)
+      .describe('Two items about a ticker are copies of one story when their story keys (256-bit SimHash of the headline) differ in at most this many bits; 0 takes only headlines equal after normalisation.'),
   })
   .strict()
   .refine((r) => r.horizonHalfLives * r.halfLifeMinutes > 0, { message: 'horizon must be positive' });

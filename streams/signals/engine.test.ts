@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { storyKey } from '../story/story-key.ts';
 import { SignalRules } from './config.ts';
 import { SignalEngine, signalId } from './engine.ts';
 import type { CandleInput, EngineInput, NewsInput } from './inputs.ts';
@@ -17,7 +18,13 @@ const news = (uid: string, minute: number, label: string, score: number, tickers
   eventTime: T0 + minute * MIN,
   classifiedAt,
   modelVersion: 'm@1',
+  storyKey: null,
 });
+/** An item with a headline, whose story key tells its copies from other stories. */
+const headline = (uid: string, minute: number, label: string, score: number, title: string, tickers = ['AAPL']): NewsInput => ({ ...news(uid, minute, label, score, tickers), storyKey: storyKey(title) });
+const WIRE = 'Apple shares rise before the bell after iPhone sales beat estimates';
+const WIRE_COPY = 'UPDATE 1-Apple shares rise before the bell after iPhone sales top estimates - Reuters';
+const OTHER_STORY = 'Apple shares rise after the close as services revenue beats estimates';
 /** The same item classified again later (another model, a redrive): same event_uid and time. */
 const reclassified = (n: NewsInput, label: string, score: number, laterMs = 3_600_000): NewsInput => ({ ...n, label, score, classifiedAt: n.classifiedAt + laterMs, modelVersion: 'm@2' });
 const bar = (minute: number, close: number, ticker = 'AAPL', volume: number | null = 1000): CandleInput => ({ kind: 'candle', ticker, ts: T0 + minute * MIN, intervalMs: MIN, close, volume });
@@ -122,6 +129,41 @@ describe('SignalEngine rules', () => {
       inputs: [news('n1', 0, 'positive', 0.95, ['AAPL', 'MSFT']), bar(0, 100, 'MSFT'), bar(0, 100, 'AAPL')],
       expected: [['AAPL', 'BUY', T0 + MIN], ['MSFT', 'BUY', T0 + MIN]],
     },
+    {
+      name: 'two copies of one story from two feeds count once',
+      rules: { buyThreshold: 1.2 },
+      inputs: [headline('n1', 0, 'positive', 0.7, WIRE), headline('n2', 0.5, 'positive', 0.7, WIRE_COPY), bar(0, 100)],
+      expected: [],
+    },
+    {
+      name: 'two stories that share words count twice',
+      rules: { buyThreshold: 1.2 },
+      inputs: [headline('n1', 0, 'positive', 0.7, WIRE), headline('n2', 0.5, 'positive', 0.7, OTHER_STORY), bar(0, 100)],
+      expected: [['AAPL', 'BUY', T0 + MIN]],
+    },
+    {
+      name: 'the earliest copy counts, with its own label: a later copy read otherwise changes nothing',
+      inputs: [headline('n2', 0.5, 'positive', 0.95, WIRE_COPY), headline('n1', 0, 'negative', 0.9, WIRE), bar(0, 100)],
+      expected: [['AAPL', 'SELL', T0 + MIN]],
+    },
+    {
+      name: 'one headline again after the story window is another story',
+      rules: { buyThreshold: 1.2, storyWindowMinutes: 10 },
+      inputs: [headline('n1', 0, 'positive', 0.7, WIRE), headline('n2', 20, 'positive', 0.7, WIRE), bar(20, 100)],
+      expected: [['AAPL', 'BUY', T0 + 21 * MIN]],
+    },
+    {
+      name: 'storyWindowMinutes 0 counts every copy',
+      rules: { buyThreshold: 1.2, storyWindowMinutes: 0 },
+      inputs: [headline('n1', 0, 'positive', 0.7, WIRE), headline('n2', 0.5, 'positive', 0.7, WIRE_COPY), bar(0, 100)],
+      expected: [['AAPL', 'BUY', T0 + MIN]],
+    },
+    {
+      name: 'a story counts once per ticker: the copy about another ticker too counts there',
+      rules: { buyThreshold: 0.6 },
+      inputs: [headline('n1', 0, 'positive', 0.7, WIRE), headline('n2', 0.5, 'positive', 0.7, WIRE_COPY, ['AAPL', 'MSFT']), bar(0, 100, 'MSFT'), bar(0, 100)],
+      expected: [['AAPL', 'BUY', T0 + MIN], ['MSFT', 'BUY', T0 + MIN]],
+    },
   ];
   it.each(cases)('$name', ({ rules, inputs, expected }) => {
     const { signals } = run(rules ?? {}, inputs);
@@ -136,6 +178,26 @@ describe('SignalEngine rules', () => {
     expect(s.confidence).toBeGreaterThan(0.5);
     const reason = JSON.parse(s.reason);
     expect(reason).toMatchObject({ rule: 'sentiment_momentum', action: 'BUY', threshold: 0.8, news: [{ event_uid: 'n1', label: 'positive', score: 0.95 }], bar: { close: 100 } });
+  });
+
+  it('moves the sentiment once for two copies of one story, and names the copy in the reason', () => {
+    const sentimentOf = (rules: Partial<SignalRules>) => JSON.parse(run({ buyThreshold: 0.5, ...rules }, [headline('n1', 0, 'positive', 0.7, WIRE), headline('n2', 0.5, 'positive', 0.7, WIRE_COPY), bar(0, 100)]).signals[0]!.reason);
+    const once = sentimentOf({});
+    const decayed = (minute: number) => 0.7 * 2 ** (-(1 - minute) / 120);
+    expect(once.sentiment).toBeCloseTo(decayed(0), 6);
+    expect(once.news.map((n: { event_uid: string }) => n.event_uid)).toEqual(['n1']);
+    expect(once.copies).toEqual([{ event_uid: 'n2', copy_of: 'n1' }]);
+    const every = sentimentOf({ storyWindowMinutes: 0 });
+    expect(every.sentiment).toBeCloseTo(decayed(0) + decayed(0.5), 6);
+    expect(every).not.toHaveProperty('copies');
+  });
+
+  it('restores state written before story keys: those items are stories of their own', () => {
+    const engine = new SignalEngine(SignalRules.parse({ allowedLatenessSeconds: 120, buyThreshold: 1.2, cooldownMinutes: 0 }));
+    const { storyKey: _, ...before } = headline('n1', 0, 'positive', 0.7, WIRE);
+    engine.restore(new Map([['ticker:AAPL', { news: [before], bars: [], history: [], lastAction: [] }]]));
+    const signals = [...engine.push(headline('n2', 0.5, 'positive', 0.7, WIRE)).signals, ...engine.push(bar(0, 100)).signals, ...engine.flush()];
+    expect(signals.map((x) => x.action)).toEqual(['BUY']);
   });
 
   it('refuses a record older than the watermark allows, takes one within the lateness', () => {
@@ -202,6 +264,51 @@ describe('determinism', () => {
     expect(twice.engine.stats.duplicateNews).toBeGreaterThan(10);
     expect(once.signals.length).toBeGreaterThan(3);
     expect(JSON.stringify(twice.signals)).toBe(JSON.stringify(once.signals));
+  });
+
+  /** The dataset with a headline for each item, and some of them republished by another feed up to 10 minutes later. */
+  function withCopies(seed: number): { inputs: EngineInput[]; copies: number } {
+    const r = rng(seed * 131);
+    // Headlines of six words drawn from 1000: two stories share a word or two at most.
+    const headlineWords = () => Array.from({ length: 6 }, () => `word${Math.floor(r() * 1000)}`).join(' ');
+    const out: EngineInput[] = [];
+    let copies = 0;
+    for (const i of dataset(seed)) {
+      if (i.kind !== 'news') {
+        out.push(i);
+        continue;
+      }
+      const title = headlineWords();
+      out.push({ ...i, storyKey: storyKey(title) });
+      if (r() < 0.4) {
+        copies++;
+        out.push({ ...i, eventUid: `${i.eventUid}-copy`, eventTime: i.eventTime + Math.round(r() * 10 * MIN), label: ['positive', 'negative', 'neutral'][Math.floor(r() * 3)]!, storyKey: storyKey(`UPDATE 1-${title} - Reuters`) });
+      }
+    }
+    return { inputs: out.sort((a, b) => eventTimeOf(a) - eventTimeOf(b)), copies };
+  }
+
+  it.each([1, 2, 3])('copies of stories count once, in any interleaving within the lateness and across a restore (seed %i)', (seed) => {
+    const { inputs, copies } = withCopies(seed);
+    const ordered = run(rules, inputs);
+    expect(ordered.engine.stats.storyCopies).toBe(copies);
+    expect(copies).toBeGreaterThan(10);
+    expect(ordered.signals.length).toBeGreaterThan(3);
+    // Dedupe changes signals here: without it the copies would count.
+    expect(JSON.stringify(run({ ...rules, storyWindowMinutes: 0 }, inputs).signals)).not.toBe(JSON.stringify(ordered.signals));
+    const shuffled = run(rules, shuffleWithinLateness(inputs, 4 * MIN, seed * 7919));
+    expect(shuffled.engine.stats.late).toBe(0);
+    expect(JSON.stringify(shuffled.signals)).toBe(JSON.stringify(ordered.signals));
+
+    const first = new SignalEngine(SignalRules.parse(rules));
+    const changelog = new Map<string, unknown>();
+    const cut = Math.floor(inputs.length * (0.3 + seed / 10));
+    const signals = inputs.slice(0, cut).flatMap((i) => first.push(i).signals);
+    for (const k of first.takeDirty()) changelog.set(k, JSON.parse(JSON.stringify(first.snapshot(k))));
+    const second = new SignalEngine(SignalRules.parse(rules));
+    second.restore(changelog);
+    signals.push(...inputs.slice(cut).flatMap((i) => second.push(i).signals), ...second.flush());
+    expect(JSON.stringify(signals)).toBe(JSON.stringify(ordered.signals));
   });
 
   it.each([1, 2, 3])('an engine restored from its changelog state mid-stream makes the signals of one engine over the whole stream (seed %i)', (seed) => {

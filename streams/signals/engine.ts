@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Signal } from '../../schemas/records.ts';
 import type { SignalRules } from './config.ts';
+import type { StoryRule } from '../story/same-story.ts';
 import { eventTimeOf, signedScore, type CandleInput, type EngineInput, type NewsInput } from './inputs.ts';
+import { markCopies } from './story-copies.ts';
 import { Watermark } from './watermark.ts';
 
 // The signal engine: per ticker, news sentiment decayed in event time joined with the
@@ -14,6 +16,12 @@ import { Watermark } from './watermark.ts';
 // BUY when s ≥ buyThreshold, the price did not fall more than maxAdverseMovePct over the
 // lookback and the bar's volume ratio is at least minVolumeRatio; SELL mirrored. Then the
 // same action on that ticker rests for cooldownMinutes.
+//
+// A story counts once per ticker: an item whose headline is a copy of an earlier item's (story
+// keys within storyMaxDistance bits, published within storyWindowMinutes of it; story-copies.ts)
+// adds nothing — the earliest copy counts, with its own label, score and time. The news of a
+// ticker is kept storyWindowMinutes beyond the horizon for that: an item just inside the horizon
+// must still see the copies before it. The signal's reason lists the copies left out.
 
 export const RULE = 'sentiment_momentum';
 
@@ -22,6 +30,8 @@ const WATERMARK_KEY = 'watermark';
 
 interface TickerSnapshot {
   news: NewsInput[];
+  /** Absent in state written before story dedupe. */
+  copyOf?: Array<[string, string | null]>;
   bars: CandleInput[];
   history: CandleInput[];
   lastAction: Array<['BUY' | 'SELL', number]>;
@@ -32,6 +42,8 @@ export interface EngineStats {
   late: number;
   /** Second classifications of an item a ticker counts (a redrive, another model): the later stands. */
   duplicateNews: number;
+  /** Items a ticker does not count: copies of a story an earlier item told (another feed's). */
+  storyCopies: number;
   /** Later records of an undecided bar (a revised bar): the latest stands. */
   revisedBars: number;
   decidedBars: number;
@@ -42,6 +54,8 @@ interface TickerState {
   news: NewsInput[];
   /** `news` by event_uid: each item counts once per ticker, with its latest classification. */
   newsById: Map<string, NewsInput>;
+  /** Of each item marked so far (story-copies.ts): the earlier item it copies, or null (it counts). */
+  copyOf: Map<string, string | null>;
   bars: CandleInput[];
   /** Closed bars kept for the lookback, oldest first. */
   history: CandleInput[];
@@ -59,6 +73,7 @@ function forgetNewsUpTo(s: TickerState, t: number): boolean {
   s.news = s.news.filter((n) => {
     if (n.eventTime > t) return true;
     s.newsById.delete(n.eventUid);
+    s.copyOf.delete(n.eventUid);
     return false;
   });
   return true;
@@ -84,16 +99,25 @@ export class SignalEngine {
   /** Tickers whose state changed since `takeDirty`, and whether the watermark moved. */
   private readonly dirty = new Set<string>();
   private watermarkMoved = false;
-  readonly stats: EngineStats = { accepted: 0, late: 0, duplicateNews: 0, revisedBars: 0, decidedBars: 0, signals: 0 };
+  readonly stats: EngineStats = { accepted: 0, late: 0, duplicateNews: 0, storyCopies: 0, revisedBars: 0, decidedBars: 0, signals: 0 };
+  private readonly story: StoryRule;
+  /** How long a ticker keeps an item: the horizon, and the story window before it. */
+  private readonly keepMs: number;
 
   constructor(private readonly rules: SignalRules) {
     this.watermark = new Watermark(rules.allowedLatenessSeconds * 1000);
+    this.story = { maxDistance: rules.storyMaxDistance, windowMs: rules.storyWindowMinutes * 60_000 };
+    this.keepMs = this.horizonMs + this.story.windowMs;
+  }
+
+  private get horizonMs(): number {
+    return this.rules.halfLifeMinutes * 60_000 * this.rules.horizonHalfLives;
   }
 
   private state(ticker: string): TickerState {
     let s = this.tickers.get(ticker);
     if (!s) {
-      s = { news: [], newsById: new Map(), bars: [], history: [], lastAction: new Map() };
+      s = { news: [], newsById: new Map(), copyOf: new Map(), bars: [], history: [], lastAction: new Map() };
       this.tickers.set(ticker, s);
     }
     return s;
@@ -119,7 +143,7 @@ export class SignalEngine {
     if (key === WATERMARK_KEY) return Number.isFinite(this.watermark.value) ? this.watermark.value : null;
     const s = this.tickers.get(key.slice(TICKER_KEY.length));
     if (!s || (!s.news.length && !s.bars.length && !s.history.length && !s.lastAction.size)) return null;
-    return { news: s.news, bars: s.bars, history: s.history, lastAction: [...s.lastAction] } satisfies TickerSnapshot;
+    return { news: s.news, copyOf: [...s.copyOf], bars: s.bars, history: s.history, lastAction: [...s.lastAction] } satisfies TickerSnapshot;
   }
 
   restore(entries: ReadonlyMap<string, unknown>): void {
@@ -128,8 +152,9 @@ export class SignalEngine {
       else if (key.startsWith(TICKER_KEY)) {
         const v = value as TickerSnapshot;
         const s = this.state(key.slice(TICKER_KEY.length));
-        s.news = v.news;
-        s.newsById = new Map(v.news.map((n) => [n.eventUid, n]));
+        s.news = v.news.map((n) => ({ ...n, storyKey: n.storyKey ?? null }));
+        s.newsById = new Map(s.news.map((n) => [n.eventUid, n]));
+        s.copyOf = new Map(v.copyOf ?? []);
         s.bars = v.bars;
         s.history = v.history;
         s.lastAction = new Map(v.lastAction);
@@ -219,11 +244,10 @@ export class SignalEngine {
       if (signal) out.push(signal);
     }
     // Only now, with the due bars decided: news that no open bar (they all end after the
-    // watermark) can reach is forgotten. Pruning earlier would depend on how far the
-    // watermark jumped, i.e. on arrival order.
+    // watermark) can reach, even as the copy before an item it reaches, is forgotten. Pruning
+    // earlier would depend on how far the watermark jumped, i.e. on arrival order.
     if (Number.isFinite(wm)) {
-      const horizonMs = this.rules.halfLifeMinutes * 60_000 * this.rules.horizonHalfLives;
-      for (const [ticker, s] of this.tickers) if (forgetNewsUpTo(s, wm - horizonMs)) this.dirty.add(ticker);
+      for (const [ticker, s] of this.tickers) if (forgetNewsUpTo(s, wm - this.keepMs)) this.dirty.add(ticker);
     }
     return out;
   }
@@ -233,12 +257,16 @@ export class SignalEngine {
     this.stats.decidedBars++;
     const end = bar.ts + bar.intervalMs;
     const halfLifeMs = this.rules.halfLifeMinutes * 60_000;
-    const horizonMs = halfLifeMs * this.rules.horizonHalfLives;
-    // Forget news beyond the horizon of this (and so of every later) bar.
-    forgetNewsUpTo(s, end - horizonMs);
-    const news = s.news
+    const since = end - this.horizonMs;
+    // Forget news that neither this (nor so any later) bar nor a copy check of its news needs.
+    forgetNewsUpTo(s, end - this.keepMs);
+    const reached = s.news
       .filter((n) => n.eventTime <= end)
       .sort((a, b) => a.eventTime - b.eventTime || (a.eventUid < b.eventUid ? -1 : a.eventUid > b.eventUid ? 1 : 0));
+    this.stats.storyCopies += markCopies(reached, since, s.copyOf, this.story);
+    const inHorizon = reached.filter((n) => n.eventTime > since);
+    const news = inHorizon.filter((n) => s.copyOf.get(n.eventUid) === null);
+    const copies = inHorizon.filter((n) => s.copyOf.get(n.eventUid) !== null);
     let sentiment = 0;
     for (const n of news) sentiment += signedScore(n.label, n.score) * 2 ** (-(end - n.eventTime) / halfLifeMs);
 
@@ -277,6 +305,8 @@ export class SignalEngine {
       threshold,
       half_life_minutes: this.rules.halfLifeMinutes,
       news: news.map((n) => ({ event_uid: n.eventUid, label: n.label, score: round(n.score), event_time: new Date(n.eventTime).toISOString() })),
+      // Only when there are any: the reason of a signal without copies reads as it always did.
+      ...(copies.length ? { copies: copies.map((n) => ({ event_uid: n.eventUid, copy_of: s.copyOf.get(n.eventUid)! })) } : {}),
       bar: { ts: new Date(bar.ts).toISOString(), close: bar.close, volume: bar.volume },
       lookback_bars: lookback.length,
       price_move_pct: round(movePct, 4),

@@ -11,6 +11,12 @@ export interface NewsInput {
   /** When and by which model it was classified: of two classifications of one item, the later stands. */
   classifiedAt: number;
   modelVersion: string;
+  /**
+   * Which story the headline tells (news.classified's story_key): copies of one story from
+   * several feeds have near keys and count once. Null for an item restored from state written
+   * before keys existed: a story of its own.
+   */
+  storyKey: string | null;
 }
 
 /** A price bar as the signal engine sees it. */

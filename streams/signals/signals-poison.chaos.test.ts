@@ -50,6 +50,7 @@ beforeAll(async () => {
     await bad('newsClassified', 'unknown label', { ...news(9001), sentiment_label: 'bullish' }, /sentiment_label = "bullish" is not one of positive, negative, neutral/),
     await bad('newsClassified', 'NaN score', { ...news(9002), sentiment_score: NaN }, /sentiment_score = NaN is not a probability/),
     await bad('newsClassified', 'score above 1', { ...news(9003), sentiment_score: 1.5 }, /sentiment_score = 1.5 is not a probability/),
+    await bad('newsClassified', 'a story key of another kind', { ...news(9004), story_key: 'f'.repeat(16) }, /story_key = "ffffffffffffffff" is not 64 lower-case hex digits/),
   ]);
   await produceInterleaved(producer, topicName('marketCandles', topics.prefix), await encoder.messages('marketCandles', GOOD_CANDLES), poison.get('marketCandles')!.map((p) => p.message));
   await produceInterleaved(producer, topicName('newsClassified', topics.prefix), await encoder.messages('newsClassified', GOOD_NEWS), poison.get('newsClassified')!.map((p) => p.message));

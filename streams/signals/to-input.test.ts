@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BadRecordError } from '../../core/errors.ts';
 import type { Candle, NewsClassified } from '../../schemas/records.ts';
 import { SAMPLES } from '../../schemas/samples.ts';
+import { storyKey } from '../story/story-key.ts';
 import { SignalRules } from './config.ts';
 import { SignalEngine } from './engine.ts';
 import type { NewsInput } from './inputs.ts';
@@ -19,6 +20,19 @@ describe('newsInput', () => {
     ['published a year ahead: the fetch', { event_time: T0 + 365 * 86_400_000, fetched_at: T0 }, T0],
   ])('event time of an item %s', (_, fields, eventTime) => {
     expect((newsInput(item(fields)) as NewsInput).eventTime).toBe(eventTime);
+  });
+
+  it.each([
+    ['its own story key', { story_key: 'f'.repeat(64) }, 'f'.repeat(64)],
+    ['no story key (a record written before the field): its title\'s', { story_key: null, title: 'Apple misses estimates' }, storyKey('Apple misses estimates')],
+    ['no story_key field at all (decoded with the old schema): its title\'s', { story_key: undefined, title: 'Apple misses estimates' }, storyKey('Apple misses estimates')],
+  ])('story key of an item with %s', (_, fields, key) => {
+    expect((newsInput(item(fields)) as NewsInput).storyKey).toBe(key);
+  });
+
+  it.each([['a 64-bit key', 'f'.repeat(16)], ['upper case', 'F'.repeat(64)], ['not hex', 'x'.repeat(64)]])('refuses a story key that is %s', (_, story_key) => {
+    expect(() => newsInput(item({ story_key }))).toThrow(BadRecordError);
+    expect(() => newsInput(item({ story_key }))).toThrow(/story_key = .* is not 64 lower-case hex digits/);
   });
 
   it('a far-future publish time does not move the watermark: the next bars are on time', () => {
