@@ -79,6 +79,11 @@ function forgetNewsUpTo(s: TickerState, t: number): boolean {
   return true;
 }
 
+/** The order news is summed and compared in: event time, then event_uid. */
+function byEventTime(a: NewsInput, b: NewsInput): number {
+  return a.eventTime - b.eventTime || (a.eventUid < b.eventUid ? -1 : a.eventUid > b.eventUid ? 1 : 0);
+}
+
 /** A total order of two classifications of one item: the later classified_at, then model version, label, score. */
 function classifiedLater(a: NewsInput, b: NewsInput): boolean {
   if (a.classifiedAt !== b.classifiedAt) return a.classifiedAt > b.classifiedAt;
@@ -260,11 +265,11 @@ export class SignalEngine {
     const since = end - this.horizonMs;
     // Forget news that neither this (nor so any later) bar nor a copy check of its news needs.
     forgetNewsUpTo(s, end - this.keepMs);
-    const reached = s.news
-      .filter((n) => n.eventTime <= end)
-      .sort((a, b) => a.eventTime - b.eventTime || (a.eventUid < b.eventUid ? -1 : a.eventUid > b.eventUid ? 1 : 0));
-    this.stats.storyCopies += markCopies(reached, since, s.copyOf, this.story);
-    const inHorizon = reached.filter((n) => n.eventTime > since);
+    const inHorizon = s.news.filter((n) => n.eventTime > since && n.eventTime <= end).sort(byEventTime);
+    // Only items that came since the ticker's last decision are unmarked: most bars skip this.
+    if (inHorizon.some((n) => !s.copyOf.has(n.eventUid))) {
+      this.stats.storyCopies += markCopies(s.news.filter((n) => n.eventTime <= end).sort(byEventTime), since, s.copyOf, this.story);
+    }
     const news = inHorizon.filter((n) => s.copyOf.get(n.eventUid) === null);
     const copies = inHorizon.filter((n) => s.copyOf.get(n.eventUid) !== null);
     let sentiment = 0;
