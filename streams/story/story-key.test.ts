@@ -64,6 +64,13 @@ describe('storyKey', () => {
     expect(shingles(['apple', 'beat', 'estimate'])).toEqual(['apple', 'beat', 'estimate', 'apple beat', 'beat estimate']);
   });
 
+  it('of a title longer than the RSS source keeps is the key of its first 1000 characters, at once', () => {
+    const started = Date.now();
+    expect(storyKey(`${'word('.repeat(200)}${'x('.repeat(50_000)}`)).toBe(storyKey('word('.repeat(200)));
+    expect(storyKey(`${'a('.repeat(500)}${'x('.repeat(50_000)}`)).toBe(storyKey('a('.repeat(500)));
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
   it('of a headline without words is its own text, not the key of every such headline', () => {
     expect(storyKey('The')).not.toBe(storyKey('—'));
   });

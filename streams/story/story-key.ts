@@ -1,5 +1,5 @@
 import { SIMHASH_BITS, simhash } from './simhash.ts';
-import { titleWords } from './title-words.ts';
+import { MAX_TITLE_CHARS, titleWords } from './title-words.ts';
 
 // A news item's story key: the SimHash of its normalised headline's word shingles (each word,
 // and each pair of adjacent words, so word order counts a little). A pure function of the
@@ -20,5 +20,5 @@ export function storyKey(title: string): string {
   const words = titleWords(title);
   // A headline of filler words only ("The", "—") keeps its own text as its one feature: an
   // empty feature set would give every such headline the same key.
-  return simhash(words.length ? shingles(words) : [title.trim().toLowerCase()]);
+  return simhash(words.length ? shingles(words) : [title.slice(0, MAX_TITLE_CHARS).trim().toLowerCase()]);
 }

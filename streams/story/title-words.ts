@@ -26,11 +26,14 @@ const FILLER = new Set(
 /** Outlet spellings of the same quantity word. */
 const SPELLING: Readonly<Record<string, string>> = { bn: 'billion', bln: 'billion', mln: 'million', mn: 'million', tn: 'trillion', trn: 'trillion', usd: 'dollar', dollars: 'dollar' };
 
+/** The RSS source keeps no more of a title; a longer one (another producer's) is cut, which bounds the work. */
+export const MAX_TITLE_CHARS = 1000;
+
 const wordCount = (s: string) => s.trim().split(/\s+/).filter(Boolean).length;
 
 /** Removes what outlets put around a headline: desk prefixes, outlet or section suffixes. */
 export function headlineCore(title: string): string {
-  let s = title.trim().replace(DESK_PREFIX, '');
+  let s = title.slice(0, MAX_TITLE_CHARS).trim().replace(DESK_PREFIX, '');
   for (;;) {
     const m = SUFFIX_SEGMENT.exec(s) ?? SUFFIX_BRACKETS.exec(s);
     if (!m || wordCount(m[2]!) > MAX_TAIL_WORDS || wordCount(m[1]!) < MIN_HEAD_WORDS) return s;
