@@ -18,6 +18,10 @@ export interface FeedState {
   last_seen_published: number | null;
   updated_at: number;
   seen_event_uids: string[];
+  // Added later with defaults: a record written before them decodes (with its writer's schema) without them.
+  moved_to?: string | null;
+  earliest_poll_at?: number | null;
+  newest_item_at?: number | null;
 }
 
 export interface NewsClassified {

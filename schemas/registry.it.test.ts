@@ -193,6 +193,20 @@ describe('schema evolution under BACKWARD', () => {
     expect(await registry.decode(encoded, { AVRO: { readerSchema: current as never } })).toEqual({ ...oldRecord, story_key: null });
   });
 
+  it('accepts feeds.state with its polite-polling fields over the schema before them, and reads old records with their defaults', async () => {
+    const q = `${prefix}f.`;
+    const added = ['moved_to', 'earliest_poll_at', 'newest_item_at'];
+    const current = valueSchema('feedsState');
+    const before = { ...current, fields: current.fields.filter((f) => !added.includes(f.name)) };
+    const oldId = await registry.registerVersion(valueSubject(topicName('feedsState', q)), JSON.stringify(before));
+    const { moved_to: _m, earliest_poll_at: _e, newest_item_at: _n, ...oldRecord } = SAMPLES.feedsState;
+    const written = await registry.encode(oldId, oldRecord);
+
+    const result = await registerValueSchema(registry, 'feedsState', q);
+    expect({ result: result.result, version: result.version }).toEqual({ result: 'registered', version: 2 });
+    expect(await registry.decode(written, { AVRO: { readerSchema: current as never } })).toEqual({ ...oldRecord, moved_to: null, earliest_poll_at: null, newest_item_at: null });
+  });
+
   it('refuses, with the file and the fix in the message, a committed schema that breaks what is registered', async () => {
     const q = `${prefix}e.`;
     const older = { ...base(), fields: base().fields.map((f) => (f.name === 'close' ? { ...f, type: 'string' } : f)) };

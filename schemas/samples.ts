@@ -22,6 +22,9 @@ export const SAMPLES: { readonly [K in TopicId]: TopicRecords[K] } = {
     last_seen_published: Date.UTC(2024, 0, 2, 14, 30),
     updated_at: Date.UTC(2024, 0, 2, 14, 31),
     seen_event_uids: ['a'.repeat(64), 'b'.repeat(64)],
+    moved_to: 'https://example.org/news/feed.xml',
+    earliest_poll_at: Date.UTC(2024, 0, 2, 15, 31),
+    newest_item_at: Date.UTC(2024, 0, 2, 14, 30),
   },
   newsClassified: {
     event_uid: 'a'.repeat(64),
@@ -72,7 +75,7 @@ export const SAMPLES: { readonly [K in TopicId]: TopicRecords[K] } = {
  */
 export const NULLED: { readonly [K in TopicId]: TopicRecords[K] } = {
   newsRaw: { ...SAMPLES.newsRaw, published_at: null, source: null, link: null, summary: null },
-  feedsState: { ...SAMPLES.feedsState, etag: null, last_modified: null, last_seen_published: null },
+  feedsState: { ...SAMPLES.feedsState, etag: null, last_modified: null, last_seen_published: null, moved_to: null, earliest_poll_at: null, newest_item_at: null },
   newsClassified: { ...SAMPLES.newsClassified, published_at: null, source: null, link: null, event_type: null, urgency: null, story_key: null },
   marketCandles: { ...SAMPLES.marketCandles, adjclose: null, volume: null },
   signals: { ...SAMPLES.signals, executed_at: null, filled_price: null, shares: null },
