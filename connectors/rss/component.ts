@@ -13,7 +13,11 @@ export const rssComponent: EdgeDefinition<RssConfig, RssSummary> = {
   start: (config, d, o) => startRssSource({ connections: d.connections, config, prefix: d.prefix, once: o.once }),
   describe: (s) =>
     [
-      ...s.outcomes.map((o) => `${o.result.padEnd(12)} ${String(o.produced).padStart(4)} new  ${o.feed}${o.error ? `  (${o.error.kind}: ${o.error.message})` : ''}`),
+      ...s.outcomes.map(
+        (o) =>
+          `${o.result.padEnd(12)} ${String(o.produced).padStart(4)} new  ${o.feed}${o.movedTo ? ` -> ${o.movedTo}` : ''}` +
+          `${o.error ? `  (${o.error.kind}: ${o.error.message})` : ''}${o.notBefore ? `  (the publisher asked to wait until ${new Date(o.notBefore).toISOString()})` : ''}`,
+      ),
       `rss: ${s.polls} polls, ${s.produced} items produced, ${s.errors} failed`,
     ].join('\n'),
 };

@@ -16,7 +16,17 @@ export const RssConfig = z
         'https://feeds.a.dj.com/rss/RSSMarketsMain.xml',
       ])
       .describe('RSS or Atom feeds to poll (http or https URLs). Flag --feed.'),
-    pollIntervalSeconds: z.number().positive().default(60).describe('Seconds between two polls of the same feed.'),
+    pollIntervalSeconds: z.number().positive().default(60).describe('Seconds between two polls of the same feed, unless the publisher asks for longer (maxIntervalSeconds, maxRetryAfterSeconds).'),
+    maxIntervalSeconds: z
+      .number()
+      .positive()
+      .default(86_400)
+      .describe('Cap of the interval a feed asks for: Cache-Control max-age or Expires on a 200/304, RSS <ttl> or sy:updatePeriod/sy:updateFrequency are lower bounds of its interval up to this many seconds.'),
+    maxRetryAfterSeconds: z.number().positive().default(21_600).describe('Cap of a Retry-After (seconds or HTTP date) on a 429 or 503: the feed is not polled again before it, up to this many seconds.'),
+    perHostConcurrency: z.number().int().min(1).max(64).default(1).describe('Requests to one host (name and port) at a time, however many of its feeds are due.'),
+    hostSpacingSeconds: z.number().min(0).default(1).describe('Least time between the starts of two requests to one host.'),
+    maxRedirects: z.number().int().min(0).max(20).default(5).describe('Redirects followed per poll; past them the poll fails (kind too-many-redirects). A 301/308 moves the feed for good (feeds.state moved_to); a 302/307 does not.'),
+    staleAfterHours: z.number().positive().default(48).describe('A feed without a new item for this long is stale: gauge ops_pipeline_rss_feed_stale{feed}, `feeds list`, `status`.'),
     timeoutMs: z.number().int().positive().default(15_000).describe('Per-request timeout, connect to last byte.'),
     maxBodyBytes: z
       .number()

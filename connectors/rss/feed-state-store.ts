@@ -46,20 +46,37 @@ export class FeedStateStore {
   }
 }
 
-/** The next state after producing `newUids` (newest first), bounded by the dedupe window. */
-export function nextFeedState(
-  prev: FeedState | undefined,
-  feedUrl: string,
-  change: { etag: string | null; lastModified: string | null; newUids: string[]; newestPublished: number | null; now: number; window: number },
-): FeedState {
+export interface StateChange {
+  etag: string | null;
+  lastModified: string | null;
+  /** event_uids produced by this poll, newest first. */
+  newUids: string[];
+  newestPublished: number | null;
+  /** Newest event time among the items produced by this poll. */
+  newestItemAt: number | null;
+  /** Where the feed lives now when it moved for good (null: at its configured URL). */
+  movedTo: string | null;
+  earliestPollAt: number | null;
+  now: number;
+  window: number;
+}
+
+/** The next state after a poll that produced `newUids`, bounded by the dedupe window. */
+export function nextFeedState(prev: FeedState | undefined, feedUrl: string, change: StateChange): FeedState {
   const seen = [...change.newUids, ...(prev?.seen_event_uids ?? [])];
-  const latest = [prev?.last_seen_published ?? null, change.newestPublished].filter((v): v is number => v !== null);
+  const latest = (values: Array<number | null | undefined>) => {
+    const known = values.filter((v): v is number => v !== null && v !== undefined);
+    return known.length ? Math.max(...known) : null;
+  };
   return {
     feed_url: feedUrl,
     etag: change.etag,
     last_modified: change.lastModified,
-    last_seen_published: latest.length ? Math.max(...latest) : null,
+    last_seen_published: latest([prev?.last_seen_published, change.newestPublished]),
     updated_at: change.now,
     seen_event_uids: [...new Set(seen)].slice(0, change.window),
+    moved_to: change.movedTo,
+    earliest_poll_at: change.earliestPollAt,
+    newest_item_at: latest([prev?.newest_item_at, change.newestItemAt]),
   };
 }

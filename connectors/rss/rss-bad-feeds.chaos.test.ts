@@ -103,7 +103,8 @@ beforeAll(async () => {
   server = await serveFeedFiles(join(REPO_ROOT, 'samples', 'rss'), routes);
   const source = await startRssSource({
     connections: conn,
-    config: RssConfig.parse({ feeds: feedNames.map((n) => server.url(n)), timeoutMs: 10_000, maxBodyBytes: CAP, concurrency: 4 }),
+    // One loopback server stands for many publishers: no per-host limits.
+    config: RssConfig.parse({ feeds: feedNames.map((n) => server.url(n)), timeoutMs: 10_000, maxBodyBytes: CAP, concurrency: 4, perHostConcurrency: 4, hostSpacingSeconds: 0 }),
     prefix: topics.prefix,
     once: true,
   });
@@ -179,7 +180,7 @@ describe('bad feeds', () => {
   it('logs one warning per bad feed naming its kind (the real CLI), and exits 0 because the others went on', async () => {
     // A fresh prefix of feeds.state is not needed: bad feeds never store state, so they are fetched again.
     const bad = Object.keys(BAD).map((n) => server.url(n));
-    const config = writeConfig({ rss: { maxBodyBytes: CAP, timeoutMs: 10_000 } });
+    const config = writeConfig({ rss: { maxBodyBytes: CAP, timeoutMs: 10_000, perHostConcurrency: 4, hostSpacingSeconds: 0 } });
     const run = startComponent(['--config', config, '--topic-prefix', topics.prefix, 'run', 'rss', '--once', '--feed', ...bad, server.url('dates.rss')]);
     expect((await run.exited).code).toBe(0);
     const warnings = run

@@ -37,7 +37,8 @@ function writeGeneratedFeeds(): void {
 }
 
 function argsFor(t: TestTopics): string[] {
-  const rss = { feeds: server.names.map((n) => server.url(n)), concurrency: 2, timeoutMs: 10_000, transactionalId: `${t.prefix}rss` };
+  // One loopback server stands for many publishers: no per-host limits.
+  const rss = { feeds: server.names.map((n) => server.url(n)), concurrency: 2, perHostConcurrency: 2, hostSpacingSeconds: 0, timeoutMs: 10_000, transactionalId: `${t.prefix}rss` };
   return ['--config', writeConfig({ topics: { prefix: t.prefix }, rss }), 'run', 'rss', '--once'];
 }
 

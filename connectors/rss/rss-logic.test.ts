@@ -115,9 +115,20 @@ describe('backoff', () => {
 });
 
 describe('nextFeedState', () => {
-  it('keeps the newest uids first, bounded, and the latest publish time', () => {
-    const prev = nextFeedState(undefined, 'u', { etag: 'a', lastModified: null, newUids: ['x', 'y'], newestPublished: 100, now: 1, window: 3 });
-    const next = nextFeedState(prev, 'u', { etag: 'b', lastModified: 'lm', newUids: ['z', 'w'], newestPublished: 50, now: 2, window: 3 });
-    expect(next).toEqual({ feed_url: 'u', etag: 'b', last_modified: 'lm', last_seen_published: 100, updated_at: 2, seen_event_uids: ['z', 'w', 'x'] });
+  const change = { lastModified: null, newestItemAt: null, movedTo: null, earliestPollAt: null, window: 3 };
+  it('keeps the newest uids first, bounded, and the latest publish and item times', () => {
+    const prev = nextFeedState(undefined, 'u', { ...change, etag: 'a', newUids: ['x', 'y'], newestPublished: 100, newestItemAt: 100, now: 1 });
+    const next = nextFeedState(prev, 'u', { ...change, etag: 'b', lastModified: 'lm', newUids: ['z', 'w'], newestPublished: 50, now: 2, movedTo: 'v', earliestPollAt: 9 });
+    expect(next).toEqual({
+      feed_url: 'u',
+      etag: 'b',
+      last_modified: 'lm',
+      last_seen_published: 100,
+      updated_at: 2,
+      seen_event_uids: ['z', 'w', 'x'],
+      moved_to: 'v',
+      earliest_poll_at: 9,
+      newest_item_at: 100,
+    });
   });
 });

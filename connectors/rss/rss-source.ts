@@ -5,7 +5,7 @@ import { backoffMs } from '../../core/backoff.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
-import { counter, histogram } from '../../core/metrics.ts';
+import { counter, gauge, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { outageReporter } from '../../core/supervised.ts';
 import { topicName } from '../../schemas/catalog.ts';
@@ -14,20 +14,28 @@ import type { FeedState, NewsRaw } from '../../schemas/records.ts';
 import type { RssConfig } from './config.ts';
 import { FeedError } from './feed-error.ts';
 import { FeedStateStore, nextFeedState } from './feed-state-store.ts';
-import { fetchFeed } from './fetch-feed.ts';
+import { fetchFeed, type FetchResult } from './fetch-feed.ts';
+import { isStale } from './feed-staleness.ts';
+import { GateWaitAborted, HostGate, interleaveByHost } from './host-gate.ts';
+import { delayAfterAnswer, delayAfterFailure, freshnessWaitMs, retryWaitMs, type PollTiming } from './next-poll.ts';
 import { initTransactions, isFenced, SourceFencedError } from '../../core/runtime/fenced.ts';
-import { parseFeed } from './parse-feed.ts';
+import { parseFeed, type ParsedFeed } from './parse-feed.ts';
+import { newsEventTime } from '../../schemas/news-event-time.ts';
 import { retryDelayMs } from '../../core/retry-policy.ts';
 
 // The RSS source: polls each feed on its own schedule, produces new items to news.raw and
 // the feed's new state to feeds.state in one Kafka transaction: a crash at any point either
 // wrote both or neither, so after a restart no item is skipped and none is produced twice.
+// It polls politely: what the publisher asks (Retry-After, cache lifetimes, the feed's TTL, a
+// permanent move) is honoured and remembered in feeds.state, and each host has its limits.
 
 const log = logger('rss');
 const itemsProduced = counter('rss_items_produced_total', 'New feed items produced to news.raw', ['feed']);
 const notModified = counter('rss_not_modified_total', 'Polls answered 304 Not Modified', ['feed']);
 const feedErrors = counter('rss_feed_errors_total', 'Failed polls by kind', ['feed', 'kind']);
 const undatedItems = counter('rss_unreadable_dates_total', 'Items whose date could not be read (published_at left null)', ['feed']);
+const feedMoves = counter('rss_feed_moves_total', 'Permanent redirects (301, 308) that moved a feed to a new URL', ['feed']);
+const feedStale = gauge('rss_feed_stale', '1 while the feed has had no new item for rss.staleAfterHours, else 0', ['feed']);
 const fetchSeconds = histogram('rss_fetch_seconds', 'Feed fetch and parse time', ['feed']);
 
 export interface RssSourceOptions {
@@ -35,7 +43,7 @@ export interface RssSourceOptions {
   config: RssConfig;
   prefix: string;
   once?: boolean;
-  /** Wall clock, injectable for tests (fetched_at and backoff only; never event time). */
+  /** Wall clock, injectable for tests (fetched_at, schedules and staleness; never event time). */
   now?: () => number;
 }
 
@@ -44,6 +52,10 @@ export interface PollOutcome {
   result: 'items' | 'not-modified' | 'error' | 'skipped';
   produced: number;
   error?: FeedError;
+  /** The URL polled, when the feed moved (feeds.state moved_to) or moves with this poll. */
+  movedTo?: string;
+  /** Of a feed skipped because its publisher asked to wait: the earliest next poll (epoch ms). */
+  notBefore?: number;
 }
 
 export interface RssSummary {
@@ -55,7 +67,11 @@ export interface RssSummary {
 
 interface Schedule {
   dueAt: number;
+  /** The publisher's earliest next poll (Retry-After, cache lifetime, feed TTL): a `--once` pass honours it too. */
+  earliestPollAt: number;
   failures: number;
+  /** The feed's own refresh hint from its last 200: the 304s after it carry no body to read it from. */
+  refreshMs: number | null;
 }
 
 export async function startRssSource(opts: RssSourceOptions) {
@@ -111,73 +127,158 @@ export async function startRssSource(opts: RssSourceOptions) {
     return run;
   };
 
-  const schedules = new Map<string, Schedule>(config.feeds.map((f) => [f, { dueAt: 0, failures: 0 }]));
+  const timing: PollTiming = {
+    pollIntervalMs: config.pollIntervalSeconds * 1000,
+    maxIntervalMs: config.maxIntervalSeconds * 1000,
+    maxRetryAfterMs: config.maxRetryAfterSeconds * 1000,
+  };
+  const staleAfterMs = config.staleAfterHours * 3_600_000;
+  const gate = new HostGate({ concurrency: config.perHostConcurrency, spacingMs: config.hostSpacingSeconds * 1000 });
+  // Aborts the waits at the host gates: a stop does not sit out a queue of spaced requests.
+  const stopping = new AbortController();
+  let stopped = false;
+  // What a publisher asked for before a restart still holds (feeds.state earliest_poll_at).
+  const schedules = new Map<string, Schedule>(
+    config.feeds.map((f) => {
+      const earliestPollAt = store.get(f)?.earliest_poll_at ?? 0;
+      return [f, { dueAt: earliestPollAt, earliestPollAt, failures: 0, refreshMs: null }];
+    }),
+  );
   const summary: RssSummary = { polls: 0, produced: 0, errors: 0, outcomes: [] };
+  const urlOf = (feed: string) => store.get(feed)?.moved_to ?? feed;
+  const markStaleness = () => {
+    for (const feed of config.feeds) feedStale.set({ feed }, isStale(store.get(feed), now(), staleAfterMs) ? 1 : 0);
+  };
+  markStaleness();
+
+  /** A poll the feed answered (200 or 304): its new items and its next state, in one transaction. */
+  async function answered(feed: string, prev: FeedState | undefined, res: FetchResult, parsed: ParsedFeed | undefined, fetchedAt: number): Promise<PollOutcome> {
+    const schedule = schedules.get(feed)!;
+    const fresh = (parsed?.items ?? []).filter((i) => !store.hasSeen(feed, i.eventUid));
+    // Feeds list newest first; produced oldest first (undated last, their event time is the
+    // fetch), a backlog reaches event-time consumers in order instead of as late records.
+    const unique = [...new Map(fresh.map((i) => [i.eventUid, i])).values()].sort((a, b) => (a.publishedAt ?? Infinity) - (b.publishedAt ?? Infinity));
+    for (const i of unique) {
+      if (i.unreadableDate) {
+        undatedItems.inc({ feed });
+        log.warn({ feed, date: i.unreadableDate, title: i.title.slice(0, 80) }, 'unreadable item date; published_at left null');
+      }
+    }
+    const records: NewsRaw[] = unique.map((i) => ({
+      event_uid: i.eventUid,
+      published_at: i.publishedAt,
+      source: feed,
+      title: i.title,
+      link: i.link,
+      summary: i.summary,
+      fetched_at: fetchedAt,
+    }));
+    const refreshMs = parsed ? parsed.refreshMs : schedule.refreshMs;
+    const hints = [res.freshForMs, refreshMs];
+    const freshFor = freshnessWaitMs(timing, hints);
+    // A move back to the configured URL is no move.
+    const movedTo = res.movedTo === feed ? null : (res.movedTo ?? prev?.moved_to ?? null);
+    const newest = (values: number[]) => (values.length ? Math.max(...values) : null);
+    const state = nextFeedState(prev, feed, {
+      etag: res.status === 'ok' ? res.etag : (prev?.etag ?? null),
+      lastModified: res.status === 'ok' ? res.lastModified : (prev?.last_modified ?? null),
+      newUids: records.map((r) => r.event_uid),
+      newestPublished: newest(records.flatMap((r) => (r.published_at === null ? [] : [r.published_at]))),
+      newestItemAt: newest(records.map((r) => newsEventTime(r.published_at, r.fetched_at))),
+      movedTo,
+      earliestPollAt: freshFor > 0 ? fetchedAt + freshFor : null,
+      now: fetchedAt,
+      window: config.dedupeWindow,
+    });
+    await inTransaction(records, state);
+    store.put(state);
+    if (movedTo !== null && movedTo !== (prev?.moved_to ?? null)) {
+      feedMoves.inc({ feed });
+      log.info({ feed, from: prev?.moved_to ?? feed, to: movedTo }, 'feed moved permanently (301/308); polling its new URL from now on');
+    }
+    schedule.failures = 0;
+    schedule.refreshMs = refreshMs;
+    schedule.earliestPollAt = state.earliest_poll_at ?? 0;
+    schedule.dueAt = fetchedAt + delayAfterAnswer(timing, hints);
+    outageFailures = 0;
+    outages.ok();
+    const moved = movedTo === null ? {} : { movedTo };
+    if (res.status === 'not-modified') {
+      notModified.inc({ feed });
+      return { feed, result: 'not-modified', produced: 0, ...moved };
+    }
+    itemsProduced.inc({ feed }, records.length);
+    return { feed, result: 'items', produced: records.length, ...moved };
+  }
+
+  /** A poll that failed for the feed's sake: backed off, or held off as long as its Retry-After asks. */
+  async function failed(feed: string, prev: FeedState | undefined, err: FeedError): Promise<PollOutcome> {
+    const schedule = schedules.get(feed)!;
+    schedule.failures++;
+    const at = now();
+    const delay = delayAfterFailure(timing, backoffMs(schedule.failures, config.backoffInitialSeconds, config.backoffMaxSeconds), err.retryAfterMs);
+    schedule.dueAt = at + delay;
+    feedErrors.inc({ feed, kind: err.kind });
+    log.warn({ feed, kind: err.kind, err: err.message, failures: schedule.failures, retryInSeconds: Math.round(delay / 1000) }, 'feed failed; backing off');
+    const retryWait = retryWaitMs(timing, err.retryAfterMs);
+    if (retryWait !== null) {
+      schedule.earliestPollAt = at + retryWait;
+      // Remembered in feeds.state: a restarted source waits as well instead of asking again at once.
+      const state = nextFeedState(prev, feed, {
+        etag: prev?.etag ?? null,
+        lastModified: prev?.last_modified ?? null,
+        newUids: [],
+        newestPublished: null,
+        newestItemAt: null,
+        movedTo: prev?.moved_to ?? null,
+        earliestPollAt: schedule.earliestPollAt,
+        now: at,
+        window: config.dedupeWindow,
+      });
+      await inTransaction([], state);
+      store.put(state);
+    }
+    return { feed, result: 'error', produced: 0, error: err, ...(prev?.moved_to ? { movedTo: prev.moved_to } : {}) };
+  }
 
   async function poll(feed: string): Promise<PollOutcome> {
     const schedule = schedules.get(feed)!;
+    if (schedule.earliestPollAt > now()) return { feed, result: 'skipped', produced: 0, notBefore: schedule.earliestPollAt };
     const prev = store.get(feed);
     const started = process.hrtime.bigint();
     try {
-      const res = await fetchFeed(feed, { etag: prev?.etag, lastModified: prev?.last_modified, timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, userAgent: config.userAgent });
-      schedule.failures = 0;
-      schedule.dueAt = now() + config.pollIntervalSeconds * 1000;
-      if (res.status === 'not-modified') {
-        notModified.inc({ feed });
-        return { feed, result: 'not-modified', produced: 0 };
+      let res: FetchResult;
+      let parsed: ParsedFeed | undefined;
+      let fetchedAt: number;
+      try {
+        res = await fetchFeed(urlOf(feed), {
+          etag: prev?.etag,
+          lastModified: prev?.last_modified,
+          timeoutMs: config.timeoutMs,
+          maxBodyBytes: config.maxBodyBytes,
+          userAgent: config.userAgent,
+          maxRedirects: config.maxRedirects,
+          now: now(),
+          gate: (url) => gate.acquire(url, stopping.signal),
+        });
+        fetchedAt = now();
+        // The source's clock, not the wall clock, bounds plausible dates: replays set it.
+        if (res.status === 'ok') parsed = await parseFeed(res.body, res.contentType, fetchedAt);
+      } catch (err) {
+        if (err instanceof GateWaitAborted) return { feed, result: 'skipped', produced: 0 };
+        if (!(err instanceof FeedError)) throw err;
+        return await failed(feed, prev, err);
       }
-      const fetchedAt = now();
-      // The source's clock, not the wall clock, bounds plausible dates: replays set it.
-      const items = await parseFeed(res.body, res.contentType, fetchedAt);
-      const fresh = items.filter((i) => !store.hasSeen(feed, i.eventUid));
-      // Feeds list newest first; produced oldest first (undated last, their event time is the
-      // fetch), a backlog reaches event-time consumers in order instead of as late records.
-      const unique = [...new Map(fresh.map((i) => [i.eventUid, i])).values()].sort((a, b) => (a.publishedAt ?? Infinity) - (b.publishedAt ?? Infinity));
-      for (const i of unique) {
-        if (i.unreadableDate) {
-          undatedItems.inc({ feed });
-          log.warn({ feed, date: i.unreadableDate, title: i.title.slice(0, 80) }, 'unreadable item date; published_at left null');
-        }
-      }
-      const records: NewsRaw[] = unique.map((i) => ({
-        event_uid: i.eventUid,
-        published_at: i.publishedAt,
-        source: feed,
-        title: i.title,
-        link: i.link,
-        summary: i.summary,
-        fetched_at: fetchedAt,
-      }));
-      const state = nextFeedState(prev, feed, {
-        etag: res.etag,
-        lastModified: res.lastModified,
-        newUids: records.map((r) => r.event_uid),
-        newestPublished: records.reduce<number | null>((m, r) => (r.published_at !== null && (m === null || r.published_at > m) ? r.published_at : m), null),
-        now: fetchedAt,
-        window: config.dedupeWindow,
-      });
-      await inTransaction(records, state);
-      store.put(state);
-      outageFailures = 0;
-      outages.ok();
-      itemsProduced.inc({ feed }, records.length);
-      return { feed, result: 'items', produced: records.length };
+      return await answered(feed, prev, res, parsed, fetchedAt);
     } catch (err) {
       if (err instanceof SourceFencedError) throw err;
-      if (!(err instanceof FeedError)) {
-        // Kafka or registry trouble, not the feed's: nothing of this poll was produced (one
-        // transaction), so the feed is polled again after a backoff of its own.
-        if (opts.once) throw err;
-        outages.failed(err, 'producing a poll failed; the feed is polled again after a backoff');
-        schedule.dueAt = now() + retryDelayMs(++outageFailures);
-        return { feed, result: 'error', produced: 0 };
-      }
-      schedule.failures++;
-      const delay = backoffMs(schedule.failures, config.backoffInitialSeconds, config.backoffMaxSeconds);
-      schedule.dueAt = now() + delay;
-      feedErrors.inc({ feed, kind: err.kind });
-      log.warn({ feed, kind: err.kind, err: err.message, failures: schedule.failures, retryInSeconds: Math.round(delay / 1000) }, 'feed failed; backing off');
-      return { feed, result: 'error', produced: 0, error: err };
+      // Kafka or registry trouble, not the feed's: nothing of this poll was produced (one
+      // transaction), so the feed is polled again after a backoff of its own (no sooner than
+      // a Retry-After it was just given).
+      if (opts.once) throw err;
+      outages.failed(err, 'producing a poll failed; the feed is polled again after a backoff');
+      schedule.dueAt = Math.max(schedule.earliestPollAt, now() + retryDelayMs(++outageFailures));
+      return { feed, result: 'error', produced: 0 };
     } finally {
       fetchSeconds.observe({ feed }, Number(process.hrtime.bigint() - started) / 1e9);
     }
@@ -185,26 +286,30 @@ export async function startRssSource(opts: RssSourceOptions) {
 
   /** One pass over the feeds that are due (all of them with `all`), `concurrency` at a time. */
   async function pass(all: boolean): Promise<PollOutcome[]> {
-    const due = config.feeds.filter((f) => all || schedules.get(f)!.dueAt <= now());
+    // Hosts alternate, so that the workers are not all queued at one host's gate.
+    const due = interleaveByHost(
+      config.feeds.filter((f) => all || schedules.get(f)!.dueAt <= now()),
+      urlOf,
+    );
     const outcomes: PollOutcome[] = [];
     let next = 0;
     const worker = async () => {
-      while (next < due.length) {
+      while (next < due.length && !stopped) {
         const feed = due[next++]!;
         outcomes.push(await poll(feed));
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, due.length) }, worker));
     for (const o of outcomes) {
-      summary.polls++;
+      if (o.result !== 'skipped') summary.polls++;
       summary.produced += o.produced;
       if (o.result === 'error') summary.errors++;
     }
     summary.outcomes = outcomes;
+    markStaleness();
     return outcomes;
   }
 
-  let stopped = false;
   let wake: (() => void) | undefined;
   const done = (async () => {
     try {
@@ -231,10 +336,11 @@ export async function startRssSource(opts: RssSourceOptions) {
 
   return {
     done,
-    /** Polls every feed once now (tests and --once use it). */
+    /** Polls every feed once now, but those whose publisher asked to wait (tests and --once use it). */
     pass,
     async stop() {
       stopped = true;
+      stopping.abort();
       wake?.();
       await done.catch(() => {});
     },

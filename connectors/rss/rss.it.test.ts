@@ -85,8 +85,9 @@ afterAll(async () => {
   await topics?.cleanup();
 });
 
+// One loopback server stands for many publishers: its per-host limits would only slow the tests.
 function config(feeds: string[]) {
-  return RssConfig.parse({ feeds, timeoutMs: 1000, maxBodyBytes: 512 * 1024, concurrency: 4 });
+  return RssConfig.parse({ feeds, timeoutMs: 1000, maxBodyBytes: 512 * 1024, concurrency: 4, perHostConcurrency: 4, hostSpacingSeconds: 0 });
 }
 
 describe('rss source', () => {
@@ -124,7 +125,9 @@ describe('rss source', () => {
     const again = await startRssSource({ connections: conn, config: config(good), prefix: topics.prefix, once: true });
     const summary = await again.done;
     expect(summary.produced).toBe(0);
-    expect(summary.outcomes.filter((o) => o.result === 'not-modified').length).toBe(good.length);
+    // Skipped: the feeds whose own TTL asks to wait (narro <ttl>20, craigslist syn:updatePeriod hourly / 6).
+    const results = Object.fromEntries(summary.outcomes.map((o) => [decodeURIComponent(o.feed.split('/').pop()!), o.result]));
+    expect(results).toEqual(Object.fromEntries(Object.keys(EXPECTED).map((n) => [n, n === 'narro.rss' || n === 'craigslist.rss' ? 'skipped' : 'not-modified'])));
     expect(server.hits.get('guardian.rss')).toBe(hits304! + 1);
     expect((await readAll<NewsRaw>(topicName('newsRaw', topics.prefix))).length).toBe(before);
   });
