@@ -5,6 +5,7 @@ import { registerClassifyCommand } from '../streams/classify/command.ts';
 import { registerConfigCommand } from './config-command.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerDlqCommand } from './dlq/command.ts';
+import { registerFeedsCommand } from './feeds/command.ts';
 import { registerLagExporterCommand } from './lag-exporter/command.ts';
 import { registerLoadSampleCommand } from './load-sample.ts';
 import { registerMigrateCommand } from './migrate.ts';
@@ -32,4 +33,5 @@ export function registerCommands(program: Command): void {
   registerReplayCommand(program);
   registerSinkResetCommand(program);
   registerDlqCommand(program);
+  registerFeedsCommand(program);
 }

@@ -26,6 +26,11 @@ export class FeedStateStore {
     this.seen.set(state.feed_url, new Set(state.seen_event_uids));
   }
 
+  /** Every feed it holds a state of. */
+  feedUrls(): string[] {
+    return [...this.states.keys()];
+  }
+
   get size(): number {
     return this.states.size;
   }
