@@ -34,7 +34,7 @@ export function registerFeedsCommand(program: Command): void {
 
   feeds
     .command('list')
-    .description('each configured feed with its state in feeds.state: last poll, newest item, stale (rss.staleAfterHours), ETag / Last-Modified, the URL it moved to, how long its publisher asked to wait')
+    .description('each configured feed with its state in feeds.state: when it was last written (the last poll that changed it), newest item, stale (rss.staleAfterHours), ETag / Last-Modified, the URL it moved to, how long its publisher asked to wait')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const conn = connections(cmd);

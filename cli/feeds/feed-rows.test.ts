@@ -10,8 +10,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('feedRows', () => {
   const cases: Array<[string, FeedState | undefined, Partial<FeedRow>]> = [
-    ['not polled yet', undefined, { known: false, lastPollAt: null, newestItemAt: null, stale: false, movedTo: null, notBefore: null }],
-    ['fresh', state({ updated_at: NOW - H, newest_item_at: NOW - 2 * H }), { known: true, lastPollAt: iso(NOW - H), newestItemAt: iso(NOW - 2 * H), stale: false, etag: '"abc"' }],
+    ['not polled yet', undefined, { known: false, updatedAt: null, newestItemAt: null, stale: false, movedTo: null, notBefore: null }],
+    ['fresh', state({ updated_at: NOW - H, newest_item_at: NOW - 2 * H }), { known: true, updatedAt: iso(NOW - H), newestItemAt: iso(NOW - 2 * H), stale: false, etag: '"abc"' }],
     ['stale', state({ newest_item_at: NOW - 50 * H }), { stale: true }],
     ['moved', state({ moved_to: 'https://new.example/rss' }), { movedTo: 'https://new.example/rss' }],
     ['held off by its publisher', state({ earliest_poll_at: NOW + H }), { notBefore: iso(NOW + H) }],

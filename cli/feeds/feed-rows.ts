@@ -8,8 +8,8 @@ export interface FeedRow {
   feed: string;
   /** Whether feeds.state has a record of it: false until the feed first answered a poll. */
   known: boolean;
-  /** The last poll the feed answered (feeds.state updated_at). */
-  lastPollAt: string | null;
+  /** When its state was last written (feeds.state updated_at): the last poll that changed it. */
+  updatedAt: string | null;
   etag: string | null;
   lastModified: string | null;
   /** Event time of the newest item produced from it. */
@@ -30,7 +30,7 @@ export function feedRows(feeds: readonly string[], stateOf: (feed: string) => Fe
     return {
       feed,
       known: s !== undefined,
-      lastPollAt: iso(s?.updated_at),
+      updatedAt: iso(s?.updated_at),
       etag: s?.etag ?? null,
       lastModified: s?.last_modified ?? null,
       newestItemAt: iso(newestItemAt(s)),

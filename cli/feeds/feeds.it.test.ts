@@ -55,9 +55,9 @@ describe('feeds list', () => {
     const list = (await listFeeds(topics.kafka, new AvroCodec(createRegistry(conn.registry)), topics.prefix, config, NOW))!;
     const iso = (ms: number) => new Date(ms).toISOString();
     expect(list.feeds).toEqual([
-      { feed: 'https://stale.example/rss', known: true, lastPollAt: iso(NOW - H), etag: '"abc"', lastModified: SAMPLES.feedsState.last_modified, newestItemAt: iso(NOW - 72 * H), stale: true, movedTo: null, notBefore: null },
-      { feed: 'https://fresh.example/rss', known: true, lastPollAt: iso(NOW - H), etag: '"abc"', lastModified: SAMPLES.feedsState.last_modified, newestItemAt: iso(NOW - H), stale: false, movedTo: 'https://fresh.example/v2/rss', notBefore: iso(NOW + 2 * H) },
-      { feed: 'https://new.example/rss', known: false, lastPollAt: null, etag: null, lastModified: null, newestItemAt: null, stale: false, movedTo: null, notBefore: null },
+      { feed: 'https://stale.example/rss', known: true, updatedAt: iso(NOW - H), etag: '"abc"', lastModified: SAMPLES.feedsState.last_modified, newestItemAt: iso(NOW - 72 * H), stale: true, movedTo: null, notBefore: null },
+      { feed: 'https://fresh.example/rss', known: true, updatedAt: iso(NOW - H), etag: '"abc"', lastModified: SAMPLES.feedsState.last_modified, newestItemAt: iso(NOW - H), stale: false, movedTo: 'https://fresh.example/v2/rss', notBefore: iso(NOW + 2 * H) },
+      { feed: 'https://new.example/rss', known: false, updatedAt: null, etag: null, lastModified: null, newestItemAt: null, stale: false, movedTo: null, notBefore: null },
     ]);
     expect(list.unconfigured).toEqual(['https://gone.example/rss']);
   });

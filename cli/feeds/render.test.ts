@@ -5,7 +5,7 @@ import { renderFeedList, renderImport } from './render.ts';
 const row = (feed: string, r: Partial<FeedRow> = {}): FeedRow => ({
   feed,
   known: true,
-  lastPollAt: '2024-01-10T11:00:00.000Z',
+  updatedAt: '2024-01-10T11:00:00.000Z',
   etag: null,
   lastModified: null,
   newestItemAt: '2024-01-10T10:00:00.000Z',
@@ -22,13 +22,13 @@ describe('feeds list lines', () => {
       feeds: [
         row('https://a/rss', { stale: true, etag: '"e1"' }),
         row('https://b/rss', { movedTo: 'https://b/v2', notBefore: '2024-01-10T13:00:00.000Z' }),
-        row('https://c/rss', { known: false, lastPollAt: null, newestItemAt: null }),
+        row('https://c/rss', { known: false, updatedAt: null, newestItemAt: null }),
       ],
       unconfigured: ['https://old/rss'],
     });
     expect(text).toBe(
       [
-        'stale  last poll             newest item           feed',
+        'stale  updated               newest item           feed',
         'yes    2024-01-10T11:00:00Z  2024-01-10T10:00:00Z  https://a/rss',
         '       etag "e1"',
         'no     2024-01-10T11:00:00Z  2024-01-10T10:00:00Z  https://b/rss',

@@ -7,7 +7,7 @@ import type { ImportReport } from './import.ts';
 const at = (iso: string | null) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '-').padEnd(20);
 
 function feedLines(r: FeedRow): string[] {
-  const lines = [`${(r.stale ? 'yes' : r.known ? 'no' : '-').padEnd(5)}  ${at(r.lastPollAt)}  ${at(r.newestItemAt)}  ${r.feed}`];
+  const lines = [`${(r.stale ? 'yes' : r.known ? 'no' : '-').padEnd(5)}  ${at(r.updatedAt)}  ${at(r.newestItemAt)}  ${r.feed}`];
   if (r.movedTo) lines.push(`       moved to ${r.movedTo}`);
   if (r.notBefore) lines.push(`       the publisher asked to wait until ${at(r.notBefore).trim()}`);
   if (r.etag || r.lastModified) lines.push(`       ${[r.etag ? `etag ${r.etag}` : '', r.lastModified ? `last-modified ${r.lastModified}` : ''].filter(Boolean).join(', ')}`);
@@ -16,7 +16,7 @@ function feedLines(r: FeedRow): string[] {
 
 export function renderFeedList(list: FeedList): string {
   const stale = list.feeds.filter((r) => r.stale).length;
-  const lines = ['stale  last poll             newest item           feed', ...list.feeds.flatMap(feedLines), ''];
+  const lines = ['stale  updated               newest item           feed', ...list.feeds.flatMap(feedLines), ''];
   lines.push(`${list.feeds.length} feeds, ${stale} stale (no new item for ${list.staleAfterHours} h), ${list.feeds.filter((r) => !r.known).length} not polled yet`);
   if (list.unconfigured.length) lines.push(`feeds.state also holds ${list.unconfigured.length} feed(s) no longer configured: ${list.unconfigured.join(' ')}`);
   return `${lines.join('\n')}\n`;

@@ -11,15 +11,18 @@ export interface PollTiming {
   maxRetryAfterMs: number;
 }
 
-/** The publisher's earliest next poll after an answered poll, ms after it: its longest freshness hint, capped (0: none). */
-export function freshnessWaitMs(t: PollTiming, hints: ReadonlyArray<number | null>): number {
-  const longest = Math.max(0, ...hints.filter((h): h is number => h !== null));
-  return Math.min(longest, t.maxIntervalMs);
+/**
+ * How long after an answered poll the publisher asks us to wait, when that is longer than our own
+ * interval: its longest freshness hint, capped. Null when it asks for no more than we wait anyway.
+ */
+export function publisherWaitMs(t: PollTiming, hints: ReadonlyArray<number | null>): number | null {
+  const longest = Math.min(Math.max(0, ...hints.filter((h): h is number => h !== null)), t.maxIntervalMs);
+  return longest > t.pollIntervalMs ? longest : null;
 }
 
 /** The delay to the next poll after an answered poll (200 or 304). */
 export function delayAfterAnswer(t: PollTiming, hints: ReadonlyArray<number | null>): number {
-  return Math.max(t.pollIntervalMs, freshnessWaitMs(t, hints));
+  return publisherWaitMs(t, hints) ?? t.pollIntervalMs;
 }
 
 /** The publisher's Retry-After, capped; null when it gave none. */

@@ -71,12 +71,16 @@ function config(feeds: string[], more: Partial<RssConfig> = {}): RssConfig {
   return RssConfig.parse({ feeds: feeds.map((n) => server.url(n)), timeoutMs: 2000, perHostConcurrency: 8, hostSpacingSeconds: 0, ...more });
 }
 
-/** The latest state per feed URL (the compacted topic's view). */
+const written = new Map<string, number>();
+
+/** The latest state per feed URL (the compacted topic's view); `written` counts the records per feed. */
 async function states(): Promise<Map<string, FeedState>> {
   const out = new Map<string, FeedState>();
+  written.clear();
   await readToEnd(topics.kafka, topicName('feedsState', topics.prefix), async (m) => {
     const s = await codec.decode<FeedState>(m.value, recordName('feedsState'));
     out.set(s.feed_url, s);
+    written.set(s.feed_url, (written.get(s.feed_url) ?? 0) + 1);
   });
   return out;
 }
@@ -109,6 +113,8 @@ describe('publishers that ask to wait', () => {
     expect(limitedUntil - Date.now()).toBeLessThanOrEqual(3600_000);
     expect(s.get(server.url('cached.rss'))!.earliest_poll_at! - started).toBeGreaterThanOrEqual(3600_000 - 1000);
     expect(s.get(server.url('guardian.rss'))!.earliest_poll_at).toBeNull();
+    // Its 304s changed nothing, so only its first poll wrote a state.
+    expect(written.get(server.url('guardian.rss'))).toBe(1);
 
     // A new process, --once: the publishers' wishes came back from feeds.state.
     const again = await startRssSource({ connections: conn, config: cfg, prefix: topics.prefix, once: true });

@@ -17,7 +17,7 @@ import { FeedStateStore, nextFeedState } from './feed-state-store.ts';
 import { fetchFeed, type FetchResult } from './fetch-feed.ts';
 import { isStale } from './feed-staleness.ts';
 import { GateWaitAborted, HostGate, interleaveByHost } from './host-gate.ts';
-import { delayAfterAnswer, delayAfterFailure, freshnessWaitMs, retryWaitMs, type PollTiming } from './next-poll.ts';
+import { delayAfterAnswer, delayAfterFailure, publisherWaitMs, retryWaitMs, type PollTiming } from './next-poll.ts';
 import { initTransactions, isFenced, SourceFencedError } from '../../core/runtime/fenced.ts';
 import { parseFeed, type ParsedFeed } from './parse-feed.ts';
 import { newsEventTime } from '../../schemas/news-event-time.ts';
@@ -175,7 +175,7 @@ export async function startRssSource(opts: RssSourceOptions) {
     }));
     const refreshMs = parsed ? parsed.refreshMs : schedule.refreshMs;
     const hints = [res.freshForMs, refreshMs];
-    const freshFor = freshnessWaitMs(timing, hints);
+    const wait = publisherWaitMs(timing, hints);
     // A move back to the configured URL is no move.
     const movedTo = res.movedTo === feed ? null : (res.movedTo ?? prev?.moved_to ?? null);
     const newest = (values: number[]) => (values.length ? Math.max(...values) : null);
@@ -186,12 +186,16 @@ export async function startRssSource(opts: RssSourceOptions) {
       newestPublished: newest(records.flatMap((r) => (r.published_at === null ? [] : [r.published_at]))),
       newestItemAt: newest(records.map((r) => newsEventTime(r.published_at, r.fetched_at))),
       movedTo,
-      earliestPollAt: freshFor > 0 ? fetchedAt + freshFor : null,
+      earliestPollAt: wait === null ? null : fetchedAt + wait,
       now: fetchedAt,
       window: config.dedupeWindow,
     });
-    await inTransaction(records, state);
-    store.put(state);
+    // A 304 that changes nothing writes nothing: a second run adds no record to any topic. One
+    // that moves the feed or brings a publisher's wait is written, so a restart knows it.
+    if (res.status === 'ok' || !prev || movedTo !== (prev.moved_to ?? null) || state.earliest_poll_at !== null) {
+      await inTransaction(records, state);
+      store.put(state);
+    }
     if (movedTo !== null && movedTo !== (prev?.moved_to ?? null)) {
       feedMoves.inc({ feed });
       log.info({ feed, from: prev?.moved_to ?? feed, to: movedTo }, 'feed moved permanently (301/308); polling its new URL from now on');
