@@ -18,10 +18,12 @@ export interface FeedState {
   last_seen_published: number | null;
   updated_at: number;
   seen_event_uids: string[];
-  // Added later with defaults: a record written before them decodes (with its writer's schema) without them.
-  moved_to?: string | null;
-  earliest_poll_at?: number | null;
-  newest_item_at?: number | null;
+  // Added later with null defaults. A record written before them decodes (with its writer's
+  // schema) without them: readers fill them in (feed-state-store.ts). Writers must set them:
+  // the registry hands out canonical schemas, which carry no defaults.
+  moved_to: string | null;
+  earliest_poll_at: number | null;
+  newest_item_at: number | null;
 }
 
 export interface NewsClassified {

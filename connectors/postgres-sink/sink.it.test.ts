@@ -115,7 +115,7 @@ describe('postgres sink', () => {
   it('lands every topic in its table, one row per natural key', async () => {
     await produce('newsRaw', [raw('a'), raw('a', { title: 'Title a (corrected)' })]);
     await produce('feedsState', [
-      { feed_url: 'https://feed.example/rss', etag: '"e1"', last_modified: null, last_seen_published: T0, updated_at: T0, seen_event_uids: [uid('a')] },
+      { feed_url: 'https://feed.example/rss', etag: '"e1"', last_modified: null, last_seen_published: T0, updated_at: T0, seen_event_uids: [uid('a')], moved_to: null, earliest_poll_at: null, newest_item_at: T0 },
     ]);
     await produce('marketCandles', [candle('AAPL', 0, 185), candle('AAPL', 1, 186), candle('AAPL', 1, 186.5), candle('MSFT', 0, 370)]);
     await produce('signals', [signal('s1'), signal('s1', { status: 'EXECUTED', executed_at: T0 + 300_000, filled_price: 186.1, shares: 10 })]);

@@ -9,6 +9,11 @@ import type { FeedState } from '../../schemas/records.ts';
 // The RSS source's memory across restarts: the latest FeedState per feed, rebuilt from the
 // compacted feeds.state topic on start and updated as the source writes new states.
 
+/** A state as the current schema has it: one written before its later fields lacks them (their default is null). */
+export function withLaterFields(state: FeedState): FeedState {
+  return { ...state, moved_to: state.moved_to ?? null, earliest_poll_at: state.earliest_poll_at ?? null, newest_item_at: state.newest_item_at ?? null };
+}
+
 export class FeedStateStore {
   private readonly states = new Map<string, FeedState>();
   private readonly seen = new Map<string, Set<string>>();
@@ -40,7 +45,7 @@ export class FeedStateStore {
     await readToEnd(kafka, topic, async (message) => {
       if (!message.value) return; // a tombstone: the feed was forgotten
       try {
-        store.put(await codec.decode<FeedState>(message.value, recordName('feedsState')));
+        store.put(withLaterFields(await codec.decode<FeedState>(message.value, recordName('feedsState'))));
       } catch (err) {
         // A bad record is skipped (the sink sends it to feeds.state.dlq); a registry outage stops the start.
         if (!(err instanceof BadRecordError)) throw err;

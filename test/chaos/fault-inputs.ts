@@ -70,6 +70,9 @@ export function faultInputs(opts: { tickers: number; minutes: number; news: numb
     last_seen_published: T0 + i * MIN,
     updated_at: T0 + i * MIN,
     seen_event_uids: [],
+    moved_to: null,
+    earliest_poll_at: null,
+    newest_item_at: T0 + i * MIN,
   }));
   const signals: Signal[] = [];
   for (let s = 0; s < Math.ceil(opts.news / 10); s++) {
