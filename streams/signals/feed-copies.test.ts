@@ -25,7 +25,7 @@ const titles = new Map<string, string>();
 let news: NewsInput[] = [];
 
 async function feed(path: string): Promise<NewsInput[]> {
-  const items = await parseFeed(readFileSync(join(ROOT, path)), null, Date.UTC(2030, 0, 1));
+  const { items } = await parseFeed(readFileSync(join(ROOT, path)), null, Date.UTC(2030, 0, 1));
   return items.map((i) => {
     const raw: NewsRaw = { event_uid: i.eventUid, published_at: i.publishedAt, source: path, title: i.title, link: i.link, summary: i.summary, fetched_at: i.publishedAt! + MIN };
     titles.set(raw.event_uid, `${path.split('/').pop()}: ${raw.title}`);

@@ -32,7 +32,7 @@ beforeAll(async () => {
   for (const feed of FEEDS) {
     let parsed: FeedItem[];
     try {
-      parsed = await parseFeed(readFileSync(join(ROOT, feed)), null, Date.UTC(2030, 0, 1));
+      parsed = (await parseFeed(readFileSync(join(ROOT, feed)), null, Date.UTC(2030, 0, 1))).items;
     } catch {
       continue; // the feeds rss-parser's tests keep as unreadable
     }
