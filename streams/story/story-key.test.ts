@@ -34,6 +34,8 @@ describe('titleWords: the words that make a headline one story', () => {
     ['Mãe de utente é a nova presidente', ['mae', 'de', 'utente', 'e', 'nova', 'presidente']],
     ['Companies cut 4-for-1', ['company', 'cut', '4', '1']],
     ['The', []],
+    // Words that name members of every JavaScript object are words like any other.
+    ['Constructor toString hasOwnProperty __proto__ valueOf', ['constructor', 'tostring', 'hasownproperty', 'proto', 'valueof']],
   ])('%s', (title, words) => expect(titleWords(title)).toEqual(words));
 });
 
@@ -58,6 +60,10 @@ describe('storyKey', () => {
     expect(storyKey('Apple beats estimates')).toBe('796fd329777ab4699cfc2efeab3ec456acf13bcc299516b46e6b7693d0df1349');
     expect(storyKey('APPLE BEATS ESTIMATES - Reuters')).toBe(storyKey('Apple beats estimates'));
     expect(storyKey('Apple beats estimates')).toMatch(STORY_KEY_PATTERN);
+  });
+
+  it('keys a headline with words that name object members (a PhraseBank sentence crashed classify)', () => {
+    expect(storyKey('Building constructor YIT: the constructor of the toString valueOf plant')).toMatch(STORY_KEY_PATTERN);
   });
 
   it('shingles are the words and the pairs of adjacent words', () => {

@@ -23,8 +23,8 @@ const FILLER = new Set(
   'a an the of to in on at for and or as by with from into over amid than its it is are was were be been has have had that this these those s say says said per percent pct cent'.split(' '),
 );
 
-/** Outlet spellings of the same quantity word. */
-const SPELLING: Readonly<Record<string, string>> = { bn: 'billion', bln: 'billion', mln: 'million', mn: 'million', tn: 'trillion', trn: 'trillion', usd: 'dollar', dollars: 'dollar' };
+/** Outlet spellings of the same quantity word. A Map: a headline's word ("constructor") is no object key. */
+const SPELLING: ReadonlyMap<string, string> = new Map(Object.entries({ bn: 'billion', bln: 'billion', mln: 'million', mn: 'million', tn: 'trillion', trn: 'trillion', usd: 'dollar', dollars: 'dollar' }));
 
 /** The RSS source keeps no more of a title; a longer one (another producer's) is cut, which bounds the work. */
 export const MAX_TITLE_CHARS = 1000;
@@ -63,7 +63,7 @@ export function titleWords(title: string): string[] {
   return text
     .split(/[^\p{L}\p{N}.]+/u)
     .filter(Boolean)
-    .map((w) => SPELLING[w] ?? w)
+    .map((w) => SPELLING.get(w) ?? w)
     .filter((w) => !FILLER.has(w))
     .map(stem);
 }
