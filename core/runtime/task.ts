@@ -92,11 +92,15 @@ export class Task {
   /** Per upstream task of a repartition input: its latest progress marker. */
   private readonly upstream = new Map<string, Progress>();
   private items: unknown[] = [];
+  /** For each item, the record it was prepared from: a stateless stage's DLQ record if it fails. */
+  private taken: Array<{ topic: string; m: Batch['messages'][number] }> = [];
   private poison: PoisonRecord[] = [];
   private lastMarker = '';
   private metaDirty = false;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Set when processing or a commit failed: the task takes no more work and commits nothing. */
+  private failed: unknown;
   private purgedAt = Date.now();
   private readonly metrics;
 
@@ -191,6 +195,7 @@ export class Task {
   handle(batch: Batch, heartbeat: () => Promise<void>): Promise<void> {
     return this.serial(async () => {
       if (this.closed) return;
+      if (this.failed) throw this.failed;
       const input = this.inputs.find((i) => i.topic === batch.topic)!;
       for (const m of batch.messages) {
         const offset = BigInt(m.offset);
@@ -217,7 +222,7 @@ export class Task {
   /** Periodic: releases what a join can release now, commits positions past transaction markers. */
   tick(): Promise<void> {
     return this.serial(async () => {
-      if (!this.closed) await this.process();
+      if (!this.closed && !this.failed) await this.process();
     });
   }
 
@@ -242,7 +247,10 @@ export class Task {
       const record: InputRecord = { input: input.ref, topic: input.topic, partition: this.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value, headers: m.headers, raw: { key: m.key, value: m.value } };
       const item = this.stage.prepare ? this.stage.prepare(record, this.d.context) : record;
       if (this.merge) this.merge.add({ source, offset, eventTime: this.stage.eventTime!(item), value: item });
-      else this.items.push(item);
+      else {
+        this.items.push(item);
+        this.taken.push({ topic: input.topic, m });
+      }
     } catch (err) {
       if (!(err instanceof BadRecordError)) throw err;
       this.poison.push(this.poisonOf(input.topic, m, err));
@@ -292,6 +300,19 @@ export class Task {
   }
 
   private async process(heartbeat: () => Promise<void> = async () => {}): Promise<void> {
+    if (this.failed) throw this.failed;
+    try {
+      await this.processTaken(heartbeat);
+    } catch (err) {
+      // What was taken from the fetch has neither output nor a commit now: no later commit (a
+      // tick's) may move the offsets past it. The task is done; whoever starts it next reads
+      // again from the committed offsets.
+      this.failed = err;
+      throw err;
+    }
+  }
+
+  private async processTaken(heartbeat: () => Promise<void>): Promise<void> {
     let items: unknown[];
     if (this.merge) {
       await this.refreshCaughtUp();
@@ -303,11 +324,48 @@ export class Task {
       items = this.items;
       this.items = [];
     }
+    const taken = this.taken;
+    this.taken = [];
     // A heartbeat that finds the group rebalancing is kafkajs' to act on once the batch is done;
     // the batch's transaction still commits (or is fenced, if the task moved meanwhile).
-    const out = new Output(() => heartbeat().catch(() => {}));
-    if (items.length) await this.processor.process(items, out);
+    let out = new Output(() => heartbeat().catch(() => {}));
+    if (items.length) {
+      try {
+        await this.processor.process(items, out);
+      } catch (err) {
+        if (!this.isRecordFault(err) || taken.length !== items.length) throw err;
+        // What the failed run sent is dropped: the records are run again, one at a time.
+        out = new Output(() => heartbeat().catch(() => {}));
+        await this.processOneByOne(items, taken, out, heartbeat);
+      }
+    }
     await this.commit(out);
+  }
+
+  /**
+   * A stateless stage's code failed on something in the data (a TypeError, a RangeError): it is
+   * run again record by record, and the records it fails on go to the DLQ with the error, so one
+   * record cannot stall its partition. A stateful stage keeps no undo of a half-processed batch:
+   * its failure stops the task, which starts again from what was committed.
+   */
+  private isRecordFault(err: unknown): boolean {
+    return !this.stage.stateful && !this.merge && (err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError);
+  }
+
+  private async processOneByOne(items: unknown[], taken: typeof this.taken, out: Output, heartbeat: () => Promise<void>): Promise<void> {
+    for (let i = 0; i < items.length; i++) {
+      const one = new Output(() => heartbeat().catch(() => {}));
+      try {
+        await this.processor.process([items[i]], one);
+      } catch (err) {
+        if (!this.isRecordFault(err)) throw err;
+        const { topic, m } = taken[i]!;
+        this.poison.push(this.poisonOf(topic, m, new BadRecordError(`${this.d.component} failed on this record: ${(err as Error).message}`, { topic, partition: this.partition, offset: m.offset }, { cause: err })));
+        continue;
+      }
+      out.sent.push(...one.sent);
+      out.rejected.push(...one.rejected);
+    }
   }
 
   /** Per input partition, the offset to commit: before the first record still waiting in the join. */
@@ -410,6 +468,7 @@ export class Task {
 
   /** Caught up: everything read is committed, nothing waits in the join, every input at its end. */
   idle(): boolean {
+    if (this.failed) return false;
     if (this.closed) return true;
     if (this.merge && this.merge.buffered > 0) return false;
     if (this.items.length || this.poison.length) return false;
