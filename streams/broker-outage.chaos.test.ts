@@ -8,7 +8,7 @@ import { readToEnd } from '../core/topic-reader.ts';
 import { recordName, topicName, type TopicId } from '../schemas/catalog.ts';
 import { RecordEncoder } from '../schemas/record-encoder.ts';
 import type { NewsClassified, Signal } from '../schemas/records.ts';
-import { committedOffsets, runToEnd, scrapeMetric, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
+import { committedOffsets, runToEnd, scrapeMetric, settled, startComponent, waitFor, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
 import { actualTables, faultInputs, produceInEventTime, produceInputs, type FaultInputs } from '../test/chaos/fault-inputs.ts';
 import { freshDatabase } from '../test/database.ts';
 import { groupOf } from '../test/kafka.ts';
@@ -152,11 +152,7 @@ describe('broker restarted under load', () => {
 
     // A transaction the outage left open holds back what follows it on its partition (the last
     // stable offset) until the coordinator aborts it, after the transaction timeout (60 s).
-    let actual = await outputsOf(chaos);
-    await waitFor('every transaction ended (the outputs stable)', async () => {
-      actual = await outputsOf(chaos);
-      return actual.classified.length >= expected.classified.length && actual.signals.length >= expected.signals.length;
-    }, [], 120_000).catch(() => {});
+    const actual = await settled(() => outputsOf(chaos), (a) => a.classified.length >= expected.classified.length && a.signals.length >= expected.signals.length, 120_000);
     expect(actual.signals).toEqual(expected.signals);
     expect(actual.classified).toEqual(expected.classified);
     expect(actual.tables).toEqual(expected.tables);

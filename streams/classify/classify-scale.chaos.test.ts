@@ -7,7 +7,7 @@ import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { recordName, topicName } from '../../schemas/catalog.ts';
 import type { NewsClassified } from '../../schemas/records.ts';
-import { runToEnd, writeConfig } from '../../test/chaos/component-process.ts';
+import { runToEnd, settled, writeConfig } from '../../test/chaos/component-process.ts';
 import { faultInputs, produceInputs } from '../../test/chaos/fault-inputs.ts';
 import { fleetEvents, groupProgress, scaledRun } from '../../test/chaos/scale-out.ts';
 import { groupOf, testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
@@ -68,6 +68,6 @@ describe('classify scaled out over one group', () => {
     expect(expected).toHaveLength(total);
 
     await scaledRun(args(fleet), fleetEvents(total, SESSION_MS), { progress: () => progress(fleet), done: async () => (await progress(fleet)) >= total, total });
-    expect(await classifiedOf(fleet)).toEqual(expected);
+    expect(await settled(() => classifiedOf(fleet), (c) => c.length >= expected.length)).toEqual(expected);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicName } from '../../schemas/catalog.ts';
 import type { Signal } from '../../schemas/records.ts';
-import { runToEnd } from '../../test/chaos/component-process.ts';
+import { runToEnd, settled } from '../../test/chaos/component-process.ts';
 import { executorArgs, executorCandles as candles, executorSignals as pending, statusUpdates } from '../../test/chaos/executor-inputs.ts';
 import { produceInputs } from '../../test/chaos/fault-inputs.ts';
 import { fleetEvents, groupProgress, scaledRun } from '../../test/chaos/scale-out.ts';
@@ -38,7 +38,7 @@ describe('paper executor scaled out over one group', () => {
     expect(expected).toHaveLength(pending.length);
 
     await scaledRun(args(fleet), fleetEvents(candles.length, SESSION_MS), { progress: () => progress(fleet), done: async () => (await progress(fleet)) >= candles.length, total: candles.length });
-    const actual = await statusUpdates(fleet.kafka, conn.registry, fleet.prefix);
+    const actual = await settled(() => statusUpdates(fleet.kafka, conn.registry, fleet.prefix), (u) => u.length >= expected.length);
     expect(new Set(actual.map((u) => (JSON.parse(u) as Signal).signal_id)).size).toBe(actual.length);
     expect(actual).toEqual(expected);
   });

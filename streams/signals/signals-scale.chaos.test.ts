@@ -5,7 +5,7 @@ import { readToEnd } from '../../core/topic-reader.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Signal } from '../../schemas/records.ts';
-import { runToEnd, writeConfig } from '../../test/chaos/component-process.ts';
+import { runToEnd, settled, writeConfig } from '../../test/chaos/component-process.ts';
 import { faultInputs, produceInEventTime, type FaultInputs } from '../../test/chaos/fault-inputs.ts';
 import { fleetEvents, groupProgress, scaledRun, type ScaleEvent } from '../../test/chaos/scale-out.ts';
 import { groupOf, testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
@@ -90,7 +90,7 @@ async function reference(d: Dataset): Promise<string[]> {
 async function scaled(d: Dataset, label: string, events: ScaleEvent[], expected: string[]): Promise<void> {
   const t = d.runs[label]!;
   await scaledRun(args(t), events, { progress: () => progress(t), done: () => done(t, d.total), total: d.total });
-  const actual = await signalsOf(t);
+  const actual = await settled(() => signalsOf(t), (s) => s.length >= expected.length);
   expect(new Set(actual).size).toBe(actual.length);
   expect(actual).toEqual(expected);
 }

@@ -177,3 +177,18 @@ export async function waitFor(what: string, check: () => Promise<boolean>, runni
     await sleep(200);
   }
 }
+
+/**
+ * What `read` returns once `complete` says so, or its last result after `timeoutMs`. A topic read
+ * at read_committed right after its writers stopped can still miss their last transaction: its
+ * commit markers reach the partitions after the commit returned (later on a loaded broker), and
+ * a transaction a process left open holds its partition back until the coordinator aborts it.
+ */
+export async function settled<T>(read: () => Promise<T>, complete: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (complete(value) || Date.now() > deadline) return value;
+    await sleep(1000);
+  }
+}
