@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { loadConnections, type ConnectionsConfig } from '../core/config.ts';
 import { createKafka } from '../core/kafka.ts';
 import { createRegistry } from '../core/registry.ts';
 import { startProcessor } from '../core/runtime/processor-runtime.ts';
 import { applyTopics } from '../schemas/apply.ts';
-import { topicName } from '../schemas/catalog.ts';
 import { RecordEncoder } from '../schemas/record-encoder.ts';
 import { signalsComponent } from '../streams/signals/component.ts';
 import { SignalsConfig } from '../streams/signals/config.ts';
-import { signalsInputs } from './signals-inputs.ts';
+import { fillSignalsTopics, signalsInputs } from './signals-inputs.ts';
 
 // How long a restarted signals instance takes to be ready (state restored from its changelogs,
 // caught up), at two history lengths: restart cost must follow the state's size, not the
@@ -21,20 +20,6 @@ const CANDLES = Number(process.env.BENCH_RESTART_CANDLES ?? 1_000_000);
 const TICKERS = 100;
 const IDLE_MS = 500;
 const TARGET_SECONDS = 2;
-
-async function fill(kafka: Kafka, conn: ConnectionsConfig, prefix: string, candles: number): Promise<number> {
-  const { news, candles: bars } = signalsInputs(candles, TICKERS);
-  const encoder = new RecordEncoder(createRegistry(conn.registry), prefix);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  try {
-    for (let i = 0; i < bars.length; i += 10_000) await producer.send({ topic: topicName('marketCandles', prefix), acks: -1, messages: await encoder.messages('marketCandles', bars.slice(i, i + 10_000)) });
-    for (let i = 0; i < news.length; i += 10_000) await producer.send({ topic: topicName('newsClassified', prefix), acks: -1, messages: await encoder.messages('newsClassified', news.slice(i, i + 10_000)) });
-  } finally {
-    await producer.disconnect();
-  }
-  return news.length + bars.length;
-}
 
 /** One `--once` run: seconds from start to done, without the idle wait that ends it. */
 async function runOnce(conn: ConnectionsConfig, prefix: string): Promise<{ seconds: number; inputs: number }> {
@@ -64,7 +49,7 @@ export default async function restartBench(): Promise<void> {
       const prefix = `bench-restart-${randomBytes(4).toString('hex')}.`;
       prefixes.push(prefix);
       await applyTopics(admin, createRegistry(conn.registry), prefix);
-      const inputs = await fill(kafka, conn, prefix, candles);
+      const inputs = await fillSignalsTopics(kafka, new RecordEncoder(createRegistry(conn.registry), prefix), signalsInputs(candles, TICKERS));
       const first = await runOnce(conn, prefix);
       const restart = await runOnce(conn, prefix);
       if (restart.inputs !== 0) throw new Error(`the restarted instance read ${restart.inputs} inputs again: its offsets were not where the first run committed`);

@@ -1,3 +1,6 @@
+import type { Kafka } from 'kafkajs';
+import { produceAll } from '../cli/synthetic-data.ts';
+import type { RecordEncoder } from '../schemas/record-encoder.ts';
 import type { Candle, NewsClassified } from '../schemas/records.ts';
 
 // The signals benches' inputs: one-minute bars of `tickers` tickers, `count` in all, and ten
@@ -39,4 +42,13 @@ export function signalsInputs(count: number, tickers: number): { news: NewsClass
     }
   }
   return { news, candles };
+}
+
+function* chunks<T>(records: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < records.length; i += size) yield records.slice(i, i + size);
+}
+
+/** Writes the inputs to market.candles and news.classified before a bench reads them. */
+export async function fillSignalsTopics(kafka: Kafka, encoder: RecordEncoder, data: { news: NewsClassified[]; candles: Candle[] }): Promise<number> {
+  return (await produceAll(kafka, encoder, 'marketCandles', chunks(data.candles, 10_000))) + (await produceAll(kafka, encoder, 'newsClassified', chunks(data.news, 10_000)));
 }

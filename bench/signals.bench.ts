@@ -3,14 +3,13 @@ import { loadConnections } from '../core/config.ts';
 import { createKafka } from '../core/kafka.ts';
 import { createRegistry } from '../core/registry.ts';
 import { applyTopics } from '../schemas/apply.ts';
-import { topicName } from '../schemas/catalog.ts';
 import { RecordEncoder } from '../schemas/record-encoder.ts';
 import { SignalRules, SignalsConfig } from '../streams/signals/config.ts';
 import { SignalEngine } from '../streams/signals/engine.ts';
 import { startProcessor } from '../core/runtime/processor-runtime.ts';
 import { signalsComponent } from '../streams/signals/component.ts';
 import { candleInput, newsInput } from '../streams/signals/to-input.ts';
-import { signalsInputs } from './signals-inputs.ts';
+import { fillSignalsTopics, signalsInputs } from './signals-inputs.ts';
 
 // Events per second through the signals processor from pre-filled topics (Kafka in, engine,
 // transactions out), beside the engine alone on the same events in memory (its ceiling).
@@ -43,12 +42,7 @@ export default async function signalsBench(): Promise<void> {
     const engineRate = events / (Number(process.hrtime.bigint() - started) / 1e9);
 
     // Pre-fill the topics.
-    const encoder = new RecordEncoder(registry, prefix);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    for (let i = 0; i < candles.length; i += 10_000) await producer.send({ topic: topicName('marketCandles', prefix), acks: -1, messages: await encoder.messages('marketCandles', candles.slice(i, i + 10_000)) });
-    for (let i = 0; i < news.length; i += 10_000) await producer.send({ topic: topicName('newsClassified', prefix), acks: -1, messages: await encoder.messages('newsClassified', news.slice(i, i + 10_000)) });
-    await producer.disconnect();
+    await fillSignalsTopics(kafka, new RecordEncoder(registry, prefix), { news, candles });
 
     // The processor, from the filled topics to signals committed.
     started = process.hrtime.bigint();

@@ -9,9 +9,9 @@ import { startRssSource } from '../connectors/rss/rss-source.ts';
 import { loadSection, type ConnectionsConfig } from '../core/config.ts';
 import { ConfigError, ServiceStartError } from '../core/errors.ts';
 import { createKafka, withKafka } from '../core/kafka.ts';
-import { checkRegistry, createRegistry } from '../core/registry.ts';
+import { createRegistry } from '../core/registry.ts';
 import { REPO_ROOT } from '../deploy/local/layout.ts';
-import { applyTopics } from '../schemas/apply.ts';
+import type { PartitionCounts } from '../schemas/apply.ts';
 import { TopicsConfig } from '../schemas/catalog.ts';
 import { configSources, connections } from '../core/command-config.ts';
 import { applyCatalog } from './topics.ts';
@@ -104,6 +104,8 @@ export interface SyntheticOptions {
   seed: number;
   tickers: number;
   interval: Interval;
+  /** The deployment's partition counts (topics.partitions), for topics created here. */
+  partitions: PartitionCounts;
   progress: boolean;
 }
 
@@ -111,30 +113,23 @@ export interface SyntheticOptions {
 export async function loadSynthetic(conn: ConnectionsConfig, prefix: string, o: SyntheticOptions, say: (line: string) => void): Promise<void> {
   const plan = syntheticPlan({ candles: o.candles, news: o.news, interval: o.interval, maxTickers: o.tickers });
   say(`== topics apply`);
-  await checkRegistry(conn.registry);
+  await applyCatalog(conn, prefix, { partitions: o.partitions });
   const kafka = createKafka(conn.kafka, 'load-sample');
-  await withKafka(conn.kafka, async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await applyTopics(admin, createRegistry(conn.registry), prefix);
-    } finally {
-      await admin.disconnect();
-    }
-    const encoder = new RecordEncoder(createRegistry(conn.registry), prefix);
-    const bar = o.progress ? new MultiBar({ format: '   {topic} {bar} {value}/{total}', stream: process.stderr, hideCursor: true, clearOnComplete: false }, Presets.shades_grey) : undefined;
-    const newsBar = bar?.create(plan.news, 0, { topic: 'news.raw      ' });
-    const candlesBar = bar?.create(plan.candles, 0, { topic: 'market.candles' });
+  const encoder = new RecordEncoder(createRegistry(conn.registry), prefix);
+  const bar = o.progress ? new MultiBar({ format: '   {topic} {bar} {value}/{total}', stream: process.stderr, hideCursor: true, clearOnComplete: false }, Presets.shades_grey) : undefined;
+  const newsBar = bar?.create(plan.news, 0, { topic: 'news.raw      ' });
+  const candlesBar = bar?.create(plan.candles, 0, { topic: 'market.candles' });
+  const produced = await withKafka(conn.kafka, async () => {
     try {
       const news = await produceAll(kafka, encoder, 'newsRaw', newsChunks(plan, o.seed, 2000), (n) => newsBar?.increment(n));
       const candles = await produceAll(kafka, encoder, 'marketCandles', candleChunks(plan, o.seed, 5000), (n) => candlesBar?.increment(n));
-      bar?.stop();
-      say(`   ${news} news items to news.raw, ${candles} ${o.interval} bars of ${plan.tickers.length} tickers to market.candles (seed ${o.seed})`);
-      say(`   from ${new Date(SYNTHETIC_T0).toISOString()} to ${new Date(plan.end).toISOString()}; run the components with --candle-interval ${o.interval}`);
+      return { news, candles };
     } finally {
       bar?.stop();
     }
   });
+  say(`   ${produced.news} news items to news.raw, ${produced.candles} ${o.interval} bars of ${plan.tickers.length} tickers to market.candles (seed ${o.seed})`);
+  say(`   from ${new Date(SYNTHETIC_T0).toISOString()} to ${new Date(plan.end).toISOString()}; run the components with --candle-interval ${o.interval}`);
 }
 
 const count = (what: string) => (v: string) => {
@@ -162,7 +157,7 @@ export function registerLoadSampleCommand(program: Command): void {
       const topics = loadSection('topics', TopicsConfig, configSources(cmd));
       const say = (line: string) => process.stdout.write(`${line}\n`);
       if (opts.synthetic) {
-        await loadSynthetic(connections(cmd), topics.prefix, { ...opts, interval: topics.candleInterval, progress: Boolean(process.stderr.isTTY) }, say);
+        await loadSynthetic(connections(cmd), topics.prefix, { ...opts, interval: topics.candleInterval, partitions: topics.partitions, progress: Boolean(process.stderr.isTTY) }, say);
       } else {
         await loadSample(connections(cmd), topics.prefix, say);
       }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, ITopicConfig } from 'kafkajs';
+import { errorChain } from './retriable.ts';
 
 // Creates topics and waits until every partition has a leader. kafkajs' own wait
 // (`waitForLeaders`) retries only LEADER_NOT_AVAILABLE; a broker still applying the new metadata
@@ -8,9 +9,11 @@ import type { Admin, ITopicConfig } from 'kafkajs';
 
 const NOT_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 
+/** The broker's error code name under kafkajs' wrappers, if it answered with one. */
 function protocolType(err: unknown): string | undefined {
-  for (let e = err as { type?: string; originalError?: unknown; cause?: unknown } | undefined, d = 0; e && d < 5; e = (e.originalError ?? e.cause) as typeof e, d++) {
-    if (e.type) return e.type;
+  for (const e of errorChain(err)) {
+    const { type } = e as { type?: unknown };
+    if (typeof type === 'string') return type;
   }
   return undefined;
 }

@@ -7,7 +7,7 @@ import { OpsPipelineError, ServiceUnreachableError } from './errors.ts';
 type Chained = Error & { originalError?: unknown; cause?: unknown; retriable?: unknown; name: string };
 
 /** The error and the errors it wraps (kafkajs puts the last attempt's failure in originalError). */
-function* chain(err: unknown): Generator<Chained> {
+export function* errorChain(err: unknown): Generator<Chained> {
   let e = err as Chained | undefined;
   for (let depth = 0; depth < 6 && e && typeof e === 'object'; depth++) {
     yield e;
@@ -23,13 +23,13 @@ function* chain(err: unknown): Generator<Chained> {
  * long-running component must not end on a failure it cannot name, and `--once` gives up anyway.
  */
 export function isRetriable(err: unknown): boolean {
-  for (const e of chain(err)) if (e instanceof OpsPipelineError) return e.retriable;
+  for (const e of errorChain(err)) if (e instanceof OpsPipelineError) return e.retriable;
   return true;
 }
 
 /** Whether this is a failure of a kind we know (typed, kafkajs, the registry client, node-postgres). */
 export function isKnownFailure(err: unknown): boolean {
-  for (const e of chain(err)) {
+  for (const e of errorChain(err)) {
     if (e instanceof OpsPipelineError || e.name?.startsWith('KafkaJS') || e.name === 'ResponseError' || e.name === 'RegistryHttpError') return true;
     if (typeof (e as { code?: unknown }).code === 'string') return true;
   }
@@ -38,7 +38,7 @@ export function isKnownFailure(err: unknown): boolean {
 
 /** The service a failure came from, for the log and the outage metrics: kafka, registry or postgres. */
 export function failedService(err: unknown): string {
-  for (const e of chain(err)) {
+  for (const e of errorChain(err)) {
     if (e instanceof ServiceUnreachableError) return e.service === 'schema registry' ? 'registry' : e.service.toLowerCase();
     // The registry client reports a refused connection or an HTTP error as a ResponseError.
     if (e.name === 'ResponseError' || e.name === 'RegistryHttpError') return 'registry';

@@ -300,7 +300,6 @@ export class Task {
   }
 
   private async process(heartbeat: () => Promise<void> = async () => {}): Promise<void> {
-    if (this.failed) throw this.failed;
     try {
       await this.processTaken(heartbeat);
     } catch (err) {
@@ -333,7 +332,7 @@ export class Task {
       try {
         await this.processor.process(items, out);
       } catch (err) {
-        if (!this.isRecordFault(err) || taken.length !== items.length) throw err;
+        if (!this.isRecordFault(err)) throw err;
         // What the failed run sent is dropped: the records are run again, one at a time.
         out = new Output(() => heartbeat().catch(() => {}));
         await this.processOneByOne(items, taken, out, heartbeat);
