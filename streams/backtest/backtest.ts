@@ -14,6 +14,7 @@ import type { SignalRules } from '../signals/config.ts';
 import { SignalEngine } from '../signals/engine.ts';
 import { eventTimeOf } from '../signals/inputs.ts';
 import { candleInput, newsInput, usableInput } from '../signals/to-input.ts';
+import type { BacktestReplay } from './backtest-replay.ts';
 import { equitySvg, reportMarkdown, signalsCsv } from './report.ts';
 import { scoreSignals, summarize } from './score.ts';
 
@@ -32,6 +33,10 @@ export interface BacktestOptions {
   horizonsMinutes: number[];
   outDir: string;
   progress?: boolean;
+  /** Reads news.classified under this prefix instead (a model swap's scratch topics); candles stay under `prefix`. */
+  newsPrefix?: string;
+  /** Told what the replay read and decided (`backtest --model` compares two replays). */
+  onReplay?: (replay: BacktestReplay) => void;
 }
 
 async function readRange<T>(kafka: Kafka, codec: AvroCodec, topic: string, fromMs: number, keep: (r: T) => boolean, onRecord: () => void): Promise<T[]> {
@@ -67,7 +72,7 @@ export async function runBacktest(o: BacktestOptions) {
     read++;
     if (read % 500 === 0) bar?.update(read);
   };
-  const news = await readRange<NewsClassified>(kafka, codec, topicName('newsClassified', o.prefix), o.from - warmupMs, (n) => n.event_time >= o.from - warmupMs && n.event_time <= o.to, tick);
+  const news = await readRange<NewsClassified>(kafka, codec, topicName('newsClassified', o.newsPrefix ?? o.prefix), o.from - warmupMs, (n) => n.event_time >= o.from - warmupMs && n.event_time <= o.to, tick);
   const candles = await readRange<Candle>(kafka, codec, topicName('marketCandles', o.prefix), o.from - warmupMs, (c) => c.ts >= o.from - warmupMs && c.ts <= scoreUntil, tick);
   bar?.update(read);
   bar?.stop();
@@ -81,6 +86,7 @@ export async function runBacktest(o: BacktestOptions) {
   for (const i of inputs) signals.push(...engine.push(i).signals);
   signals.push(...engine.flush());
   const inRange = signals.filter((s) => s.ts >= o.from && s.ts <= o.to);
+  o.onReplay?.({ newsFrom: o.from - warmupMs, news, signals: inRange });
 
   const scored = scoreSignals(inRange, candles, o.horizonsMinutes, (interval) => INTERVAL_MS[interval as Interval] ?? 60_000);
   const stats = summarize(scored, o.horizonsMinutes);
