@@ -5,9 +5,11 @@ import { errorChain } from './retriable.ts';
 // Creates topics and waits until every partition has a leader. kafkajs' own wait
 // (`waitForLeaders`) retries only LEADER_NOT_AVAILABLE; a broker still applying the new metadata
 // answers UNKNOWN_TOPIC_OR_PARTITION for a moment, which kafkajs throws — a busy machine's
-// `topics apply` failed on it. A topic another process created meanwhile is not a failure.
+// `topics apply` failed on it. And a leader the metadata names may not lead yet: a ListOffsets
+// right after answered NOT_LEADER_FOR_PARTITION (one run in six), so the wait ends only once
+// every topic's offsets can be listed. A topic another process created meanwhile is not a failure.
 
-const NOT_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+const NOT_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
 
 /** The broker's error code name under kafkajs' wrappers, if it answered with one. */
 function protocolType(err: unknown): string | undefined {
@@ -30,7 +32,10 @@ export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[], 
   for (;;) {
     try {
       const { topics: meta } = await admin.fetchTopicMetadata({ topics: names });
-      if (meta.length === names.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (meta.length === names.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+        for (const name of names) await admin.fetchTopicOffsets(name);
+        return;
+      }
     } catch (err) {
       if (!NOT_READY.has(protocolType(err) ?? '') || Date.now() > deadline) throw err;
     }
