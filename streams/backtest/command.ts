@@ -8,6 +8,7 @@ import { TopicsConfig } from '../../schemas/catalog.ts';
 import { runBacktest } from './backtest.ts';
 import { topicSettings } from '../../core/command-config.ts';
 import { BacktestSettings } from './config.ts';
+import { modelSwapAction } from './model-swap/model-swap-command.ts';
 
 function time(value: string, flag: string): number {
   const t = Date.parse(value);
@@ -36,11 +37,13 @@ export function registerBacktestCommand(program: Command): void {
     .requiredOption('--to <iso>', 'end of the range (event time, ISO with zone)')
     .option('--config <file>', 'YAML with `rules:` (as config signals.rules) and `horizonsMinutes:` (default [60, 1440])')
     .requiredOption('--out <dir>', 'output folder (created)')
-    .action(async (opts: { from: string; to: string; config?: string; out: string }, cmd: Command) => {
+    .option('--model <dir>', 'judge a model swap by trading: classify the range\'s news.raw again with this model folder into scratch topics (<prefix>scratch-<hash>.), backtest the live and the new classification over the same candles, write model-swap.md, live/ and candidate/')
+    .action(async (opts: { from: string; to: string; config?: string; out: string; model?: string }, cmd: Command) => {
       const s = settings(opts.config);
       const from = time(opts.from, '--from');
       const to = time(opts.to, '--to');
       if (to <= from) throw new ConfigError('must be after --from', '--to');
+      if (opts.model) return modelSwapAction(cmd, { modelDir: opts.model, from, to, rules: s.rules, horizonsMinutes: s.horizonsMinutes, outDir: opts.out });
       const stats = await runBacktest({
         connections: connections(cmd),
         ...topicSettings(loadSection('topics', TopicsConfig, configSources(cmd))),

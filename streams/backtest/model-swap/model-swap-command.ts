@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { configSources, connections, topicSettings } from '../../../core/command-config.ts';
+import { loadSection } from '../../../core/config.ts';
+import { TopicsConfig } from '../../../schemas/catalog.ts';
+import { ClassifyConfig } from '../../classify/config.ts';
+import { runModelSwap, type ModelSwapOptions } from './model-swap.ts';
+
+// `backtest --model DIR`: the backtest command's settings, plus what a model swap needs from
+// the config file — the deployment's topics and its classify section (symbols, batch size,
+// threads), so that the candidate is classified as `run classify --model DIR` would.
+
+export type ModelSwapSettings = Pick<ModelSwapOptions, 'modelDir' | 'from' | 'to' | 'rules' | 'horizonsMinutes' | 'outDir'>;
+
+export async function modelSwapAction(cmd: Command, s: ModelSwapSettings): Promise<void> {
+  const sources = configSources(cmd);
+  const r = await runModelSwap({
+    connections: connections(cmd),
+    ...topicSettings(loadSection('topics', TopicsConfig, sources)),
+    classify: loadSection('classify', ClassifyConfig, sources),
+    progress: process.stderr.isTTY,
+    ...s,
+  });
+  process.stdout.write(
+    `backtest --model: ${r.labels.changed.length} of ${r.labels.compared} labels changed, ${r.signals.added.length} signals added, ${r.signals.removed.length} removed; ` +
+      `wrote ${s.outDir}/model-swap.md, live/, candidate/ (scratch topics ${r.scratchPrefix}*)\n`,
+  );
+}
