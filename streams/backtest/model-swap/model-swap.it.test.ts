@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,10 +47,16 @@ const HEADLINES = [
 ];
 let topics: TestTopics;
 let flipped: string;
+const dirs: string[] = [];
+const tempDir = (label: string) => {
+  const dir = mkdtempSync(join(tmpdir(), label));
+  dirs.push(dir);
+  return dir;
+};
 
 /** A copy of the shipped model whose config.json names output 0 negative and output 1 positive. */
 function flippedModel(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'opsp-model-swap-'));
+  const dir = tempDir('opsp-model-swap-');
   for (const f of ['model.onnx', 'vocab.txt']) symlinkSync(join(SHIPPED, f), join(dir, f));
   const config = JSON.parse(readFileSync(join(SHIPPED, 'config.json'), 'utf8')) as Record<string, unknown>;
   const key = config.labels ? 'labels' : 'id2label';
@@ -69,7 +75,7 @@ const options = (modelDir: string): ModelSwapOptions => ({
   to: T0 + 480 * MIN,
   rules: SignalRules.parse({ halfLifeMinutes: 15, buyThreshold: 0.6, sellThreshold: 0.6, cooldownMinutes: 30, allowedLatenessSeconds: 60 }),
   horizonsMinutes: [30, 60],
-  outDir: mkdtempSync(join(tmpdir(), 'opsp-model-swap-out-')),
+  outDir: tempDir('opsp-model-swap-out-'),
   modelDir,
   classify: ClassifyConfig.parse({}),
 });
@@ -111,6 +117,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await topics?.cleanup();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('backtest --model', () => {
