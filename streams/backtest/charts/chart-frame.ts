@@ -34,6 +34,11 @@ export function chartFrame(o: {
     background: 'white',
     data: { values: o.rows },
     layer: o.rows.length ? o.layers : [...o.layers, note],
-    config: { font: 'sans-serif', view: { stroke: '#ddd' } },
+    config: {
+      font: 'sans-serif',
+      view: { stroke: '#ddd' },
+      // An axis over no data would describe its range to screen readers as "NaN to NaN".
+      ...(o.rows.length ? {} : { axis: { aria: false } }),
+    },
   };
 }
