@@ -63,9 +63,16 @@ describe('reportHtml', () => {
     );
   });
 
+  it('shows raw HTML in the markdown as text', () => {
+    const html = reportHtml('| title |\n|---|\n| <img src="https://example.com/x.png"> |\n\n<script>alert(1)</script>\n', {});
+    expect(html).toContain('<td>&lt;img src=&quot;https://example.com/x.png&quot;&gt;</td>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toMatch(/<img|<script/);
+  });
+
   it('escapes the title and the charts\' descriptions', () => {
-    const html = reportHtml('# A <b> & "c"\n\n![x < "y"](a.svg)', { 'a.svg': '<svg/>' });
-    expect(html).toContain('<title>A &lt;b&gt; &amp; &quot;c&quot;</title>');
+    const html = reportHtml('# A & "c"\n\n![x < "y"](a.svg)', { 'a.svg': '<svg/>' });
+    expect(html).toContain('<title>A &amp; &quot;c&quot;</title>');
     expect(html).toContain('aria-label="x &lt; &quot;y&quot;"');
   });
 });

@@ -26,12 +26,17 @@ const escapeHtml = (s: string) =>
 /**
  * report.md rendered to one self-contained HTML page. Each markdown image is the chart of that
  * file name in `charts` (file name -> SVG, as `writeReportCharts` returns), drawn inline; an
- * image that is no chart is an error, since the page would have to load it.
+ * image that is no chart is an error, since the page would have to load it. Raw HTML is text.
  */
 export function reportHtml(markdown: string, charts: Readonly<Record<string, string>>): string {
   const marked = new Marked({
     gfm: true,
     renderer: {
+      // Raw HTML in the markdown (a headline quoted in a table, say) shows as text: it could
+      // otherwise load things or run scripts in the page.
+      html({ text }: Tokens.HTML | Tokens.Tag): string {
+        return escapeHtml(text);
+      },
       image({ href, text }: Tokens.Image): string {
         const svg = charts[href];
         if (svg === undefined) {
