@@ -13,7 +13,7 @@ import { createRegistry } from '../core/registry.ts';
 import { SinkConfig } from '../connectors/postgres-sink/config.ts';
 import { copyCell } from '../connectors/postgres-sink/copy-text.ts';
 import { MAPPINGS } from '../connectors/postgres-sink/mappings.ts';
-import { startSink } from '../connectors/postgres-sink/sink.ts';
+import { startPostgresSink } from '../connectors/postgres-sink/component.ts';
 import { migrateDatabase } from '../migrations/migrate.ts';
 import { applyTopics } from '../schemas/apply.ts';
 import { topicName, valueSubject } from '../schemas/catalog.ts';
@@ -206,7 +206,7 @@ export default async function sinkBench(): Promise<void> {
     await client.query('TRUNCATE lane_telemetry');
     {
       const started = process.hrtime.bigint();
-      const handle = await startSink({
+      const handle = await startPostgresSink({
         connections: { ...conn, database: { url: dbUrl } },
         config: SinkConfig.parse({ groupId: `${prefix}sink`, topics: ['marketCandles'], idleExitMs: 1500, maxWaitTimeMs: 100 }),
         prefix,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SinkConfig } from '../connectors/postgres-sink/config.ts';
-import { startSink } from '../connectors/postgres-sink/sink.ts';
+import { startPostgresSink } from '../connectors/postgres-sink/component.ts';
 import { loadSection } from '../core/config.ts';
 import { rootLogger } from '../core/log.ts';
 import { connectClient } from '../core/db.ts';
@@ -69,7 +69,7 @@ export function registerDemoCommand(program: Command): void {
       say(`   ${sig.inputs} inputs (${sig.late} refused as late: mostly samples/rss's 2015-2018 items, which follow the 2020 sample in news.raw), ${sig.signals} new signals`);
 
       say('== sink: every topic into PostgreSQL');
-      const sink = await startSink({ connections: conn, config: SinkConfig.parse({}), prefix, candleInterval: SAMPLE_INTERVAL, once: true });
+      const sink = await startPostgresSink({ connections: conn, config: SinkConfig.parse({}), prefix, candleInterval: SAMPLE_INTERVAL, once: true });
       const s = await sink.done;
       say(`   ${s.records} records read, ${s.rows} rows upserted, ${s.dlq} to DLQ`);
 

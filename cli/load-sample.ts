@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CandlesConfig } from '../connectors/candles/config.ts';
-import { startCandlesSource } from '../connectors/candles/candles-source.ts';
+import { startCandlesSource } from '../connectors/candles/component.ts';
 import { recordedFetch } from '../connectors/candles/recorded-fetch.ts';
 import { RssConfig } from '../connectors/rss/config.ts';
 import { serveFeedFiles, type FeedFileServer } from '../connectors/rss/feed-file-server.ts';
-import { startRssSource } from '../connectors/rss/rss-source.ts';
+import { startRssSource } from '../connectors/rss/component.ts';
 import { loadSection, type ConnectionsConfig } from '../core/config.ts';
 import { ConfigError, ServiceStartError } from '../core/errors.ts';
 import { createKafka, withKafka } from '../core/kafka.ts';

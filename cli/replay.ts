@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { SinkConfig } from '../connectors/postgres-sink/config.ts';
-import { startSink } from '../connectors/postgres-sink/sink.ts';
+import { startPostgresSink } from '../connectors/postgres-sink/component.ts';
 import { loadSection } from '../core/config.ts';
 import { connectClient, describeDatabase } from '../core/db.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -31,7 +31,7 @@ export function registerReplayCommand(program: Command): void {
         await client.end();
       }
       const groupId = `ops-pipeline-replay-${randomBytes(4).toString('hex')}`;
-      const sink = await startSink({
+      const sink = await startPostgresSink({
         connections: { ...connections(cmd), database: { url: opts.target } },
         config: { ...loadSection('sink', SinkConfig, sources), groupId, fromBeginning: true },
         ...topicSettings(loadSection('topics', TopicsConfig, sources)),

@@ -114,8 +114,8 @@ describe('broker restarted while the sources poll', () => {
     }, live);
     await waitForOutage('cleared', METRICS, live);
     expect(live.every((p) => p.running())).toBe(true);
-    expect(procs.rss.output()).toMatch(/producing a poll failed; the feed is polled again after a backoff/);
-    expect(procs.candles.output()).toMatch(/producing candles failed; the ticker is fetched again next pass/);
+    expect(procs.rss.output()).toMatch(/producing failed; what was not produced is tried again/);
+    expect(procs.candles.output()).toMatch(/producing failed; what was not produced is tried again/);
     for (const p of live) expect((await p.kill('SIGTERM')).code).toBe(0);
 
     const actual = await outputsOf(chaos.prefix);

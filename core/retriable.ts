@@ -36,12 +36,19 @@ export function isKnownFailure(err: unknown): boolean {
   return false;
 }
 
-/** The service a failure came from, for the log and the outage metrics: kafka, registry or postgres. */
-export function failedService(err: unknown): string {
+const SERVICE_LABELS: Record<string, string> = { 'schema registry': 'registry', PostgreSQL: 'postgres' };
+
+/**
+ * The service a failure came from, for the log and the outage metrics: kafka, registry or
+ * postgres. A failure of no service we can name is `otherwise`'s: the outside system a sink
+ * writes to, or Kafka for everything else.
+ */
+export function failedService(err: unknown, otherwise = 'kafka'): string {
   for (const e of errorChain(err)) {
-    if (e instanceof ServiceUnreachableError) return e.service === 'schema registry' ? 'registry' : e.service.toLowerCase();
+    if (e instanceof ServiceUnreachableError) return SERVICE_LABELS[e.service] ?? e.service.toLowerCase();
     // The registry client reports a refused connection or an HTTP error as a ResponseError.
     if (e.name === 'ResponseError' || e.name === 'RegistryHttpError') return 'registry';
+    if (e.name?.startsWith('KafkaJS')) return 'kafka';
   }
-  return 'kafka';
+  return otherwise;
 }

@@ -60,9 +60,17 @@ describe('supervise', () => {
     expect(opens).toBe(1);
   });
 
-  it('names the failed service', () => {
-    expect(failedService(new ServiceUnreachableError('schema registry', 'http://r'))).toBe('registry');
-    expect(failedService(Object.assign(new Error('x'), { name: 'ResponseError' }))).toBe('registry');
-    expect(failedService(Object.assign(new Error('x'), { name: 'KafkaJSConnectionError' }))).toBe('kafka');
+  const named = (name: string, props: object = {}) => Object.assign(new Error('x'), { name, ...props });
+  it.each([
+    { what: 'the registry unreachable', err: new ServiceUnreachableError('schema registry', 'http://r'), service: 'registry' },
+    { what: 'PostgreSQL unreachable', err: new ServiceUnreachableError('PostgreSQL', 'db'), service: 'postgres' },
+    { what: 'a registry HTTP error', err: named('ResponseError'), service: 'registry' },
+    { what: 'a kafkajs error', err: named('KafkaJSConnectionError'), service: 'kafka' },
+    { what: 'a kafkajs error in a sink', err: named('KafkaJSNumberOfRetriesExceeded'), otherwise: 'postgres', service: 'kafka' },
+    { what: 'a database error in a sink', err: named('error', { code: '57P01' }), otherwise: 'postgres', service: 'postgres' },
+    { what: 'a registry error wrapped, in a sink', err: new Error('decode', { cause: named('ResponseError') }), otherwise: 'postgres', service: 'registry' },
+    { what: 'an unnamed failure elsewhere', err: new Error('x'), service: 'kafka' },
+  ])('names the failed service: $what', ({ err, otherwise, service }) => {
+    expect(failedService(err, otherwise)).toBe(service);
   });
 });

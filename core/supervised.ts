@@ -105,11 +105,13 @@ export function supervise(component: string, log: Logger, open: () => Promise<Se
 export function outageReporter(component: string, log: Logger) {
   const down = new Set<string>();
   return {
-    failed(err: unknown, what: string): void {
-      const service = failedService(err);
+    /** `o.service` when the caller knows whose the failure is; `o.fields` go to the log line. */
+    failed(err: unknown, what: string, o: { service?: string; fields?: object } = {}): void {
+      const service = o.service ?? failedService(err);
+      const fields = o.fields ?? {};
       reportServiceAttempt(component, service, false);
       down.add(service);
-      log.warn({ err: (err as Error)?.message, service }, what);
+      log.warn({ err: (err as Error)?.message, service, ...fields }, what);
     },
     ok(): void {
       if (!down.size) return;

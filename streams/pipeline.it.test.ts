@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SinkConfig } from '../connectors/postgres-sink/config.ts';
-import { startSink } from '../connectors/postgres-sink/sink.ts';
+import { startPostgresSink } from '../connectors/postgres-sink/component.ts';
 import { createRegistry } from '../core/registry.ts';
 import { topicName } from '../schemas/catalog.ts';
 import { RecordEncoder } from '../schemas/record-encoder.ts';
@@ -60,7 +60,7 @@ it('news.raw → classified row → signal row, with candles present', async () 
   const signals = await startProcessor(signalsComponent, SignalsConfig.parse({ idleExitMs: 1000, rules }), deployment, { once: true });
   expect((await signals.done).signals).toBeGreaterThan(0);
 
-  const sink = await startSink({ connections: { ...conn, database: { url: db.url } }, config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, idleExitMs: 1500 }), prefix: topics.prefix, candleInterval: '1m', once: true });
+  const sink = await startPostgresSink({ connections: { ...conn, database: { url: db.url } }, config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, idleExitMs: 1500 }), prefix: topics.prefix, candleInterval: '1m', once: true });
   await sink.done;
 
   const client = new pg.Client({ connectionString: db.url });

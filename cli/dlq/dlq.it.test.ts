@@ -4,17 +4,18 @@ import { join } from 'node:path';
 import { Partitioners, type KafkaMessage, type Producer } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCandlesSource } from '../../connectors/candles/candles-source.ts';
+import { startCandlesSource } from '../../connectors/candles/component.ts';
 import { CandlesConfig } from '../../connectors/candles/config.ts';
 import { recordedFetch } from '../../connectors/candles/recorded-fetch.ts';
 import { SinkConfig } from '../../connectors/postgres-sink/config.ts';
-import { startSink } from '../../connectors/postgres-sink/sink.ts';
+import { startPostgresSink } from '../../connectors/postgres-sink/component.ts';
 import { DLQ_HEADERS } from '../../core/dlq.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
 import { REPO_ROOT } from '../../deploy/local/layout.ts';
 import { dlqTopicName, topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
+import type { Interval } from '../../schemas/intervals.ts';
 import type { Candle, Signal } from '../../schemas/records.ts';
 import { SAMPLES } from '../../schemas/samples.ts';
 import { frame } from '../../test/bad-records.ts';
@@ -88,8 +89,8 @@ function untradeableRecording(): string {
   return dir;
 }
 
-async function runSink(candleInterval: string) {
-  const sink = await startSink({
+async function runSink(candleInterval: Interval) {
+  const sink = await startPostgresSink({
     connections: { ...conn, database: { url: db.url } },
     config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, topics: ['signals', 'marketCandles'], maxWaitTimeMs: 100, idleExitMs: 1500 }),
     prefix: topics.prefix,

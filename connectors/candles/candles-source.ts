@@ -3,23 +3,22 @@ import type { Message, Producer } from 'kafkajs';
 import { sendChunked } from '../../core/chunked-send.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import { backoffMs } from '../../core/backoff.ts';
-import type { ConnectionsConfig } from '../../core/config.ts';
 import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { failedService, outageReporter } from '../../core/supervised.ts';
+import { failedService } from '../../core/retriable.ts';
+import type { Deployment, PassOutcome, SourceInstance } from '../../core/runtime/component.ts';
 import { BadRecordError, ConfigError } from '../../core/errors.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle } from '../../schemas/records.ts';
 import { chartToCandles, type ChartQuote } from './chart-to-candles.ts';
-import { INTERVAL_MS, type Interval } from '../../schemas/intervals.ts';
+import { INTERVAL_MS } from '../../schemas/intervals.ts';
 import { backfillProblem, type CandlesConfig } from './config.ts';
 import { screenBars } from './screen-bars.ts';
 import { lastCandleTimes, NewsTickers } from './ticker-state.ts';
-import { retryDelayMs } from '../../core/retry-policy.ts';
 
 // The candles source: for every ticker of the watchlist (and of classified news) it asks
 // Yahoo's chart API for the bars after the last one it produced (a backfill window on the
@@ -32,12 +31,6 @@ const refusedBars = counter('candles_refused_bars_total', 'Bars refused at the s
 const requestErrors = counter('candles_request_errors_total', 'Failed chart requests by kind', ['kind']);
 
 export interface CandlesSourceOptions {
-  connections: ConnectionsConfig;
-  config: CandlesConfig;
-  prefix: string;
-  /** The deployment's bar interval (topics.candleInterval). */
-  interval: Interval;
-  once?: boolean;
   /** Replaces Yahoo's HTTP (recorded responses in tests and the offline demo). */
   fetch?: typeof fetch;
   now?: () => number;
@@ -72,8 +65,9 @@ export function classifyYahooError(err: unknown): Failure {
   return { kind: 'network', retry: true };
 }
 
-export async function startCandlesSource(opts: CandlesSourceOptions) {
-  const { connections, config, prefix } = opts;
+/** The source's state and its passes, which the runtime (core/runtime/source-runtime.ts) drives. */
+export async function openCandlesSource(config: CandlesConfig, deployment: Deployment, opts: CandlesSourceOptions = {}): Promise<SourceInstance<CandlesSummary>> {
+  const { connections, prefix, candleInterval: interval } = deployment;
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const kafka = createKafka(connections.kafka, 'candles');
@@ -93,7 +87,6 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
   const yahoo = new YahooFinance({ fetch: opts.fetch, logger: yahooLogger, suppressNotices: ['yahooSurvey', 'ripHistorical'], queue: { concurrency: config.concurrency } } as never) as unknown as {
     chart(symbol: string, q: Record<string, unknown>): Promise<{ quotes: ChartQuote[] }>;
   };
-  const { interval } = opts;
   const backfill = backfillProblem(config, interval);
   if (backfill) throw new ConfigError(backfill, 'candles.backfillDays');
   const last = await lastCandleTimes(kafka, candlesTopic, codec, config.stateTailRecords, interval);
@@ -102,9 +95,9 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
   await producer.connect();
   log.info({ known: last.size, interval }, 'last candle per ticker loaded');
 
-  const outages = outageReporter('candles', log);
-  // Set during a pass when Kafka or the registry failed us: the next pass then comes sooner.
-  let ourServiceFailed = false;
+  // The first failure of Kafka or the registry in a pass: the runtime then comes back after a
+  // backoff, not a whole bar later, for the bars our services failed to take.
+  let outage: unknown;
   /** Yahoo's bars after `after`, retried with backoff on Yahoo's own retriable failures. */
   async function fetchBars(ticker: string, after: number | null): Promise<{ quotes: ChartQuote[]; attempts: number } | { error: string; attempts: number }> {
     const period1 = after !== null ? new Date(after + 1) : new Date(now() - config.backfillDays * 86_400_000);
@@ -150,8 +143,7 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
       await sendToDlq(producer, poison);
       if (encoded.messages.length) await sendChunked(producer, candlesTopic, encoded.messages);
     } catch (err) {
-      ourServiceFailed = true;
-      outages.failed(err, 'producing candles failed; the ticker is fetched again next pass');
+      outage ??= err;
       return { ticker, produced: 0, nullBars, attempts, error: `${failedService(err)}: ${(err as Error).message?.slice(0, 200)}` };
     }
     reportDlq(log, poison);
@@ -161,7 +153,6 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
     if (settled.length) last.set(ticker, Math.max(...settled.map((c) => c.ts)));
     candlesProduced.inc({ ticker }, produced);
     for (const r of refused) if (!r.future) refusedBars.inc({ ticker, reason: 'dlq' });
-    outages.ok();
     if (nullBars) {
       nullBarsSkipped.inc({ ticker }, nullBars);
       log.info({ ticker, nullBars }, 'null bars skipped');
@@ -198,13 +189,17 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
     try {
       return await newsTickers.refresh();
     } catch (err) {
-      ourServiceFailed = true;
-      outages.failed(err, 'reading tickers from the news failed; this pass asks for the tickers known so far');
+      // This pass asks for the tickers known so far.
+      outage ??= err;
       return newsTickers.known();
     }
   }
 
-  async function pass(): Promise<CandlesSummary> {
+  const summary: CandlesSummary = { produced: 0, outcomes: [] };
+  const lastOutcomes = new Map<string, TickerOutcome>();
+
+  async function pass(): Promise<PassOutcome> {
+    outage = undefined;
     const tickers = [...new Set([...config.watchlist, ...(await tickersFromNews())])];
     const outcomes: TickerOutcome[] = [];
     let next = 0;
@@ -212,40 +207,21 @@ export async function startCandlesSource(opts: CandlesSourceOptions) {
       while (next < tickers.length) outcomes.push(await fetchTicker(tickers[next++]!));
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, tickers.length) }, worker));
-    outcomes.sort((a, b) => a.ticker.localeCompare(b.ticker));
-    return { produced: outcomes.reduce((s, o) => s + o.produced, 0), outcomes };
+    for (const o of outcomes) lastOutcomes.set(o.ticker, o);
+    const produced = outcomes.reduce((s, o) => s + o.produced, 0);
+    summary.produced += produced;
+    summary.outcomes = [...lastOutcomes.values()].sort((a, b) => a.ticker.localeCompare(b.ticker));
+    if (produced) log.info({ produced, tickers: outcomes.length }, `${produced} new candles (${outcomes.length} tickers polled)`);
+    // Poll no faster than the bars form.
+    const dueInMs = Math.max(config.pollIntervalSeconds * 1000, Math.min(INTERVAL_MS[interval], 3_600_000));
+    return { dueInMs, ...(outage === undefined ? {} : { outage }) };
   }
 
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const done = (async () => {
-    try {
-      for (let outagePasses = 0; ; ) {
-        ourServiceFailed = false;
-        const summary = await pass();
-        if (summary.produced) log.info({ produced: summary.produced, tickers: summary.outcomes.length }, `${summary.produced} new candles (${summary.outcomes.length} tickers polled)`);
-        if (opts.once || stopped) return summary;
-        // Poll no faster than the bars form; but bars our services failed to take are due
-        // already: try again after a backoff (0.5 s doubling to 30 s), not a whole bar later.
-        outagePasses = ourServiceFailed ? outagePasses + 1 : 0;
-        const wait = outagePasses ? retryDelayMs(outagePasses) : Math.max(config.pollIntervalSeconds * 1000, Math.min(INTERVAL_MS[interval], 3_600_000));
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, wait).unref();
-        });
-        if (stopped) return summary;
-      }
-    } finally {
-      await producer.disconnect().catch(() => {});
-    }
-  })();
-
   return {
-    done,
-    async stop() {
-      stopped = true;
-      wake?.();
-      await done.catch(() => {});
+    pass,
+    summary: () => summary,
+    async close() {
+      await producer.disconnect().catch(() => {});
     },
   };
 }

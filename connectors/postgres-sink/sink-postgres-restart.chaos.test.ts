@@ -51,7 +51,7 @@ describe('sink when PostgreSQL crashes and restarts under load', () => {
     await until('every row', () => allRowsWritten(db, inputs), p);
     await until('the gauge to clear', async () => (await metric('ops_pipeline_service_unreachable{component="sink",service="postgres"}')) === 0, p);
     expect(p.running()).toBe(true);
-    expect(p.output()).toMatch(/database write failed; the batch will be retried/);
+    expect(p.output()).toMatch(/postgres write failed; the batch will be retried/);
 
     await expectExactTables(db, inputs);
     expect((await p.kill('SIGTERM')).code).toBe(0);

@@ -13,7 +13,8 @@ import { plannedTopics } from '../../schemas/apply.ts';
 import { SinkConfig } from './config.ts';
 import { resetSinkTopics } from './reset.ts';
 import { TopicRecreatedError } from './topic-recreated-error.ts';
-import { startSink, type SinkSummary } from './sink.ts';
+import { startPostgresSink } from './component.ts';
+import type { SinkSummary } from './sink.ts';
 
 // The sink against the real broker, registry and database: every topic lands in its table,
 // duplicates and replays give one row, both arrival orders of raw and classified end the
@@ -80,7 +81,7 @@ async function produce<K extends TopicId>(id: K, records: Array<TopicRecords[K]>
 /** `group`: the sink's consumer group as Kafka names it (the topic prefix and the configured id). */
 async function sinkOnce(group = `${topics.prefix}sink`): Promise<SinkSummary> {
   const groupId = group.slice(topics.prefix.length);
-  const handle = await startSink({
+  const handle = await startPostgresSink({
     connections: { ...conn, database: { url: db.url } },
     config: SinkConfig.parse({ groupId, idleExitMs: 2500, maxWaitTimeMs: 100 }),
     prefix: topics.prefix,

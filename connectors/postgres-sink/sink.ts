@@ -1,16 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type { Batch, Kafka, Producer } from 'kafkajs';
 import { AvroCodec } from '../../core/avro-codec.ts';
-import type { ConnectionsConfig } from '../../core/config.ts';
 import { reportDlq, sendToDlq, type PoisonRecord } from '../../core/dlq.ts';
-import { BadRecordError, OpsPipelineError } from '../../core/errors.ts';
-import { stoppable, stopWhenIdle } from '../../core/stoppable.ts';
-import { createKafka } from '../../core/kafka.ts';
+import { BadRecordError } from '../../core/errors.ts';
 import { logger } from '../../core/log.ts';
-import { counter, gauge, histogram, reportServiceAttempt } from '../../core/metrics.ts';
-import { logProgress } from '../../core/progress-log.ts';
+import { counter, gauge, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { ONCE_ATTEMPTS, outageReporter } from '../../core/supervised.ts';
+import type { Deployment, SinkInstance } from '../../core/runtime/component.ts';
 import { recordName, topicName, type TopicId } from '../../schemas/catalog.ts';
 import type { TopicRecords } from '../../schemas/records.ts';
 import type { SinkConfig } from './config.ts';
@@ -19,12 +14,11 @@ import { mappingFor, rowProblem } from './mappings.ts';
 import type { BatchOutcome } from './batch-writer.ts';
 import { refuseRecreatedTopics } from './partition-fence.ts';
 import { WriterPool } from './writer-pool.ts';
-import { retryDelayMs } from '../../core/retry-policy.ts';
 
-// The PostgreSQL sink: one consumer group over all topics. Each fetched partition batch
-// is decoded, checked, reduced to the last record per key, and written in one database
-// transaction; its offsets are committed only after that transaction commits. A crash at
-// any point replays at most the uncommitted batch, which the upserts absorb.
+// The PostgreSQL sink's domain: each partition batch the runtime hands it (one consumer group
+// over all topics, core/runtime/sink-runtime.ts) is decoded, checked, reduced to the last
+// record per key, and written in one database transaction, which the runtime commits the
+// offsets after. A crash at any point replays at most the uncommitted batch: the upserts absorb it.
 
 const log = logger('sink');
 const recordsIn = counter('sink_records_in_total', 'Records the sink read', ['topic']);
@@ -34,23 +28,7 @@ const lagRecords = gauge('sink_consumer_lag_records', 'High watermark minus comm
 
 interface Decoded<K extends TopicId> {
   record: TopicRecords[K];
-  message: EachBatchPayload['batch']['messages'][number];
-}
-
-export interface SinkOptions {
-  connections: ConnectionsConfig;
-  config: SinkConfig;
-  prefix: string;
-  /** The deployment's bar interval (topics.candleInterval): bars of another go to the DLQ. */
-  candleInterval: string;
-  /** Drain until caught up, then stop. */
-  once?: boolean;
-}
-
-export interface SinkHandle {
-  /** Resolves when the sink stopped (after `stop()`, or when caught up with `once`). */
-  done: Promise<SinkSummary>;
-  stop(): Promise<void>;
+  message: Batch['messages'][number];
 }
 
 export interface SinkSummary {
@@ -68,30 +46,15 @@ function sortedByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
   return items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.item);
 }
 
-export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
-  const { connections, config, prefix } = opts;
-  // The group follows the topic prefix, as every consumer group and transactional id does.
-  const groupId = `${prefix}${config.groupId}`;
-  const idByTopic = new Map<string, TopicId>(config.topics.map((id) => [topicName(id as TopicId, prefix), id as TopicId]));
-  const kafka = createKafka(connections.kafka, 'sink');
-  const codec = new AvroCodec(createRegistry(connections.registry));
-  const writers = await WriterPool.open(connections.database.url, config.concurrency);
+/** The sink's writers for one process: what the runtime (core/runtime/sink-runtime.ts) hands batches to. */
+export async function openSink(config: SinkConfig, deployment: Deployment, kafka: Kafka, groupId: string): Promise<SinkInstance<SinkSummary>> {
+  const idByTopic = new Map<string, TopicId>(config.topics.map((id) => [topicName(id as TopicId, deployment.prefix), id as TopicId]));
+  const codec = new AvroCodec(createRegistry(deployment.connections.registry));
+  const writers = await WriterPool.open(deployment.connections.database.url, config.concurrency);
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  const consumer: Consumer = kafka.consumer({
-    groupId,
-    maxBytesPerPartition: config.maxBytesPerPartition,
-    maxBytes: config.maxBytesPerPartition * 4,
-    maxWaitTimeInMs: config.maxWaitTimeMs,
-    sessionTimeout: config.sessionTimeoutMs,
-    readUncommitted: false,
-  });
   const admin = kafka.admin();
   const summary: SinkSummary = { records: 0, rows: 0, dlq: 0 };
-  const remaining = new Map<string, bigint>();
-  const progress = logProgress(log, () => [summary, describeSink(summary)]);
   const closeAll = async () => {
-    progress.stop();
-    await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});
     await writers.close();
@@ -105,76 +68,13 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     await admin.connect();
     await writers.query((client) => refuseRecreatedTopics(client, groupId, [...idByTopic.keys()], logEnd));
     await producer.connect();
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...idByTopic.keys()], fromBeginning: config.fromBeginning });
-    if (opts.once) await readOnceTargets();
   } catch (err) {
     // Open connections would keep the process alive after the error is reported.
     await closeAll();
     throw err;
   }
 
-  // --once: the offsets each partition must reach, read before consuming starts.
-  async function readOnceTargets(): Promise<void> {
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      for (const topic of idByTopic.keys()) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        for (const p of ends) {
-          const end = BigInt(p.high);
-          const low = BigInt(p.low);
-          const done = BigInt(committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1');
-          const start = done >= 0n ? done : config.fromBeginning ? low : end;
-          if (start < end) remaining.set(`${topic}:${p.partition}`, end);
-        }
-      }
-    } finally {
-      await admin.disconnect().catch(() => {});
-    }
-  }
-  let lastActivity = Date.now();
-  // Busy is not idle: a batch in progress keeps the sink alive however long it takes.
-  let inFlight = 0;
-  // With --once, a stop while the last attempt failed is a failure, not "caught up".
-  let lastFailure: Error | undefined;
-  // Set when the sink stops because it cannot go on: `done` then rejects with it.
-  let failure: unknown;
-  const life = stoppable(async () => {
-    await closeAll();
-    log.info(summary, 'sink stopped');
-    if (failure) throw failure;
-    return summary;
-  });
-
-  /**
-   * A failure that is not the data's (connection lost, server restarting, deadlock) commits
-   * nothing: the same batch is written again after a backoff, heartbeating meanwhile, until it
-   * lands or the sink stops; offsets stay where they are. With --once it gives up after a few
-   * attempts so the command exits non-zero instead of waiting forever.
-   */
-  async function writeWithRetry<T>(table: string, write: () => Promise<T>, payload: EachBatchPayload): Promise<T> {
-    for (let failures = 1; ; failures++) {
-      try {
-        const result = await write();
-        reportServiceAttempt('sink', 'postgres', true);
-        return result;
-      } catch (err) {
-        if (err instanceof OpsPipelineError && !err.retriable) throw err;
-        reportServiceAttempt('sink', 'postgres', false);
-        const giveUp = life.stopping || (opts.once && failures >= ONCE_ATTEMPTS);
-        const delay = retryDelayMs(failures);
-        log.warn({ err: (err as Error).message, table, failures, retryInMs: giveUp ? undefined : delay }, 'database write failed; the batch will be retried');
-        if (giveUp) throw err;
-        await sleep(delay);
-        await payload.heartbeat();
-      }
-    }
-  }
-
-  async function handleBatch<K extends TopicId>(id: K, payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
+  async function writeBatch<K extends TopicId>(id: K, batch: Batch): Promise<void> {
     const mapping = mappingFor(id);
     const expected = recordName(id);
     const started = process.hrtime.bigint();
@@ -195,7 +95,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     for (const message of batch.messages) {
       try {
         const record = codec.decodeIfKnown<TopicRecords[K]>(message.value, expected) ?? (await codec.decode<TopicRecords[K]>(message.value, expected));
-        const problem = rowProblem(mapping, record, opts);
+        const problem = rowProblem(mapping, record, deployment);
         if (problem) throw new BadRecordError(problem);
         good.push({ record, message });
       } catch (err) {
@@ -214,15 +114,7 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
       reported = [...poison, ...outcome.rejected.map((r) => toPoison(r.item.message, r.error))].filter((p) => BigInt(p.offset) >= outcome.writtenBefore);
       await sendToDlq(producer, reported);
     };
-    const outcome = await writeWithRetry(
-      mapping.table,
-      () => writers.use((writer) => writer.writeBatch(mapping, rows, { recordOf: (d) => d.record, offsetOf: (d) => BigInt(d.message.offset), position }, reportPoison)),
-      payload,
-    );
-
-    await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
-    payload.resolveOffset(batch.lastOffset());
-    await payload.heartbeat();
+    const outcome = await writers.use((writer) => writer.writeBatch(mapping, rows, { recordOf: (d) => d.record, offsetOf: (d) => BigInt(d.message.offset), position }, reportPoison));
 
     const { written } = outcome;
     summary.records += batch.messages.length;
@@ -235,80 +127,12 @@ export async function startSink(opts: SinkOptions): Promise<SinkHandle> {
     reportDlq(log, reported);
   }
 
-  function markProgress(topic: string, partition: number, lastOffset: string): void {
-    lastActivity = Date.now();
-    const key = `${topic}:${partition}`;
-    const end = remaining.get(key);
-    if (end !== undefined && BigInt(lastOffset) + 1n >= end) remaining.delete(key);
-  }
-
-  // A fetch holding only transaction markers (or aborted records) never reaches eachBatch;
-  // kafkajs resolves it but, with autoCommit off, does not commit it, and the marker would
-  // count as lag forever. This partition's earlier batches have all committed by now.
-  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-    if (e.payload.batchSize > 0) return;
-    const offset = (BigInt(e.payload.lastOffset) + 1n).toString();
-    consumer.commitOffsets([{ topic: e.payload.topic, partition: e.payload.partition, offset }]).catch((err: Error) => log.warn({ err: err.message, topic: e.payload.topic, partition: e.payload.partition }, 'could not commit past transaction markers; retried with the next batch'));
-  });
-
-  if (opts.once) {
-    // Batches of only transaction markers are resolved by kafkajs itself; count them too.
-    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => markProgress(e.payload.topic, e.payload.partition, e.payload.lastOffset));
-    // Idle time counts from the moment the group is joined: joining is not idleness.
-    let joined = false;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      joined = true;
-      lastActivity = Date.now();
-    });
-    stopWhenIdle(life, () => {
-      if (inFlight > 0 || (remaining.size > 0 && !(joined && Date.now() - lastActivity > config.idleExitMs))) return false;
-      if (remaining.size) log.info({ partitions: [...remaining.keys()] }, 'idle: stopping before these partitions reached their end offsets (transaction markers or compaction)');
-      failure = lastFailure;
-      return true;
-    });
-  }
-
-  const outages = outageReporter('sink', log);
-  consumer.on(consumer.events.CRASH, (e) => {
-    if (e.payload.restart) outages.failed(e.payload.error, 'Kafka consumer failed; kafkajs restarts it from the committed offsets');
-    else {
-      log.error({ err: e.payload.error?.message }, 'sink consumer crashed and will not restart');
-      failure = e.payload.error;
-      void life.stop();
-    }
-  });
-
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: config.concurrency,
-    eachBatch: async (payload) => {
-      const id = idByTopic.get(payload.batch.topic);
-      if (!id) return;
-      inFlight++;
-      try {
-        await handleBatch(id, payload);
-        outages.ok();
-        lastActivity = Date.now();
-        lastFailure = undefined;
-      } catch (err) {
-        lastFailure = err as Error;
-        if (err instanceof OpsPipelineError && !err.retriable && !(err instanceof BadRecordError)) {
-          // Retrying cannot help (a recreated topic): stop with the reason instead of looping.
-          log.error({ err: err.message }, 'sink stopped');
-          failure = err;
-          void life.stop();
-          return;
-        }
-        // kafkajs restarts the consumer (from the committed offsets) only after a retriable
-        // error; the registry client's are not marked so, and an outage must not end the sink.
-        if (err instanceof Error && !(err instanceof BadRecordError)) Object.assign(err, { retriable: true });
-        throw err;
-      } finally {
-        inFlight--;
-      }
+  return {
+    async write(batch) {
+      const id = idByTopic.get(batch.topic);
+      if (id) await writeBatch(id, batch);
     },
-  });
-  log.info({ topics: [...idByTopic.keys()], groupId }, 'sink running');
-  return { done: life.done, stop: () => life.stop() };
+    summary: () => ({ ...summary }),
+    close: closeAll,
+  };
 }

@@ -18,7 +18,8 @@ import { startComponent, writeConfig } from '../../test/chaos/component-process.
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 import { RssConfig } from './config.ts';
 import { serveFeedFiles, type FeedFileServer } from './feed-file-server.ts';
-import { startRssSource, type RssSummary } from './rss-source.ts';
+import { startRssSource } from './component.ts';
+import type { RssSummary } from './rss-source.ts';
 
 // Hostile and broken feeds beside a good one, served by a real HTTP server on loopback,
 // through the real RSS source into the real topics. Each bad feed is a clear per-feed error

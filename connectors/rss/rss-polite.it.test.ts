@@ -11,7 +11,7 @@ import type { FeedState } from '../../schemas/records.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 import { RssConfig } from './config.ts';
 import { serveFeedFiles, type FeedFileServer, type Route } from './feed-file-server.ts';
-import { startRssSource } from './rss-source.ts';
+import { startRssSource } from './component.ts';
 
 // Polite polling against a real HTTP server on loopback and the real topics: a Retry-After and a
 // cache lifetime hold a feed off while the others are polled, and a restart still honours them;

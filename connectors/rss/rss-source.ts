@@ -2,12 +2,11 @@ import type { Producer } from 'kafkajs';
 import { sendChunked } from '../../core/chunked-send.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import { backoffMs } from '../../core/backoff.ts';
-import type { ConnectionsConfig } from '../../core/config.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
 import { counter, gauge, histogram } from '../../core/metrics.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { outageReporter } from '../../core/supervised.ts';
+import type { Deployment, PassOutcome, SourceInstance } from '../../core/runtime/component.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { FeedState, NewsRaw } from '../../schemas/records.ts';
@@ -21,7 +20,6 @@ import { delayAfterAnswer, delayAfterFailure, publisherWaitMs, retryWaitMs, type
 import { initTransactions, isFenced, SourceFencedError } from '../../core/runtime/fenced.ts';
 import { parseFeed, type ParsedFeed } from './parse-feed.ts';
 import { newsEventTime } from '../../schemas/news-event-time.ts';
-import { retryDelayMs } from '../../core/retry-policy.ts';
 
 // The RSS source: polls each feed on its own schedule, produces new items to news.raw and
 // the feed's new state to feeds.state in one Kafka transaction: a crash at any point either
@@ -39,10 +37,6 @@ const feedStale = gauge('rss_feed_stale', '1 while the feed has had no new item 
 const fetchSeconds = histogram('rss_fetch_seconds', 'Feed fetch and parse time', ['feed']);
 
 export interface RssSourceOptions {
-  connections: ConnectionsConfig;
-  config: RssConfig;
-  prefix: string;
-  once?: boolean;
   /** Wall clock, injectable for tests (fetched_at, schedules and staleness; never event time). */
   now?: () => number;
 }
@@ -74,8 +68,9 @@ interface Schedule {
   refreshMs: number | null;
 }
 
-export async function startRssSource(opts: RssSourceOptions) {
-  const { connections, config, prefix } = opts;
+/** The source's state and its passes, which the runtime (core/runtime/source-runtime.ts) drives. */
+export async function openRssSource(config: RssConfig, deployment: Deployment, opts: RssSourceOptions = {}): Promise<SourceInstance<RssSummary>> {
+  const { connections, prefix } = deployment;
   const now = opts.now ?? Date.now;
   const kafka = createKafka(connections.kafka, 'rss');
   const registry = createRegistry(connections.registry);
@@ -95,8 +90,6 @@ export async function startRssSource(opts: RssSourceOptions) {
     throw err;
   });
   log.info({ feeds: config.feeds.length, known: store.size }, 'feed state loaded');
-  const outages = outageReporter('rss', log);
-  let outageFailures = 0;
   // One transaction at a time on the producer; feeds are fetched concurrently, produced in turn.
   let producing: Promise<unknown> = Promise.resolve();
   const inTransaction = (records: NewsRaw[], state: FeedState): Promise<void> => {
@@ -134,9 +127,6 @@ export async function startRssSource(opts: RssSourceOptions) {
   };
   const staleAfterMs = config.staleAfterHours * 3_600_000;
   const gate = new HostGate({ concurrency: config.perHostConcurrency, spacingMs: config.hostSpacingSeconds * 1000 });
-  // Aborts the waits at the host gates: a stop does not sit out a queue of spaced requests.
-  const stopping = new AbortController();
-  let stopped = false;
   // What a publisher asked for before a restart still holds (feeds.state earliest_poll_at).
   const schedules = new Map<string, Schedule>(
     config.feeds.map((f) => {
@@ -145,6 +135,12 @@ export async function startRssSource(opts: RssSourceOptions) {
     }),
   );
   const summary: RssSummary = { polls: 0, produced: 0, errors: 0, outcomes: [] };
+  /** Each feed's last outcome, in the configured order. */
+  const lastOutcomes = new Map<string, PollOutcome>();
+  /** Feeds this run has polled without an outage of ours: a pass over all of them skips these. */
+  const settled = new Set<string>();
+  /** An outage of our services the current pass met (the first), for the runtime's backoff. */
+  let outage: unknown;
   const urlOf = (feed: string) => store.get(feed)?.moved_to ?? feed;
   const markStaleness = () => {
     for (const feed of config.feeds) feedStale.set({ feed }, isStale(store.get(feed), now(), staleAfterMs) ? 1 : 0);
@@ -204,8 +200,6 @@ export async function startRssSource(opts: RssSourceOptions) {
     schedule.refreshMs = refreshMs;
     schedule.earliestPollAt = state.earliest_poll_at ?? 0;
     schedule.dueAt = fetchedAt + delayAfterAnswer(timing, hints);
-    outageFailures = 0;
-    outages.ok();
     const moved = movedTo === null ? {} : { movedTo };
     if (res.status === 'not-modified') {
       notModified.inc({ feed });
@@ -245,7 +239,7 @@ export async function startRssSource(opts: RssSourceOptions) {
     return { feed, result: 'error', produced: 0, error: err, ...(prev?.moved_to ? { movedTo: prev.moved_to } : {}) };
   }
 
-  async function poll(feed: string): Promise<PollOutcome> {
+  async function poll(feed: string, signal: AbortSignal): Promise<PollOutcome> {
     const schedule = schedules.get(feed)!;
     if (schedule.earliestPollAt > now()) return { feed, result: 'skipped', produced: 0, notBefore: schedule.earliestPollAt };
     const prev = store.get(feed);
@@ -263,7 +257,7 @@ export async function startRssSource(opts: RssSourceOptions) {
           userAgent: config.userAgent,
           maxRedirects: config.maxRedirects,
           now: now(),
-          gate: (url) => gate.acquire(url, stopping.signal),
+          gate: (url) => gate.acquire(url, signal),
         });
         fetchedAt = now();
         // The source's clock, not the wall clock, bounds plausible dates: replays set it.
@@ -277,76 +271,57 @@ export async function startRssSource(opts: RssSourceOptions) {
     } catch (err) {
       if (err instanceof SourceFencedError) throw err;
       // Kafka or registry trouble, not the feed's: nothing of this poll was produced (one
-      // transaction), so the feed is polled again after a backoff of its own (no sooner than
-      // a Retry-After it was just given).
-      if (opts.once) throw err;
-      outages.failed(err, 'producing a poll failed; the feed is polled again after a backoff');
-      schedule.dueAt = Math.max(schedule.earliestPollAt, now() + retryDelayMs(++outageFailures));
+      // transaction), so the feed is due again when the runtime's backoff ends (no sooner than a
+      // Retry-After it was just given).
+      outage ??= err;
+      schedule.dueAt = schedule.earliestPollAt;
       return { feed, result: 'error', produced: 0 };
     } finally {
       fetchSeconds.observe({ feed }, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
-  /** One pass over the feeds that are due (all of them with `all`), `concurrency` at a time. */
-  async function pass(all: boolean): Promise<PollOutcome[]> {
+  /** One pass over the feeds that are due (all not yet polled this run, with `all`), `concurrency` at a time. */
+  async function pass({ all, signal }: { all: boolean; signal: AbortSignal }): Promise<PassOutcome> {
+    outage = undefined;
     // Hosts alternate, so that the workers are not all queued at one host's gate.
     const due = interleaveByHost(
-      config.feeds.filter((f) => all || schedules.get(f)!.dueAt <= now()),
+      config.feeds.filter((f) => (all ? !settled.has(f) : schedules.get(f)!.dueAt <= now())),
       urlOf,
     );
     const outcomes: PollOutcome[] = [];
     let next = 0;
     const worker = async () => {
-      while (next < due.length && !stopped) {
+      while (next < due.length && !signal.aborted) {
         const feed = due[next++]!;
-        outcomes.push(await poll(feed));
+        const pollOutcome = await poll(feed, signal);
+        // An error without a FeedError is an outage of ours: that feed is not done.
+        if (pollOutcome.result !== 'error' || pollOutcome.error) settled.add(feed);
+        outcomes.push(pollOutcome);
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, due.length) }, worker));
+    let produced = 0;
     for (const o of outcomes) {
       if (o.result !== 'skipped') summary.polls++;
-      summary.produced += o.produced;
+      produced += o.produced;
       if (o.result === 'error') summary.errors++;
+      lastOutcomes.set(o.feed, o);
     }
-    summary.outcomes = outcomes;
+    summary.produced += produced;
+    summary.outcomes = config.feeds.flatMap((f) => lastOutcomes.get(f) ?? []);
     markStaleness();
-    return outcomes;
+    if (produced) log.info({ polls: summary.polls, produced: summary.produced, errors: summary.errors }, `${produced} new items (${summary.produced} since start)`);
+    // Looked at again within a minute whatever the schedules say: a feed list or clock may change.
+    const nextDue = Math.min(...[...schedules.values()].map((s) => s.dueAt));
+    return { dueInMs: Math.min(nextDue - now(), 60_000), ...(outage === undefined ? {} : { outage }) };
   }
 
-  let wake: (() => void) | undefined;
-  const done = (async () => {
-    try {
-      if (opts.once) {
-        await pass(true);
-      } else {
-        while (!stopped) {
-          const produced = (await pass(false)).reduce((n, o) => n + o.produced, 0);
-          if (produced) log.info({ polls: summary.polls, produced: summary.produced, errors: summary.errors }, `${produced} new items (${summary.produced} since start)`);
-          const nextDue = Math.min(...[...schedules.values()].map((s) => s.dueAt));
-          const wait = Math.max(200, Math.min(nextDue - now(), 60_000));
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, wait).unref();
-          });
-        }
-      }
-      return summary;
-    } finally {
-      await producer.disconnect().catch(() => {});
-      log.info({ polls: summary.polls, produced: summary.produced, errors: summary.errors }, 'rss source stopped');
-    }
-  })();
-
   return {
-    done,
-    /** Polls every feed once now, but those whose publisher asked to wait (tests and --once use it). */
     pass,
-    async stop() {
-      stopped = true;
-      stopping.abort();
-      wake?.();
-      await done.catch(() => {});
+    summary: () => summary,
+    async close() {
+      await producer.disconnect().catch(() => {});
     },
   };
 }

@@ -11,7 +11,7 @@ import { testConnections, testTopics, type TestTopics } from '../../test/kafka.t
 import { RssConfig } from './config.ts';
 import { serveFeedFiles, type FeedFileServer } from './feed-file-server.ts';
 import { waitFor } from '../../test/chaos/component-process.ts';
-import { startRssSource } from './rss-source.ts';
+import { startRssSource } from './component.ts';
 
 // The RSS source against real feeds (the rss-parser test corpus) served on loopback with
 // ETag / Last-Modified / 304, beside broken publishers, writing to the real topics.

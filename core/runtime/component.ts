@@ -1,3 +1,4 @@
+import type { Batch, Kafka } from 'kafkajs';
 import type { z } from 'zod';
 import type { ConnectionsConfig } from '../config.ts';
 import type { BadRecordError } from '../errors.ts';
@@ -134,12 +135,64 @@ export interface ProcessorDefinition<C extends GroupSettings = GroupSettings, S 
 
 // ---- sources and the sink: the edges, whose lifecycle the runtime also owns ----
 
-/** A component that starts itself (a source's poll loop, the sink's consumer group). */
-export interface EdgeDefinition<C = unknown, S = unknown> extends ComponentBase<C> {
-  kind: 'source' | 'sink';
-  start(config: C, deployment: Deployment, o: RunOptions & { options?: Record<string, unknown> }): Promise<Running<S>>;
+/** What one pass of a source did: when the next is due, and an outage of our services it met. */
+export interface PassOutcome {
+  dueInMs: number;
+  /** Kafka or the registry failed under part of the pass: that part is tried again after a backoff. */
+  outage?: unknown;
+}
+
+/** A source as it runs: its domain state and what one pass over the due work does. */
+export interface SourceInstance<S> {
+  /** Polls what is due (everything, with `all`); `signal` aborts waits when the source stops. */
+  pass(o: { all: boolean; signal: AbortSignal }): Promise<PassOutcome>;
+  summary(): S;
+  close(): Promise<void>;
+}
+
+/** A component that polls the world (feeds, a market API) into topics (source-runtime.ts). */
+export interface SourceDefinition<C = unknown, S = unknown> extends ComponentBase<C> {
+  kind: 'source';
+  open(config: C, deployment: Deployment, options: Record<string, unknown>): Promise<SourceInstance<S>>;
+  /** The summary `run` prints; its last line (the totals) is also the progress line of the log. */
   describe(summary: S): string;
 }
 
+/** The consumer-group settings of a sink (sink-runtime.ts). */
+export interface SinkGroupSettings extends GroupSettings {
+  maxWaitTimeMs: number;
+  /** Partition batches written at once. */
+  concurrency: number;
+  fromBeginning: boolean;
+}
+
+/** What a sink's writer gets from the runtime for one batch. */
+export interface SinkBatchContext {
+  groupId: string;
+  /** Keeps the instance in the group while a long write or its retries go on. */
+  heartbeat(): Promise<void>;
+}
+
+/** A sink as it runs: it writes one partition's batch; the runtime commits the offsets after it. */
+export interface SinkInstance<S> {
+  write(batch: Batch, ctx: SinkBatchContext): Promise<void>;
+  summary(): S;
+  close(): Promise<void>;
+}
+
+/** A component that writes topics out of Kafka (the PostgreSQL sink). */
+export interface SinkDefinition<C extends SinkGroupSettings = SinkGroupSettings, S = unknown> extends ComponentBase<C> {
+  kind: 'sink';
+  /** The outside system it writes to, for the outage metrics (`postgres`). */
+  writesTo: string;
+  /** The topics it reads, by name. */
+  topics(config: C, deployment: Deployment): string[];
+  /** Opens its writers and checks what must hold before the first batch (a topic not recreated, say). */
+  open(config: C, deployment: Deployment, kafka: Kafka, groupId: string): Promise<SinkInstance<S>>;
+  describe(summary: S): string;
+}
+
+export type EdgeDefinition = SourceDefinition<any, any> | SinkDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ComponentDefinition = ProcessorDefinition<any, any, any> | EdgeDefinition<any, any>;
+export type ComponentDefinition = ProcessorDefinition<any, any, any> | EdgeDefinition;

@@ -1,9 +1,18 @@
 import type { ComponentDefinition, Deployment, Running, RunOptions } from './component.ts';
 import { startProcessor } from './processor-runtime.ts';
+import { startSink } from './sink-runtime.ts';
+import { startSource } from './source-runtime.ts';
 
-/** Starts any component with its validated config section. */
+/** Starts any component with its validated config section, on the runtime of its kind. */
 export function startComponent(def: ComponentDefinition, config: unknown, deployment: Deployment, o: RunOptions & { options?: Record<string, unknown> } = {}): Promise<Running<unknown>> {
-  return def.kind === 'processor' ? startProcessor(def, config as never, deployment, o) : def.start(config, deployment, o);
+  switch (def.kind) {
+    case 'processor':
+      return startProcessor(def, config as never, deployment, o);
+    case 'source':
+      return startSource(def, config, deployment, o);
+    case 'sink':
+      return startSink(def, config as never, deployment, o);
+  }
 }
 
 /** The line `run <component>` prints at the end. */

@@ -1,5 +1,5 @@
 // What a backtest report draws, every value computed before drawing: series on a time axis
-// (epoch ms), so that the charts (charts.ts) hold no arithmetic of their own.
+// (epoch ms), so that the charts (charts/) hold no arithmetic of their own.
 
 export interface TimePoint {
   ts: number;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SinkConfig } from '../../connectors/postgres-sink/config.ts';
-import { startSink } from '../../connectors/postgres-sink/sink.ts';
+import { startPostgresSink } from '../../connectors/postgres-sink/component.ts';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
@@ -57,7 +57,7 @@ it('fills or cancels each PENDING signal once, and the sink lands the outcome', 
   await readToEnd(topics.kafka, topicName('signals', topics.prefix), async (m) => void all.push(await codec.decode<Signal>(m.value)));
   expect(all.filter((s) => s.status !== 'PENDING').map((s) => [s.ticker, s.status]).sort()).toEqual([['AAPL', 'EXECUTED'], ['MSFT', 'CANCELLED']]);
 
-  const sink = await startSink({ connections: { ...conn, database: { url: db.url } }, config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, idleExitMs: 1500 }), prefix: topics.prefix, candleInterval: '1m', once: true });
+  const sink = await startPostgresSink({ connections: { ...conn, database: { url: db.url } }, config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, idleExitMs: 1500 }), prefix: topics.prefix, candleInterval: '1m', once: true });
   await sink.done;
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SinkConfig } from '../../connectors/postgres-sink/config.ts';
-import { startSink } from '../../connectors/postgres-sink/sink.ts';
+import { startPostgresSink } from '../../connectors/postgres-sink/component.ts';
 import { loadConnections } from '../../core/config.ts';
 import { connectClient, withDatabase } from '../../core/db.ts';
 import { AuthenticationError } from '../../core/errors.ts';
@@ -125,7 +125,7 @@ describe('PostgreSQL over TLS', () => {
       await producer.send({ topic: topicName('marketCandles', topics.prefix), acks: -1, messages: await encoder.messages('marketCandles', candles) });
       await producer.disconnect();
 
-      const handle = await startSink({
+      const handle = await startPostgresSink({
         connections: { ...conn, database: { url } },
         config: SinkConfig.parse({ groupId: `${topics.prefix}sink`, idleExitMs: 2500, maxWaitTimeMs: 100 }),
         prefix: topics.prefix,
