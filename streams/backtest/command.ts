@@ -5,9 +5,10 @@ import { configSources, connections } from '../../core/command-config.ts';
 import { loadSection } from '../../core/config.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { TopicsConfig } from '../../schemas/catalog.ts';
-import { runBacktest } from './backtest.ts';
+import { BACKTEST_FILES, runBacktest } from './backtest.ts';
 import { topicSettings } from '../../core/command-config.ts';
 import { BacktestSettings } from './config.ts';
+import { summaryLine } from './report.ts';
 
 function time(value: string, flag: string): number {
   const t = Date.parse(value);
@@ -31,26 +32,27 @@ function settings(file: string | undefined): BacktestSettings {
 export function registerBacktestCommand(program: Command): void {
   program
     .command('backtest')
-    .description('replay news.classified and market.candles for a time range through the signal engine with given rules; score the signals; write report.md, signals.csv, equity.svg')
+    .description(
+      'replay news.classified and market.candles for a time range through the signal engine with given rules; trade the signals (costs, fill delay, stops, overlap) on a portfolio marked to market at every bar close; write report.md (returns, risk, benchmarks, breakdowns), signals.csv, trades.csv',
+    )
     .requiredOption('--from <iso>', 'start of the range (event time, ISO with zone)')
     .requiredOption('--to <iso>', 'end of the range (event time, ISO with zone)')
-    .option('--config <file>', 'YAML with `rules:` (as config signals.rules) and `horizonsMinutes:` (default [60, 1440])')
+    .option('--config <file>', 'YAML with `rules:` (as config signals.rules), `horizonsMinutes:` (default [60, 1440]), `trading:` (capital, positionSize, commissionBps, slippageBps, fillDelayMinutes, holdMinutes, stopLossPct, takeProfitPct, overlap) and `benchmarkTicker:`; keys in docs/configuration.md')
     .requiredOption('--out <dir>', 'output folder (created)')
     .action(async (opts: { from: string; to: string; config?: string; out: string }, cmd: Command) => {
       const s = settings(opts.config);
       const from = time(opts.from, '--from');
       const to = time(opts.to, '--to');
       if (to <= from) throw new ConfigError('must be after --from', '--to');
-      const stats = await runBacktest({
+      const run = await runBacktest({
         connections: connections(cmd),
         ...topicSettings(loadSection('topics', TopicsConfig, configSources(cmd))),
         from,
         to,
-        rules: s.rules,
-        horizonsMinutes: s.horizonsMinutes,
+        settings: s,
         outDir: opts.out,
         progress: process.stderr.isTTY,
       });
-      process.stdout.write(`backtest: ${stats.signals} signals, cumulative return ${(stats.cumulativeReturn * 100).toFixed(2)} %, max drawdown ${(stats.maxDrawdown * 100).toFixed(2)} %; wrote ${opts.out}/report.md, signals.csv, equity.svg\n`);
+      process.stdout.write(`backtest: ${summaryLine(run.stats)}; wrote ${opts.out}/${BACKTEST_FILES.join(', ')}\n`);
     });
 }
