@@ -130,7 +130,7 @@ export function reportMarkdown(o: ReportContext): string {
     '# Backtest',
     '',
     `Range: ${iso(o.from)} to ${iso(o.to)} (event time). Inputs: ${o.read.news} classified news, ${o.read.candles} candles; ${o.result.engine.late} refused as late. ` +
-      `The portfolio is marked to market at ${s.marks.count} points, from ${iso(s.marks.start)} to ${iso(s.marks.end)} (every bar close, to the last exit).`,
+      `The portfolio is marked to market at ${s.marks.count} points from ${iso(s.marks.start)} to ${iso(s.marks.end)}: the start, then every bar close up to the range's end or the last exit, whichever is later.`,
     '',
     '## Rules',
     '',
