@@ -1,8 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRegistry } from '../../core/registry.ts';
+import { REPO_ROOT } from '../../deploy/local/layout.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, NewsClassified } from '../../schemas/records.ts';
@@ -124,4 +127,17 @@ it('takes off the return what commission and slippage cost, and says an index ha
   expect(costly.run.stats.performance.grossTotalReturn).toBeCloseTo(free.stats.performance.totalReturn, 12);
   expect(costly.files['report.md']).toContain('SPY: - (no bars of SPY in market.candles for the range).');
   expect(costly.files['report.md']).toMatch(/Against equal weight, from \d+ daily returns?|Beta and alpha against equal weight: - \(/);
+});
+
+it('reads its settings file from the command line and prints a one-line summary', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'opsp-backtest-cli-'));
+  const file = join(dir, 'settings.yml');
+  writeFileSync(file, `rules: ${JSON.stringify(RULES)}\nhorizonsMinutes: [30, 60]\ntrading: { commissionBps: 0, slippageBps: 0 }\nbenchmarkTicker: IDX\n`);
+  const args = ['bin/ops-pipeline.js', '--topic-prefix', topics.prefix, '--candle-interval', '1m', 'backtest', '--from', new Date(T0 + 60 * MIN).toISOString(), '--to', new Date(T0 + 480 * MIN).toISOString(), '--settings', file, '--out', join(dir, 'out')];
+  const { stdout } = await promisify(execFile)('node', args, { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'error' } });
+  // The same settings as the first test's, through runBacktest: the same report.
+  const direct = await backtest({ rules: RULES, horizonsMinutes: [30, 60], trading: { commissionBps: 0, slippageBps: 0 }, benchmarkTicker: 'IDX' });
+  expect(readFileSync(join(dir, 'out', 'report.md'), 'utf8')).toBe(direct.files['report.md']);
+  const p = direct.run.stats.performance;
+  expect(stdout).toMatch(new RegExp(`^backtest: ${direct.run.stats.signals} signals, ${p.trades} trades, net total return -?[\\d.]+ %, Sharpe (-|-?[\\d.]+), max drawdown [\\d.]+ %; wrote .*report.md, signals.csv, trades.csv\\n$`));
 });

@@ -22,10 +22,10 @@ function settings(file: string | undefined): BacktestSettings {
   try {
     raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
   } catch (err) {
-    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`, '--config');
+    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`, '--settings');
   }
   const r = BacktestSettings.safeParse(raw);
-  if (!r.success) throw new ConfigError(`${file}: ${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}`, '--config');
+  if (!r.success) throw new ConfigError(`${file}: ${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}`, '--settings');
   return r.data;
 }
 
@@ -37,10 +37,11 @@ export function registerBacktestCommand(program: Command): void {
     )
     .requiredOption('--from <iso>', 'start of the range (event time, ISO with zone)')
     .requiredOption('--to <iso>', 'end of the range (event time, ISO with zone)')
-    .option('--config <file>', 'YAML with `rules:` (as config signals.rules), `horizonsMinutes:` (default [60, 1440]), `trading:` (capital, positionSize, commissionBps, slippageBps, fillDelayMinutes, holdMinutes, stopLossPct, takeProfitPct, overlap) and `benchmarkTicker:`; keys in docs/configuration.md')
+    // Not --config: the program's global --config (the pipeline's config file) would take it.
+    .option('--settings <file>', 'YAML with `rules:` (as config signals.rules), `horizonsMinutes:` (default [60, 1440]), `trading:` (capital, positionSize, commissionBps, slippageBps, fillDelayMinutes, holdMinutes, stopLossPct, takeProfitPct, overlap) and `benchmarkTicker:`; keys in docs/configuration.md')
     .requiredOption('--out <dir>', 'output folder (created)')
-    .action(async (opts: { from: string; to: string; config?: string; out: string }, cmd: Command) => {
-      const s = settings(opts.config);
+    .action(async (opts: { from: string; to: string; settings?: string; out: string }, cmd: Command) => {
+      const s = settings(opts.settings);
       const from = time(opts.from, '--from');
       const to = time(opts.to, '--to');
       if (to <= from) throw new ConfigError('must be after --from', '--to');
