@@ -85,12 +85,12 @@ export function configurationReference(): string {
       const def = COMPONENTS.find((c) => c.section === s);
       return `- [${s}](#${s.toLowerCase()})${def ? `: \`ops-pipeline run ${def.name}\`` : ''}`;
     }),
-    '- [Backtest settings](#backtest-settings): a file of its own, `ops-pipeline backtest --config FILE`',
+    '- [Backtest settings](#backtest-settings): a file of its own, `ops-pipeline backtest --settings FILE`',
     '',
     ...CONFIG_SECTIONS.flatMap((s) => [...sectionOf(s), '']),
     '## Backtest settings',
     '',
-    'The file `ops-pipeline backtest --config FILE` reads; it is not a section of the config file.',
+    'The file `ops-pipeline backtest --settings FILE` reads; it is not a section of the config file.',
     '',
     ...keyTable(BacktestSettings, ''),
   ];

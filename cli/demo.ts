@@ -93,20 +93,20 @@ export function registerDemoCommand(program: Command): void {
 
       say(`== backtest: ${SAMPLE_RANGE.from} to ${SAMPLE_RANGE.to} (the sample's range), default rules`);
       const settings = BacktestSettings.parse({});
-      const stats = await runBacktest({
+      const { stats } = await runBacktest({
         connections: conn,
         prefix,
         candleInterval: SAMPLE_INTERVAL,
         from: Date.parse(SAMPLE_RANGE.from),
         to: Date.parse(SAMPLE_RANGE.to),
-        rules: settings.rules,
-        horizonsMinutes: settings.horizonsMinutes,
+        settings,
         outDir: opts.out,
         progress: process.stderr.isTTY,
       });
       say(`   ${stats.signals} signals (BUY ${stats.byAction.BUY}, SELL ${stats.byAction.SELL})`);
       for (const h of stats.horizons) say(`   ${String(h.horizonMinutes).padStart(5)} min: ${h.scored} scored, hit rate ${pct(h.hitRate)}, average return ${pct(h.averageReturn)}`);
-      say(`   cumulative return ${pct(stats.cumulativeReturn)}, max drawdown ${pct(stats.maxDrawdown)}`);
-      say(`   report: ${resolve(opts.out, 'report.md')} (with signals.csv and equity.svg)`);
+      const p = stats.performance;
+      say(`   ${p.trades} trades: net total return ${pct(p.totalReturn)}, Sharpe ${p.sharpe === null ? '-' : p.sharpe.toFixed(2)}, max drawdown ${pct(p.maxDrawdown)}`);
+      say(`   report: ${resolve(opts.out, 'report.md')} (with signals.csv and trades.csv)`);
     });
 }

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { Candle, Signal } from '../../schemas/records.ts';
+import type { Signal } from '../../schemas/records.ts';
+import { barsByTicker } from './price-bars.ts';
 import { scoreSignals, summarize } from './score.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 2, 14, 30);
-const bar = (ticker: string, minute: number, close: number, open = close): Candle => ({ ticker, ts: T0 + minute * MIN, interval: '1m', open, high: Math.max(open, close), low: Math.min(open, close), close, adjclose: null, volume: 1, source: 't' });
+const bar = (ticker: string, minute: number, close: number, open = close) => ({ ticker, ts: T0 + minute * MIN, open, high: Math.max(open, close), low: Math.min(open, close), close });
 const sig = (id: string, ticker: string, minute: number, action: 'BUY' | 'SELL'): Signal => ({
   signal_id: id, ts: T0 + minute * MIN, ticker, action, confidence: 0.6, reason: '{}', status: 'PENDING', executed_at: null, filled_price: null, shares: null,
 });
-const ms = () => MIN;
 
 describe('backtest scoring', () => {
   // A signal at minute 1 (the end of bar 0) enters at the open of bar 1, not at bar 0's close:
   // B gaps down from 50 to 49 after the signal, which a SELL does not earn.
-  const candles = [bar('A', 0, 100), bar('A', 1, 102, 101), bar('A', 2, 99, 102), bar('A', 9, 110), bar('B', 0, 50), bar('B', 1, 45, 49)];
+  const candles = barsByTicker([bar('A', 0, 100), bar('A', 1, 102, 101), bar('A', 2, 99, 102), bar('A', 9, 110), bar('B', 0, 50), bar('B', 1, 45, 49)], MIN);
 
   const cases: Array<[string, Signal, number, number | null]> = [
     ['BUY then the price rises', sig('1', 'A', 1, 'BUY'), 1, 102 / 101 - 1],
@@ -23,21 +23,19 @@ describe('backtest scoring', () => {
     ['no entry bar: unscored', sig('4', 'C', 1, 'BUY'), 1, null],
   ];
   it.each(cases)('%s', (_n, s, horizon, expected) => {
-    const [scored] = scoreSignals([s], candles, [horizon], ms);
+    const [scored] = scoreSignals([s], candles, [horizon]);
     const r = scored!.returns.get(horizon)!;
     if (expected === null) expect(r).toBeNull();
     else expect(r).toBeCloseTo(expected, 10);
   });
 
-  it('summarizes hit rate, average, compounded equity and max drawdown', () => {
-    const scored = scoreSignals([sig('1', 'A', 1, 'BUY'), sig('2', 'B', 1, 'SELL'), sig('3', 'A', 2, 'BUY')], candles, [1], ms);
+  it('summarizes the count per action, hit rate and average return per horizon', () => {
+    const scored = scoreSignals([sig('1', 'A', 1, 'BUY'), sig('2', 'B', 1, 'SELL'), sig('3', 'A', 2, 'BUY'), sig('4', 'C', 1, 'BUY')], candles, [1]);
     const s = summarize(scored, [1]);
-    // A@1 BUY: 101 → 102 = +0.99 %; B@1 SELL: 49 → 45 = +8.16 %; A@2 BUY: 102 → 99 = −2.94 %
-    expect(s.signals).toBe(3);
+    // A@1 BUY: 101 → 102 = +0.99 %; B@1 SELL: 49 → 45 = +8.16 %; A@2 BUY: 102 → 99 = −2.94 %; C: no bars
+    expect([s.signals, s.byAction]).toEqual([4, { BUY: 3, SELL: 1 }]);
     expect(s.horizons[0]!.scored).toBe(3);
     expect(s.horizons[0]!.hitRate).toBeCloseTo(2 / 3, 10);
-    expect(s.cumulativeReturn).toBeCloseTo((102 / 101) * (1 + 4 / 49) * (99 / 102) - 1, 10);
-    expect(s.maxDrawdown).toBeCloseTo(1 - 99 / 102, 10);
-    expect(s.perTicker.map((t) => [t.ticker, t.signals])).toEqual([['A', 2], ['B', 1]]);
+    expect(s.horizons[0]!.averageReturn).toBeCloseTo((102 / 101 - 1 + 4 / 49 + 99 / 102 - 1) / 3, 10);
   });
 });

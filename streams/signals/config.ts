@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { groupFields } from '../../core/runtime/processor-fields.ts';
 import { DEFAULT_MAX_DISTANCE, DEFAULT_WINDOW_MINUTES } from '../story/same-story.ts';
 
-/** The decision rules: `signals.rules` of the config file, and `rules:` of a backtest's `--config` file. */
+/** The decision rules: `signals.rules` of the config file, and `rules:` of a backtest's `--settings` file. */
 export const SignalRules = z
   .object({
     halfLifeMinutes: z.number().positive().default(120).describe('Half-life of a news item\'s weight in its ticker\'s sentiment, in minutes of event time.'),

@@ -9,7 +9,7 @@ import { runModelSwap, type ModelSwapOptions } from './model-swap.ts';
 // the config file — the deployment's topics and its classify section (symbols, batch size,
 // threads), so that the candidate is classified as `run classify --model DIR` would.
 
-export type ModelSwapSettings = Pick<ModelSwapOptions, 'modelDir' | 'from' | 'to' | 'rules' | 'horizonsMinutes' | 'outDir'>;
+export type ModelSwapSettings = Pick<ModelSwapOptions, 'modelDir' | 'from' | 'to' | 'settings' | 'outDir'>;
 
 export async function modelSwapAction(cmd: Command, s: ModelSwapSettings): Promise<void> {
   const sources = configSources(cmd);

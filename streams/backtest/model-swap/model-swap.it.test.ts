@@ -9,7 +9,7 @@ import type { Candle, NewsRaw } from '../../../schemas/records.ts';
 import { testConnections, testTopics, type TestTopics } from '../../../test/kafka.ts';
 import { ClassifyConfig } from '../../classify/config.ts';
 import { MODELS_DIR } from '../../classify/model/sentiment-model.ts';
-import { SignalRules } from '../../signals/config.ts';
+import { BacktestSettings } from '../config.ts';
 import { classifyOnce } from './classify-once.ts';
 import { runModelSwap, type ModelSwapOptions } from './model-swap.ts';
 
@@ -73,8 +73,7 @@ const options = (modelDir: string): ModelSwapOptions => ({
   candleInterval: '1m',
   from: T0 + 60 * MIN,
   to: T0 + 480 * MIN,
-  rules: SignalRules.parse({ halfLifeMinutes: 15, buyThreshold: 0.6, sellThreshold: 0.6, cooldownMinutes: 30, allowedLatenessSeconds: 60 }),
-  horizonsMinutes: [30, 60],
+  settings: BacktestSettings.parse({ rules: { halfLifeMinutes: 15, buyThreshold: 0.6, sellThreshold: 0.6, cooldownMinutes: 30, allowedLatenessSeconds: 60 }, horizonsMinutes: [30, 60] }),
   outDir: tempDir('opsp-model-swap-out-'),
   modelDir,
   classify: ClassifyConfig.parse({}),

@@ -47,7 +47,7 @@ const modelsOf = (r: BacktestReplay) => {
 
 async function replay(o: BacktestOptions): Promise<{ stats: unknown; replay: BacktestReplay }> {
   let seen: BacktestReplay | undefined;
-  const stats = await runBacktest({ ...o, onReplay: (r) => (seen = r) });
+  const { stats } = await runBacktest({ ...o, onReplay: (r) => (seen = r) });
   if (!seen) throw new Error('the backtest ended without reporting its replay');
   return { stats, replay: seen };
 }

@@ -1,0 +1,132 @@
+import type { Signal } from '../../schemas/records.ts';
+import type { SignalRules } from '../signals/config.ts';
+import { SignalEngine, type EngineStats } from '../signals/engine.ts';
+import { attribute, type Attribution } from './attribution.ts';
+import { benchmarks, curveFigures, type Benchmark, type CurveFigures } from './benchmarks.ts';
+import { breakdown, type BreakdownRow } from './breakdown.ts';
+import { holdMinutesOf, type ScoringSettings } from './config.ts';
+import { equityCurve, exposure, markTimes } from './equity.ts';
+import { readUntilOf, warmupMsOf, type BacktestInputs } from './inputs.ts';
+import { drawdownOf, performance, periodicReturns, periodMarks, periodOf, relativeTo, type Performance, type Period, type Relative } from './metrics.ts';
+import type { ReportSeries } from './report-series.ts';
+import { scoreSignals, summarize, type ScoredSignal, type SignalStats } from './score.ts';
+import { simulateTrades, type Trade, type TradeSimulation } from './trades.ts';
+
+// One rule set over a read's decoded inputs: the signal engine, the forward returns, the trades,
+// the equity curve, its figures, the benchmarks and the breakdowns. Pure and cheap enough to call
+// once per rule set of a sweep over one read: the inputs are already decoded and sorted.
+
+export interface BenchmarkRow extends Benchmark {
+  figures: CurveFigures | null;
+  /** The strategy's net total return minus the benchmark's. */
+  excessReturn: number | null;
+}
+
+export interface BacktestStats extends SignalStats {
+  holdMinutes: number;
+  /** How periodic returns are taken (metrics.ts). */
+  period: Period;
+  /** The time axis: its first and last point, and how many points. */
+  marks: { start: number; end: number; count: number };
+  performance: Performance;
+  skipped: { overlap: number; unfilled: number };
+  benchmarks: BenchmarkRow[];
+  /** Beta and alpha against the index benchmark if it has bars, else against equal weight. */
+  relative: Relative & { against: string | null };
+  perTicker: BreakdownRow[];
+  perEventType: BreakdownRow[];
+  perUrgency: BreakdownRow[];
+}
+
+export interface BacktestResult {
+  stats: BacktestStats;
+  /** The signals in range, in (ts, signal_id) order, with their forward returns. */
+  scored: ScoredSignal[];
+  simulation: TradeSimulation;
+  /** Each signal's news item and its tags, by signal_id. */
+  attribution: ReadonlyMap<string, Attribution>;
+  /** What the report's charts draw. */
+  series: ReportSeries;
+  engine: EngineStats;
+}
+
+function signalsOf(inputs: BacktestInputs, rules: SignalRules): { signals: Signal[]; engine: EngineStats } {
+  const warmupMs = warmupMsOf(rules);
+  if (warmupMs > inputs.warmupMs) throw new Error(`these rules need ${warmupMs} ms of input before the range, the read has ${inputs.warmupMs}`);
+  const since = inputs.from - warmupMs;
+  const engine = new SignalEngine(rules);
+  const signals: Signal[] = [];
+  for (const k of inputs.engineInputs) if (k.keptBy >= since) signals.push(...engine.push(k.input).signals);
+  signals.push(...engine.flush());
+  const inRange = signals.filter((s) => s.ts >= inputs.from && s.ts <= inputs.to).sort((a, b) => a.ts - b.ts || (a.signal_id < b.signal_id ? -1 : a.signal_id > b.signal_id ? 1 : 0));
+  return { signals: inRange, engine: engine.stats };
+}
+
+function relative(strategy: readonly number[], rows: readonly BenchmarkRow[], index: string | undefined, period: Period): BacktestStats['relative'] {
+  const against = rows.find((r) => r.name === index && r.figures) ?? rows.find((r) => r.name === 'equal weight' && r.figures);
+  if (!against) return { beta: null, alpha: null, why: 'no benchmark could be formed', against: null };
+  return { ...relativeTo(strategy, against.figures!.periodicReturns, period), against: against.name };
+}
+
+function compounded(trades: readonly Trade[]): number {
+  return trades.reduce((a, t) => a * (1 + t.netReturn), 1) - 1;
+}
+
+export function runRuleSet(inputs: BacktestInputs, rules: SignalRules, s: ScoringSettings): BacktestResult {
+  if (readUntilOf(inputs.to, s) > inputs.untilMs) throw new Error('these settings hold positions past the bars read');
+  const { signals, engine } = signalsOf(inputs, rules);
+  const scored = scoreSignals(signals, inputs.bars, s.horizonsMinutes);
+  const t = s.trading;
+  const holdMinutes = holdMinutesOf(s);
+  const simulation = simulateTrades(signals, inputs.bars, { ...t, holdMinutes });
+  const trades = simulation.trades;
+
+  const until = trades.reduce((a, x) => Math.max(a, x.exitTs), inputs.to);
+  const points = markTimes(inputs.barEnds, inputs.from, until);
+  const period = periodOf(inputs.intervalMs);
+  const curve = equityCurve(trades, inputs.bars, points, t.capital);
+  const end = points.at(-1)!;
+  const perf = performance({ curve, trades, capital: t.capital, positionSize: t.positionSize, period, exposure: exposure(trades, inputs.from, end) });
+
+  const traded = [...new Set(trades.map((x) => x.signal.ticker))].sort();
+  const rows: BenchmarkRow[] = benchmarks({ traded, index: s.benchmarkTicker, bars: inputs.bars, points, period }).map((b) => {
+    const figures = b.points ? curveFigures(b.points, period) : null;
+    return { ...b, figures, excessReturn: figures ? perf.totalReturn - figures.totalReturn : null };
+  });
+  const strategyReturns = periodicReturns(periodMarks(curve, period));
+
+  const attribution = new Map(signals.map((x) => [x.signal_id, attribute(x, inputs.newsTags)]));
+  const by = (key: (a: Attribution) => string) => breakdown(signals, trades, (x) => key(attribution.get(x.signal_id)!), t.capital);
+  const perTicker = breakdown(signals, trades, (x) => x.ticker, t.capital);
+
+  const series: ReportSeries = {
+    equity: curve.map((p) => ({ ts: p.ts, value: p.value / t.capital })),
+    benchmarks: rows.filter((r) => r.points).map((r) => ({ name: r.name, points: r.points! })),
+    drawdown: drawdownOf(curve).series,
+    perTicker: traded.map((ticker) => {
+      const own = trades.filter((x) => x.signal.ticker === ticker);
+      return { ticker, return: compounded(own), trades: own.length };
+    }),
+    tradeReturns: trades.map((x) => x.netReturn),
+  };
+  return {
+    stats: {
+      ...summarize(scored, s.horizonsMinutes),
+      holdMinutes,
+      period,
+      marks: { start: inputs.from, end, count: points.length },
+      performance: perf,
+      skipped: { overlap: simulation.skippedOverlap.length, unfilled: simulation.unfilled.length },
+      benchmarks: rows,
+      relative: relative(strategyReturns, rows, s.benchmarkTicker, period),
+      perTicker,
+      perEventType: by((a) => a.eventType),
+      perUrgency: by((a) => a.urgency),
+    },
+    scored,
+    simulation,
+    attribution,
+    series,
+    engine,
+  };
+}
