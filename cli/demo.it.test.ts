@@ -71,7 +71,7 @@ it('lands the bundled sample, its classification, signals and a backtest report,
   const report = readFileSync(join(out, 'report.md'), 'utf8');
   expect(report).toContain(`Signals: ${landed.signals} (`);
   expect(report).toMatch(/\| 60 min \| \d+ \| [\d.]+ % \|/);
-  expect(existsSync(join(out, 'signals.csv')) && existsSync(join(out, 'trades.csv'))).toBe(true);
+  for (const f of ['signals.csv', 'trades.csv', 'report.html', 'equity.svg']) expect(existsSync(join(out, f))).toBe(true);
   expect(first).toContain(`${landed.signals} signals (BUY`);
   expect(first).toContain(`report: ${join(out, 'report.md')}`);
 

@@ -107,6 +107,6 @@ export function registerDemoCommand(program: Command): void {
       for (const h of stats.horizons) say(`   ${String(h.horizonMinutes).padStart(5)} min: ${h.scored} scored, hit rate ${pct(h.hitRate)}, average return ${pct(h.averageReturn)}`);
       const p = stats.performance;
       say(`   ${p.trades} trades: net total return ${pct(p.totalReturn)}, Sharpe ${p.sharpe === null ? '-' : p.sharpe.toFixed(2)}, max drawdown ${pct(p.maxDrawdown)}`);
-      say(`   report: ${resolve(opts.out, 'report.md')} (with signals.csv and trades.csv)`);
+      say(`   report: ${resolve(opts.out, 'report.md')} and report.html (charts inline), with signals.csv and trades.csv`);
     });
 }
