@@ -15,6 +15,7 @@ const none: CauseFacts = {
   reclassified: [],
   extraNews: [],
   barMissing: false,
+  heldBackBy: null,
   lookbackBars: { stored: 5, derived: 5 },
   matchesWithRecordedRules: null,
 };
@@ -32,6 +33,11 @@ describe('likelyCauses', () => {
       'another half-life, and more than that differs',
       { recorded: { threshold: 0.8, halfLifeMinutes: 60 }, matchesWithRecordedRules: false },
       [/^rules: signals\.rules\.halfLifeMinutes is 30 in the config; the signal was decided with 60$/, /still do not give the stored signal: more than those differs$/],
+    ],
+    [
+      'an earlier signal within the cooldown, with other rules',
+      { recorded: { threshold: 0.9, halfLifeMinutes: 30 }, matchesWithRecordedRules: true, heldBackBy: END - 10 * 60_000 },
+      [/^rules: signals\.rules\.buyThreshold is 0\.8/, /^with the recorded/, /^cooldown: with the configured rules the engine signals BUY at 2024-01-02T14:50:00\.000Z already, within cooldownMinutes \(240\) of this bar/],
     ],
     ['news the signal used is gone', { missingNews: ['u1', 'u2'] }, [/^records missing: 2 news item\(s\) the signal used are not in news\.classified .*: u1, u2$/]],
     ['its bar is gone', { barMissing: true }, [/^records missing: the signal's bar is not in market\.candles/]],

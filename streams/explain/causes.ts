@@ -20,6 +20,8 @@ export interface CauseFacts {
   /** Items the decision derived again counted that the signal did not. */
   extraNews: Array<{ eventUid: string; classifiedAt: number }>;
   barMissing: boolean;
+  /** With the configured rules, the same action's signal shortly before (within the cooldown) that holds this one back. */
+  heldBackBy: number | null;
   lookbackBars: { stored: number; derived: number | null };
   /** Whether the records give the stored signal with the recorded threshold and half-life in place of the configured (null: they are the configured). */
   matchesWithRecordedRules: boolean | null;
@@ -47,6 +49,10 @@ export function likelyCauses(f: CauseFacts): string[] {
   const { stored, derived } = f.lookbackBars;
   if (derived !== null && derived < stored) out.push(`records missing: ${f.candlesTopic} holds ${derived} bar(s) before the signal's bar, the signal had ${stored}`);
   if (derived !== null && derived > stored) out.push(`the live engine had seen ${stored} bar(s) before this one, ${f.candlesTopic} holds ${derived}: it had started (or its state was reset) shortly before`);
+  // An earlier signal is mostly a consequence of the causes above (other rules, other news): said last.
+  if (f.heldBackBy !== null) {
+    out.push(`cooldown: with the configured rules the engine signals ${f.action} at ${iso(f.heldBackBy)} already, within cooldownMinutes (${f.rules.cooldownMinutes}) of this bar: that holds this one back`);
+  }
   if (!out.length) out.push(`no cause found in the recorded rules or the records: a rule the reason does not record may differ between this config and the run that made the signal (${UNRECORDED.join(', ')})`);
   return out;
 }

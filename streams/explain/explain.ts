@@ -197,11 +197,11 @@ export async function explainSignal(o: ExplainOptions): Promise<Explanation> {
 
   // The decision derived again, with the configured rules, and — when they differ from what the
   // reason records — with the recorded threshold and half-life, to tell changed rules from the rest.
-  const derive = (rules: SignalRules) => {
-    const signals = rederive(stored.ticker, news.map((n) => n.record), bars.map((b) => b.record), rules, o.candleInterval, barEnd);
-    return signals.find((s) => s.signal_id === stored.signal_id) ?? signals.find((s) => s.ts === barEnd && s.ticker === stored.ticker) ?? null;
-  };
-  const derived = derive(o.rules);
+  const deriveAll = (rules: SignalRules) => rederive(stored.ticker, news.map((n) => n.record), bars.map((b) => b.record), rules, o.candleInterval, barEnd);
+  const atBar = (signals: Signal[]) => signals.find((s) => s.signal_id === stored.signal_id) ?? signals.find((s) => s.ts === barEnd && s.ticker === stored.ticker) ?? null;
+  const derive = (rules: SignalRules) => atBar(deriveAll(rules));
+  const derivedAll = deriveAll(o.rules);
+  const derived = atBar(derivedAll);
   const matches = derived !== null && sameDecision(stored, derived);
   const thresholdKey = stored.action === 'BUY' ? 'buyThreshold' : 'sellThreshold';
   const rulesRecorded = o.rules[thresholdKey] === reason.threshold && o.rules.halfLifeMinutes === reason.half_life_minutes;
@@ -228,6 +228,7 @@ export async function explainSignal(o: ExplainOptions): Promise<Explanation> {
       }),
       extraNews: derivedNews.filter((n) => !used.has(n.event_uid)).map((n) => ({ eventUid: n.event_uid, classifiedAt: latestClassification(byUid.get(n.event_uid) ?? [])?.record.classified_at ?? barEnd })),
       barMissing: signalBar === null,
+      heldBackBy: derived ? null : (derivedAll.filter((s) => s.action === stored.action && s.ts < barEnd && barEnd - s.ts < o.rules.cooldownMinutes * 60_000).at(-1)?.ts ?? null),
       lookbackBars: { stored: reason.lookback_bars, derived: Math.min(o.rules.lookbackBars, barsBefore.length) },
       matchesWithRecordedRules,
     });
