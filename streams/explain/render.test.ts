@@ -83,7 +83,7 @@ describe('renderExplanation', () => {
 
   it('says the decision, the rule against the config, each item with its share and its records', () => {
     expect(text).toContain('  BUY AAPL at the end of the bar, 2024-01-02T15:00:00.000Z; confidence 0.53\n  status PENDING\n  record signals partition 3 offset 12\n');
-    expect(text).toContain('  sentiment +0.9000 >= buy threshold 0.8 (config buyThreshold: 0.9)\n');
+    expect(text).toContain('  sentiment +0.9000 >= +0.8000, the buy threshold (config buyThreshold: 0.9)\n');
     expect(text).toContain('news counted (1), together +0.9000\n  1. positive 0.9 at 2024-01-02T15:00:00.000Z, 0 min before the bar\'s end: weight 1.0000, adds +0.9000\n     "Apple beats estimates"\n');
     expect(text).toContain(`     news.classified partition 1 offset 4: model m@1 (positive 0.9), classified 2024-01-02T15:02:00.000Z, event_type earnings, urgency breaking\n     news.raw: not found\n`);
   });

@@ -64,7 +64,8 @@ export function renderExplanation(e: Explanation): string {
   lines.push(`  record ${where(s.at)}`, ...s.updates.map((u) => `  update ${u.status} ${where(u)}`));
 
   lines.push('', `rule ${r.rule}`);
-  lines.push(`  sentiment ${signed(r.sentiment)} ${s.action === 'BUY' ? `>= buy threshold ${r.threshold}` : `<= -(sell threshold ${r.threshold})`} (config ${thresholdKey}: ${rules[thresholdKey]})`);
+  const bound = s.action === 'BUY' ? `>= ${signed(r.threshold)}, the buy threshold` : `<= ${signed(-r.threshold)}, minus the sell threshold`;
+  lines.push(`  sentiment ${signed(r.sentiment)} ${bound} (config ${thresholdKey}: ${rules[thresholdKey]})`);
   lines.push(`  half-life ${r.half_life_minutes} min (config: ${rules.halfLifeMinutes}); news counts for ${rules.horizonHalfLives} half-lives, at least ${rules.minNews} item(s)`);
   const limit = s.action === 'BUY' ? `no BUY after a fall of more than ${rules.maxAdverseMovePct} %` : `no SELL after a rise of more than ${rules.maxAdverseMovePct} %`;
   lines.push(`  price move over ${r.lookback_bars} lookback bar(s) ${signed(r.price_move_pct, 2)} % (${limit})`);
