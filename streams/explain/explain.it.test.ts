@@ -163,6 +163,10 @@ describe('explain', () => {
     expect(run.code).toBe(7);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(`error: signal ${'f'.repeat(64)} is not in ${topicName('signals', topics.prefix)}\n`);
+    // A signals topic that does not exist is a configuration error, not a missing signal.
+    const nowhere = await cli(['explain', chosen.signal_id, '--signals-topic', `${topics.prefix}nowhere`]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/^error: --signals-topic: t-explain-\w+\.nowhere does not exist\n$/);
   });
 
   it('other rules in the config: exit 8, what differs, and that the recorded rules give the stored signal', async () => {

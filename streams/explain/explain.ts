@@ -109,12 +109,13 @@ export interface Explanation {
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 const at = (l: Position): Position => ({ topic: l.topic, partition: l.partition, offset: l.offset });
 
-async function requireTopics(kafka: Kafka, topics: string[]): Promise<void> {
+async function requireTopics(kafka: Kafka, prefixed: string[], signalsTopic: string | undefined): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const existing = new Set(await admin.listTopics().finally(() => admin.disconnect()));
-  const missing = topics.filter((t) => !existing.has(t));
-  if (missing.length) throw new ConfigError(`${missing.join(', ')} do(es) not exist: check --topic-prefix (or --signals-topic)`, 'topics.prefix');
+  if (signalsTopic !== undefined && !existing.has(signalsTopic)) throw new ConfigError(`${signalsTopic} does not exist`, '--signals-topic');
+  const missing = prefixed.filter((t) => !existing.has(t));
+  if (missing.length) throw new ConfigError(`${missing.join(', ')} do(es) not exist: check --topic-prefix`, 'topics.prefix');
 }
 
 function explainedBar(c: Located<Candle>): ExplainedBar {
@@ -168,7 +169,7 @@ export async function explainSignal(o: ExplainOptions): Promise<Explanation> {
     newsRaw: topicName('newsRaw', o.prefix),
     candles: topicName('marketCandles', o.prefix),
   };
-  await requireTopics(kafka, Object.values(topics));
+  await requireTopics(kafka, [...(o.signalsTopic === undefined ? [topics.signals] : []), topics.newsClassified, topics.newsRaw, topics.candles], o.signalsTopic);
 
   const found = await findSignal(kafka, codec, topics.signals, o.signalId, o.ticker);
   if (!found) {
