@@ -18,8 +18,8 @@ signal engine with the configured rules, in event-time order as a backtest repla
 compares it with the stored signal. Nothing is written.
 
 Without --ticker every partition of the signals topic is read; with it, the ticker's one.
-A backtest's signals.csv holds no reason and no topic position: it cannot be explained; replay
-the range into topics of a scratch --topic-prefix instead.
+A backtest's signals.csv holds no reason and no topic position: it cannot be explained; run
+the range through \`run signals --once\` under a scratch --topic-prefix and explain those.
 
 Exit codes:
   0  the decision derived again matches the stored signal (action, confidence, reason)
