@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerSinkResetCommand } from '../connectors/postgres-sink/reset-command.ts';
 import { registerBacktestCommand } from '../streams/backtest/command.ts';
 import { registerClassifyCommand } from '../streams/classify/command.ts';
+import { registerExplainCommand } from '../streams/explain/command.ts';
 import { registerConfigCommand } from './config-command.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerDlqCommand } from './dlq/command.ts';
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   registerStatusCommand(program);
   registerLagExporterCommand(program);
   registerBacktestCommand(program);
+  registerExplainCommand(program);
   registerReplayCommand(program);
   registerSinkResetCommand(program);
   registerDlqCommand(program);

@@ -85,7 +85,7 @@ function byEventTime(a: NewsInput, b: NewsInput): number {
 }
 
 /** A total order of two classifications of one item: the later classified_at, then model version, label, score. */
-function classifiedLater(a: NewsInput, b: NewsInput): boolean {
+export function classifiedLater(a: NewsInput, b: NewsInput): boolean {
   if (a.classifiedAt !== b.classifiedAt) return a.classifiedAt > b.classifiedAt;
   if (a.modelVersion !== b.modelVersion) return a.modelVersion > b.modelVersion;
   if (a.label !== b.label) return a.label > b.label;
