@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { configSources, connections, topicSettings } from '../../../core/command-config.ts';
 import { loadSection } from '../../../core/config.ts';
+import { rootLogger } from '../../../core/log.ts';
 import { TopicsConfig } from '../../../schemas/catalog.ts';
 import { ClassifyConfig } from '../../classify/config.ts';
 import { runModelSwap, type ModelSwapOptions } from './model-swap.ts';
@@ -12,6 +13,9 @@ import { runModelSwap, type ModelSwapOptions } from './model-swap.ts';
 export type ModelSwapSettings = Pick<ModelSwapOptions, 'modelDir' | 'from' | 'to' | 'settings' | 'outDir'>;
 
 export async function modelSwapAction(cmd: Command, s: ModelSwapSettings): Promise<void> {
+  // The classify run inside is a step of this command, which prints its own summary: its info
+  // logs would only interleave. Warnings and errors still show; LOG_LEVEL set by the user wins.
+  if (!process.env.LOG_LEVEL) rootLogger.level = 'warn';
   const sources = configSources(cmd);
   const r = await runModelSwap({
     connections: connections(cmd),
