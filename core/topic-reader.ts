@@ -164,3 +164,19 @@ export async function readToEnd(
   }
   await disconnected;
 }
+
+/**
+ * A `startAt` for reading a topic from a time on: each partition's first offset whose timestamp
+ * is at or after `fromMs` (every record here carries its event time as its timestamp), or its
+ * end when it has none that late.
+ */
+export async function startAtTime(kafka: Kafka, topic: string, fromMs: number): Promise<(range: PartitionRange) => bigint> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const starts = new Map((await admin.fetchTopicOffsetsByTimestamp(topic, fromMs)).map((p) => [p.partition, BigInt(p.offset)]));
+    return ({ partition, high }) => starts.get(partition) ?? high;
+  } finally {
+    await admin.disconnect();
+  }
+}

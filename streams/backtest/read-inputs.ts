@@ -4,7 +4,7 @@ import { AvroCodec } from '../../core/avro-codec.ts';
 import type { ConnectionsConfig } from '../../core/config.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { createRegistry } from '../../core/registry.ts';
-import { readToEnd } from '../../core/topic-reader.ts';
+import { readToEnd, startAtTime } from '../../core/topic-reader.ts';
 import { topicName } from '../../schemas/catalog.ts';
 import type { Interval } from '../../schemas/intervals.ts';
 import type { Candle, NewsClassified } from '../../schemas/records.ts';
@@ -30,10 +30,7 @@ export interface ReadWindow {
 }
 
 async function readRange<T>(kafka: Kafka, codec: AvroCodec, topic: string, fromMs: number, keep: (r: T) => boolean, onRecord: () => void): Promise<T[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const starts = new Map((await admin.fetchTopicOffsetsByTimestamp(topic, fromMs)).map((p) => [p.partition, BigInt(p.offset)]));
-  await admin.disconnect();
+  const startAt = await startAtTime(kafka, topic, fromMs);
   const out: T[] = [];
   await readToEnd(
     kafka,
@@ -43,7 +40,7 @@ async function readRange<T>(kafka: Kafka, codec: AvroCodec, topic: string, fromM
       const r = await codec.decode<T>(m.value).catch(() => null);
       if (r && keep(r)) out.push(r);
     },
-    { startAt: ({ partition, high }) => starts.get(partition) ?? high },
+    { startAt },
   );
   return out;
 }

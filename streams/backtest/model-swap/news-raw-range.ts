@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kafka, Message } from 'kafkajs';
 import type { AvroCodec } from '../../../core/avro-codec.ts';
 import { BadRecordError } from '../../../core/errors.ts';
-import { readToEnd } from '../../../core/topic-reader.ts';
+import { readToEnd, startAtTime } from '../../../core/topic-reader.ts';
 import { recordName, topicName } from '../../../schemas/catalog.ts';
 import { newsEventTime } from '../../../schemas/news-event-time.ts';
 import type { NewsRaw } from '../../../schemas/records.ts';
@@ -26,10 +26,7 @@ function digestOf(messages: readonly Message[]): string {
 
 export async function readNewsRawRange(kafka: Kafka, codec: AvroCodec, prefix: string, from: number, to: number): Promise<NewsRawRange> {
   const topic = topicName('newsRaw', prefix);
-  const admin = kafka.admin();
-  await admin.connect();
-  const starts = new Map((await admin.fetchTopicOffsetsByTimestamp(topic, from)).map((p) => [p.partition, BigInt(p.offset)]));
-  await admin.disconnect();
+  const startAt = await startAtTime(kafka, topic, from);
   const messages: Message[] = [];
   await readToEnd(
     kafka,
@@ -43,7 +40,7 @@ export async function readNewsRawRange(kafka: Kafka, codec: AvroCodec, prefix: s
       const t = newsEventTime(raw.published_at, raw.fetched_at);
       if (t >= from && t <= to) messages.push({ key: m.key, value: m.value, timestamp: m.timestamp, headers: m.headers });
     },
-    { startAt: ({ partition, high }) => starts.get(partition) ?? high },
+    { startAt },
   );
   return { messages, digest: digestOf(messages) };
 }
