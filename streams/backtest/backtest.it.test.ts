@@ -4,13 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createRegistry } from '../../core/registry.ts';
 import { REPO_ROOT } from '../../deploy/local/layout.ts';
 import { topicName } from '../../schemas/catalog.ts';
-import { RecordEncoder } from '../../schemas/record-encoder.ts';
-import type { Candle, NewsClassified } from '../../schemas/records.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 import { BACKTEST_FILES, runBacktest } from './backtest.ts';
+import { fillBacktestRange, MIN, RULES, T0 } from './test-range.ts';
 import { BacktestSettings } from './config.ts';
 
 // A backtest replays the real topics for a range and writes its own files: the same inputs
@@ -19,39 +17,16 @@ import { BacktestSettings } from './config.ts';
 // without bars as missing.
 
 const conn = testConnections();
-const T0 = Date.UTC(2024, 0, 2, 14, 30);
-const MIN = 60_000;
 let topics: TestTopics;
 
 beforeAll(async () => {
   topics = await testTopics('backtest');
-  let x = 99;
-  const r = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const candles: Candle[] = [];
-  const news: NewsClassified[] = [];
-  for (let m = 0; m < 600; m++) {
-    // IDX is an index: bars, no news.
-    for (const ticker of ['AAPL', 'MSFT', 'IDX']) {
-      const close = 100 + Math.sin(m / 30) * 5 + r();
-      candles.push({ ticker, ts: T0 + m * MIN, interval: '1m', open: close, high: close + 0.2, low: close - 0.2, close, adjclose: null, volume: 1000, source: 'test' });
-    }
-    if (m % 20 === 0) {
-      const label = Math.sin(m / 30) > 0 ? 'positive' : 'negative';
-      news.push({ event_uid: `bt-${m}-`.padEnd(64, '0'), event_time: T0 + m * MIN + 1000, published_at: T0 + m * MIN + 1000, fetched_at: T0 + m * MIN + 2000, title: `news ${m}`, source: null, link: null, tickers: [m % 40 ? 'AAPL' : 'MSFT'], sentiment_label: label, sentiment_score: 0.95, event_type: 'other', urgency: 'routine', model_version: 'test', classified_at: T0, story_key: null });
-    }
-  }
-  const encoder = new RecordEncoder(createRegistry(conn.registry), topics.prefix);
-  const producer = topics.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  await producer.send({ topic: topicName('marketCandles', topics.prefix), acks: -1, messages: await encoder.messages('marketCandles', candles) });
-  await producer.send({ topic: topicName('newsClassified', topics.prefix), acks: -1, messages: await encoder.messages('newsClassified', news) });
-  await producer.disconnect();
+  await fillBacktestRange(conn, topics);
 });
 afterAll(async () => {
   await topics?.cleanup();
 });
 
-const RULES = { halfLifeMinutes: 15, buyThreshold: 0.6, sellThreshold: 0.6, cooldownMinutes: 30, allowedLatenessSeconds: 60 };
 const FILES = BACKTEST_FILES;
 
 async function backtest(settings: unknown) {

@@ -11,12 +11,12 @@ export function luckySharpe(ruleSets: number, periods: number, periodsPerYear: n
 
 /** The warning a sweep prints: stronger the more rule sets were tried. */
 export function selectionWarning(ruleSets: number, periods: number, periodsPerYear: number): string {
+  if (ruleSets < 2) return 'One rule set: no selection among rule sets flatters the figures.';
   const bar = luckySharpe(ruleSets, periods, periodsPerYear);
-  if (bar === null) return 'One rule set: no selection among rule sets flatters the figures.';
   const level = ruleSets >= 100 ? 'Strong warning' : ruleSets >= 10 ? 'Warning' : 'Note';
-  return (
-    `${level}: ${ruleSets} rule sets were tried. With no skill at all, the best of them would show an annualised ` +
-    `Sharpe ratio of about ${bar.toFixed(2)} over ${periods} periods by luck alone; in-sample figures of the best ` +
-    'rule set are flattered by this choice. Judge it by the out-of-sample figures.'
-  );
+  const luck =
+    bar === null
+      ? `With ${periods} periodic returns a train window is too short to say how much luck alone would give`
+      : `With no skill at all, the best of them would show an annualised Sharpe ratio of about ${bar.toFixed(2)} over ${periods} periods by luck alone`;
+  return `${level}: ${ruleSets} rule sets were tried. ${luck}; in-sample figures of the best rule set are flattered by this choice. Judge it by the out-of-sample figures.`;
 }

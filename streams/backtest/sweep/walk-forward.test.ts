@@ -39,4 +39,9 @@ describe('selection bias', () => {
   ])('warns more strongly the more rule sets were tried ($n)', ({ n, level }) => {
     expect(selectionWarning(n, 252, 252)).toMatch(level);
   });
+
+  it('warns of the choice even when a window is too short to size the luck', () => {
+    expect(selectionWarning(6, 1, 252)).toMatch(/^Note: 6 rule sets were tried. With 1 periodic returns a train window is too short/);
+    expect(selectionWarning(1, 252, 252)).toMatch(/^One rule set/);
+  });
 });
