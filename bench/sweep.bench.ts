@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { loadConnections } from '../core/config.ts';
+import { createKafka } from '../core/kafka.ts';
+import { createRegistry } from '../core/registry.ts';
+import { applyTopics } from '../schemas/apply.ts';
+import { RecordEncoder } from '../schemas/record-encoder.ts';
+import { runRuleSet } from '../streams/backtest/run-rules.ts';
+import { GridSettings } from '../streams/backtest/sweep/grid-file.ts';
+import { expandGrid } from '../streams/backtest/sweep/grid.ts';
+import { readForRuleSets, runRuleSets } from '../streams/backtest/sweep/sweep.ts';
+import { fillSignalsTopics, signalsInputs } from './signals-inputs.ts';
+
+// A sweep of 100 rule sets against one plain backtest over the same topics, in the same run:
+// the read and decode is paid once, each rule set pays its engine, trades and figures.
+// Target (issue #13): 100 rule sets cost at most 10x one backtest.
+
+const CANDLES = Number(process.env.BENCH_SWEEP_CANDLES ?? 200_000);
+const TICKERS = 100;
+const T0 = Date.UTC(2024, 0, 2, 14, 30);
+
+const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
+
+export default async function sweepBench(): Promise<void> {
+  const conn = loadConnections({});
+  const prefix = `bench-${randomBytes(4).toString('hex')}.`;
+  const kafka = createKafka(conn.kafka, 'bench-sweep');
+  const admin = kafka.admin();
+  const registry = createRegistry(conn.registry);
+  await admin.connect();
+  await applyTopics(admin, registry, prefix);
+  try {
+    const data = signalsInputs(CANDLES, TICKERS);
+    await fillSignalsTopics(kafka, new RecordEncoder(registry, prefix), data);
+    const minutes = Math.ceil(CANDLES / TICKERS);
+    const range = { connections: conn, prefix, candleInterval: '1m' as const, from: T0 + 60 * 60_000, to: T0 + (minutes - 120) * 60_000 };
+    // 10 half-lives × 10 thresholds: 100 rule sets.
+    const grid = GridSettings.parse({
+      rules: { halfLifeMinutes: [10, 15, 20, 25, 30, 35, 40, 45, 50, 60], buyThreshold: [0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8], cooldownMinutes: 60 },
+      horizonsMinutes: [30],
+    });
+    const ruleSets = expandGrid(grid.rules);
+    const { rules: _r, rankBy: _k, heatmap: _h, ...scoring } = grid;
+
+    // One backtest: its own read, one rule set.
+    let started = process.hrtime.bigint();
+    const one = await readForRuleSets(range, [ruleSets[0]!], grid);
+    const readOne = seconds(started);
+    runRuleSet(one, ruleSets[0]!.rules, scoring);
+    const backtest = seconds(started);
+
+    // The sweep: one read, 100 rule sets.
+    started = process.hrtime.bigint();
+    const inputs = await readForRuleSets(range, ruleSets, grid);
+    const read = seconds(started);
+    const rows = runRuleSets(inputs, ruleSets, grid);
+    const sweep = seconds(started);
+    const ratio = sweep / backtest;
+    const perRuleSet = (sweep - read) / ruleSets.length;
+    console.log(`  ${(data.news.length + data.candles.length).toLocaleString()} records (${data.candles.length.toLocaleString()} candles of ${TICKERS} tickers, ${data.news.length.toLocaleString()} news)`);
+    console.log(`  one backtest       ${backtest.toFixed(2).padStart(8)} s   (read and decode ${readOne.toFixed(2)} s, one rule set ${(backtest - readOne).toFixed(2)} s)`);
+    console.log(`  sweep of ${rows.length}      ${sweep.toFixed(2).padStart(8)} s   (read and decode ${read.toFixed(2)} s, ${perRuleSet.toFixed(3)} s a rule set)`);
+    console.log(`  sweep / backtest   ${ratio.toFixed(2)}x   target <= 10x   ${ratio <= 10 ? 'met' : 'MISSED'}`);
+    if (ratio > 10) console.log(`  why: each rule set runs its own engine over every input (${perRuleSet.toFixed(3)} s), while the read it saves costs ${read.toFixed(2)} s; 100 engines outweigh 9 reads`);
+    console.log(`  peak RSS           ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB`);
+  } finally {
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    await admin.deleteTopics({ topics: mine }).catch(() => {});
+    await admin.disconnect();
+  }
+}
