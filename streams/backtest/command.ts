@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { configSources, connections } from '../../core/command-config.ts';
 import { loadSection } from '../../core/config.ts';
@@ -20,17 +21,21 @@ function time(value: string, flag: string): number {
   return t;
 }
 
-function settings(file: string | undefined): BacktestSettings {
-  if (!file) return BacktestSettings.parse({});
+/** A YAML file of the command line, checked against its spec; a problem names the flag. */
+function yamlFile<T>(file: string, spec: z.ZodType<T>, flag: string): T {
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
   } catch (err) {
-    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`, '--settings');
+    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`, flag);
   }
-  const r = BacktestSettings.safeParse(raw);
-  if (!r.success) throw new ConfigError(`${file}: ${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}`, '--settings');
+  const r = spec.safeParse(raw);
+  if (!r.success) throw new ConfigError(`${file}: ${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}`, flag);
   return r.data;
+}
+
+function settings(file: string | undefined): BacktestSettings {
+  return file ? yamlFile(file, BacktestSettings, '--settings') : BacktestSettings.parse({});
 }
 
 /** The range and output folder every backtest command takes. */
@@ -45,15 +50,7 @@ function rangeOf(opts: { from?: string; to?: string; out?: string }): { from: nu
 }
 
 function gridOf(file: string): GridSettings {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
-  } catch (err) {
-    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`, '--grid');
-  }
-  const r = GridSettings.safeParse(raw);
-  if (!r.success) throw new ConfigError(`${file}: ${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}`, '--grid');
-  return r.data;
+  return yamlFile(file, GridSettings, '--grid');
 }
 
 // The subcommands take --from, --to and --out of `backtest` itself: commander gives a parent's
