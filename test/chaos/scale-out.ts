@@ -51,7 +51,12 @@ export async function runGroup(
   o: { progress: () => Promise<number>; done: () => Promise<boolean>; env?: NodeJS.ProcessEnv; run?: GroupRun },
 ): Promise<GroupRun> {
   const run: GroupRun = o.run ?? { events: [], processes: [] };
-  const running = () => run.processes.filter((p) => p.running());
+  // An instance told to leave is no target of later events while it shuts down; the next event
+  // does not wait for it to be gone (it may take seconds, in which the others could finish the
+  // work before the events after it land).
+  const leaving = new Set<ComponentProcess>();
+  const exits: Array<Promise<string | null>> = [];
+  const running = () => run.processes.filter((p) => p.running() && !leaving.has(p));
   for (const e of events) {
     await waitFor(`progress ${e.at}`, async () => (await o.progress()) >= e.at, running());
     const progress = await o.progress();
@@ -63,8 +68,8 @@ export async function runGroup(
       if (!target) throw new Error(`no instance running for ${JSON.stringify(e)}`);
       if ('kill' in e) await target.kill('SIGKILL');
       else if ('stop' in e) {
-        const exit = await target.kill('SIGTERM');
-        if (exit.code !== 0) throw new Error(`an instance stopped with SIGTERM exited ${exit.code ?? exit.signal}:\n${target.output().slice(-3000)}`);
+        leaving.add(target);
+        exits.push(target.kill('SIGTERM').then((exit) => (exit.code === 0 ? null : `an instance stopped with SIGTERM exited ${exit.code ?? exit.signal}:\n${target.output().slice(-3000)}`)));
       } else {
         target.child.kill('SIGSTOP');
         await sleep(e.freezeMs);
@@ -74,6 +79,8 @@ export async function runGroup(
     }
   }
   await waitFor('the group to finish', o.done, running());
+  const failed = (await Promise.all(exits)).find((x) => x !== null);
+  if (failed) throw new Error(failed);
   for (const p of running()) {
     const exit = await p.kill('SIGTERM');
     if (exit.code !== 0) throw new Error(`an instance exited ${exit.code ?? exit.signal} on SIGTERM:\n${p.output().slice(-3000)}`);
