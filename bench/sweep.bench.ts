@@ -5,7 +5,7 @@ import { createRegistry } from '../core/registry.ts';
 import { applyTopics } from '../schemas/apply.ts';
 import { RecordEncoder } from '../schemas/record-encoder.ts';
 import { runRuleSet } from '../streams/backtest/run-rules.ts';
-import { GridSettings } from '../streams/backtest/sweep/grid-file.ts';
+import { GridSettings, scoringOf } from '../streams/backtest/sweep/grid-file.ts';
 import { expandGrid } from '../streams/backtest/sweep/grid.ts';
 import { readForRuleSets, runRuleSets } from '../streams/backtest/sweep/sweep.ts';
 import { fillSignalsTopics, signalsInputs } from './signals-inputs.ts';
@@ -39,7 +39,7 @@ export default async function sweepBench(): Promise<void> {
       horizonsMinutes: [30],
     });
     const ruleSets = expandGrid(grid.rules);
-    const { rules: _r, rankBy: _k, heatmap: _h, ...scoring } = grid;
+    const scoring = scoringOf(grid);
 
     // One backtest: its own read, one rule set.
     let started = process.hrtime.bigint();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BacktestSettings } from '../config.ts';
+import { BacktestSettings, type ScoringSettings } from '../config.ts';
 
 // A sweep's grid file: the backtest settings (horizons, trading, benchmark), with each signal
 // rule given one value or a list of values to try, and how to rank and draw the results.
@@ -25,3 +25,9 @@ export const GridSettings = BacktestSettings.omit({ rules: true })
   })
   .strict();
 export type GridSettings = z.infer<typeof GridSettings>;
+
+/** The settings every rule set of the grid is scored with: all but the rules and the ranking. */
+export function scoringOf(grid: GridSettings): ScoringSettings {
+  const { rules: _rules, rankBy: _rank, heatmap: _heatmap, ...scoring } = grid;
+  return scoring;
+}

@@ -4,6 +4,11 @@ import type { RankMetric } from './grid-file.ts';
 // without the figure (too few periodic returns) ranks last; ties keep the grid's order, so the
 // same grid gives the same table.
 
+/** Whether `a` is a better value of the figure than `b`: higher, but for the drawdown. */
+export function better(metric: RankMetric): (a: number, b: number) => boolean {
+  return metric === 'maxDrawdown' ? (a, b) => a < b : (a, b) => a > b;
+}
+
 export function rankBy<T>(items: readonly T[], metric: RankMetric, valueOf: (item: T) => number | null): T[] {
   const sign = metric === 'maxDrawdown' ? 1 : -1;
   return items

@@ -11,9 +11,9 @@ import { reportHtml } from '../report-html.ts';
 import { runRuleSet } from '../run-rules.ts';
 import type { Performance } from '../metrics.ts';
 import { expandGrid, type RuleSet } from './grid.ts';
-import type { GridSettings, RankMetric } from './grid-file.ts';
+import { scoringOf, type GridSettings, type RankMetric } from './grid-file.ts';
 import { heatmapCells } from './heatmap-cells.ts';
-import { rankBy } from './rank.ts';
+import { better, rankBy } from './rank.ts';
 import { sweepCsv, sweepMarkdown } from './sweep-report.ts';
 
 // `backtest sweep`: many rule sets over one read of the topics. The range is read and decoded
@@ -39,18 +39,17 @@ export interface SweepRow {
 
 /** The one read every rule set of a grid can run on. */
 export function readForRuleSets(o: Omit<SweepOptions, 'grid' | 'outDir'>, ruleSets: readonly RuleSet[], grid: GridSettings): Promise<BacktestInputs> {
-  const { rules: _rules, rankBy: _rank, heatmap: _heatmap, ...scoring } = grid;
   return readBacktestInputs({
     ...o,
     warmupMs: Math.max(...ruleSets.map((r) => warmupMsOf(r.rules))),
-    untilMs: readUntilOf(o.to, scoring),
+    untilMs: readUntilOf(o.to, scoringOf(grid)),
     progress: o.progress ?? false,
   });
 }
 
 /** Runs every rule set over the inputs, with a progress bar on a terminal. */
 export function runRuleSets(inputs: BacktestInputs, ruleSets: readonly RuleSet[], grid: GridSettings, progress = false): SweepRow[] {
-  const { rules: _rules, rankBy: _rank, heatmap: _heatmap, ...scoring } = grid;
+  const scoring = scoringOf(grid);
   const bar = progress ? new SingleBar({ format: '  rule sets {bar} {value}/{total}', stream: process.stderr }) : null;
   bar?.start(ruleSets.length, 0);
   const rows = ruleSets.map((ruleSet, i) => {
@@ -73,8 +72,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepRow[]> {
   const axes = o.grid.heatmap ?? (swept.length >= 2 ? { x: swept[0]!, y: swept[1]! } : undefined);
   const charts: Record<string, string> = {};
   if (axes) {
-    const better = o.grid.rankBy === 'maxDrawdown' ? (a: number, b: number) => a < b : (a: number, b: number) => a > b;
-    const cells = heatmapCells(ranked.map((r) => ({ params: r.ruleSet.params, value: metricOf(o.grid.rankBy)(r) })), axes.x, axes.y, better);
+    const cells = heatmapCells(ranked.map((r) => ({ params: r.ruleSet.params, value: metricOf(o.grid.rankBy)(r) })), axes.x, axes.y, better(o.grid.rankBy));
     const others = swept.length > 2 ? ` (best over ${swept.filter((k) => k !== axes.x && k !== axes.y).join(', ')})` : '';
     charts['heatmap.svg'] = await renderSvg(parameterHeatmap(cells, { xTitle: axes.x, yTitle: axes.y, metric: `${o.grid.rankBy}${others}` }));
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runRuleSet } from '../run-rules.ts';
 import { pct } from '../report.ts';
 import { expandGrid } from './grid.ts';
+import { scoringOf } from './grid-file.ts';
 import { narrowInputs } from './narrow-inputs.ts';
 import { rankBy } from './rank.ts';
 import { selectionWarning } from './selection-bias.ts';
@@ -63,7 +64,7 @@ export async function runWalkForward(o: WalkForwardOptions): Promise<WalkForward
   const inputs = await readForRuleSets(o, ruleSets, o.grid);
   const metric = metricOf(o.grid.rankBy);
   const windows = walkForwardWindows(o.from, o.to, { trainMs: o.trainDays * D, testMs: o.testDays * D, ...(o.stepDays ? { stepMs: o.stepDays * D } : {}) });
-  const { rules: _rules, rankBy: _rank, heatmap: _heatmap, ...scoring } = o.grid;
+  const scoring = scoringOf(o.grid);
   const results = windows.map((w) => {
     const [chosen] = rankBy(runRuleSets(narrowInputs(inputs, w.train.from, w.train.to), ruleSets, o.grid), o.grid.rankBy, metric);
     const { stats } = runRuleSet(narrowInputs(inputs, w.test.from, w.test.to), chosen!.ruleSet.rules, scoring);
