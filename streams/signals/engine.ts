@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Signal } from '../../schemas/records.ts';
-import type { SignalRules } from './config.ts';
 import type { StoryRule } from '../story/same-story.ts';
+import type { BarEvidence } from './bar-evidence.ts';
+import type { SignalRules } from './config.ts';
 import { eventTimeOf, signedScore, type CandleInput, type EngineInput, type NewsInput } from './inputs.ts';
+import { judge, type LastActions } from './judge.ts';
 import { markCopies } from './story-copies.ts';
 import { Watermark } from './watermark.ts';
 
@@ -11,11 +12,9 @@ import { Watermark } from './watermark.ts';
 // event times up to that end — so the decision does not depend on arrival order, only on
 // the inputs, and a replay gives the same signals byte for byte. No wall clock is read.
 //
-// Rule `sentiment_momentum`: at the end of a bar, s = Σ signed score × 2^(−age / half-life)
-// over the ticker's news within the horizon (summed in (event time, event_uid) order).
-// BUY when s ≥ buyThreshold, the price did not fall more than maxAdverseMovePct over the
-// lookback and the bar's volume ratio is at least minVolumeRatio; SELL mirrored. Then the
-// same action on that ticker rests for cooldownMinutes.
+// At the end of a bar, s = Σ signed score × 2^(−age / half-life) over the ticker's news within
+// the horizon (summed in (event time, event_uid) order), with the price move and volume ratio
+// over the lookback: the bar's evidence (bar-evidence.ts), which the rule judges (judge.ts).
 //
 // A story counts once per ticker: an item whose headline is a copy of an earlier item's (story
 // keys within storyMaxDistance bits, published within storyWindowMinutes of it; story-copies.ts)
@@ -23,7 +22,10 @@ import { Watermark } from './watermark.ts';
 // ticker is kept storyWindowMinutes beyond the horizon for that: an item just inside the horizon
 // must still see the copies before it. The signal's reason lists the copies left out.
 
-export const RULE = 'sentiment_momentum';
+export { RULE, signalId } from './judge.ts';
+
+/** What turns a bar's evidence into a signal: the rule, or a sweep's recorder of evidence. */
+export type Judge = (e: BarEvidence, lastAction: LastActions) => Signal | null;
 
 const TICKER_KEY = 'ticker:';
 const WATERMARK_KEY = 'watermark';
@@ -59,12 +61,7 @@ interface TickerState {
   bars: CandleInput[];
   /** Closed bars kept for the lookback, oldest first. */
   history: CandleInput[];
-  lastAction: Map<'BUY' | 'SELL', number>;
-}
-
-function round(x: number, digits = 6): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
+  lastAction: LastActions;
 }
 
 /** Forgets the ticker's news with event times up to `t` (a duplicate of one is late by then); whether any was. */
@@ -92,10 +89,6 @@ export function classifiedLater(a: NewsInput, b: NewsInput): boolean {
   return a.score > b.score;
 }
 
-export function signalId(ticker: string, action: string, barEnd: number, eventUids: readonly string[]): string {
-  return createHash('sha256').update([ticker, RULE, action, String(barEnd), ...[...eventUids].sort()].join('|')).digest('hex');
-}
-
 export class SignalEngine {
   private readonly watermark: Watermark;
   private readonly tickers = new Map<string, TickerState>();
@@ -109,7 +102,13 @@ export class SignalEngine {
   /** How long a ticker keeps an item: the horizon, and the story window before it. */
   private readonly keepMs: number;
 
-  constructor(private readonly rules: SignalRules) {
+  private readonly judge: Judge;
+
+  constructor(
+    private readonly rules: SignalRules,
+    judgeBar?: Judge,
+  ) {
+    this.judge = judgeBar ?? ((e, lastAction) => judge(e, rules, lastAction));
     this.watermark = new Watermark(rules.allowedLatenessSeconds * 1000);
     this.story = { maxDistance: rules.storyMaxDistance, windowMs: rules.storyWindowMinutes * 60_000 };
     this.keepMs = this.horizonMs + this.story.windowMs;
@@ -260,6 +259,13 @@ export class SignalEngine {
   private decide(ticker: string, bar: CandleInput): Signal | null {
     const s = this.state(ticker);
     this.stats.decidedBars++;
+    const signal = this.judge(this.evidence(s, ticker, bar), s.lastAction);
+    if (signal) this.stats.signals++;
+    return signal;
+  }
+
+  /** The bar's evidence (bar-evidence.ts); moves the bar into the ticker's lookback history. */
+  private evidence(s: TickerState, ticker: string, bar: CandleInput): BarEvidence {
     const end = bar.ts + bar.intervalMs;
     const halfLifeMs = this.rules.halfLifeMinutes * 60_000;
     const since = end - this.horizonMs;
@@ -270,65 +276,31 @@ export class SignalEngine {
     if (inHorizon.some((n) => !s.copyOf.has(n.eventUid))) {
       this.stats.storyCopies += markCopies(s.news.filter((n) => n.eventTime <= end).sort(byEventTime), since, s.copyOf, this.story);
     }
-    const news = inHorizon.filter((n) => s.copyOf.get(n.eventUid) === null);
-    const copies = inHorizon.filter((n) => s.copyOf.get(n.eventUid) !== null);
+    const news: NewsInput[] = [];
+    const copies: Array<{ eventUid: string; copyOf: string }> = [];
     let sentiment = 0;
-    for (const n of news) sentiment += signedScore(n.label, n.score) * 2 ** (-(end - n.eventTime) / halfLifeMs);
+    for (const n of inHorizon) {
+      const copyOf = s.copyOf.get(n.eventUid);
+      if (copyOf === null) {
+        news.push(n);
+        sentiment += signedScore(n.label, n.score) * 2 ** (-(end - n.eventTime) / halfLifeMs);
+      } else if (copyOf !== undefined) copies.push({ eventUid: n.eventUid, copyOf });
+    }
 
     const lookback = s.history.slice(-this.rules.lookbackBars);
     s.history.push(bar);
     if (s.history.length > this.rules.lookbackBars + 1) s.history.shift();
     const first = lookback[0];
     const movePct = first ? ((bar.close - first.close) / first.close) * 100 : 0;
-    const volumes = lookback.map((b) => b.volume).filter((v): v is number => v !== null);
-    const meanVolume = volumes.length ? volumes.reduce((a, b) => a + b, 0) / volumes.length : null;
-    const volumeRatio = meanVolume && bar.volume !== null ? bar.volume / meanVolume : null;
-
-    if (news.length < this.rules.minNews) return null;
-    let action: 'BUY' | 'SELL' | null = null;
-    let threshold = 0;
-    if (sentiment >= this.rules.buyThreshold && movePct >= -this.rules.maxAdverseMovePct) {
-      action = 'BUY';
-      threshold = this.rules.buyThreshold;
-    } else if (sentiment <= -this.rules.sellThreshold && movePct <= this.rules.maxAdverseMovePct) {
-      action = 'SELL';
-      threshold = this.rules.sellThreshold;
+    let volumeSum = 0;
+    let volumeCount = 0;
+    for (const b of lookback) {
+      if (b.volume === null) continue;
+      volumeSum += b.volume;
+      volumeCount++;
     }
-    if (!action) return null;
-    if (this.rules.minVolumeRatio > 0 && (volumeRatio === null || volumeRatio < this.rules.minVolumeRatio)) return null;
-    const last = s.lastAction.get(action);
-    if (last !== undefined && end - last < this.rules.cooldownMinutes * 60_000) return null;
-    s.lastAction.set(action, end);
-
-    const magnitude = Math.abs(sentiment);
-    const confidence = round(Math.min(0.99, magnitude / (magnitude + threshold)), 4);
-    const uids = news.map((n) => n.eventUid);
-    const reason = {
-      rule: RULE,
-      action,
-      sentiment: round(sentiment),
-      threshold,
-      half_life_minutes: this.rules.halfLifeMinutes,
-      news: news.map((n) => ({ event_uid: n.eventUid, label: n.label, score: round(n.score), event_time: new Date(n.eventTime).toISOString() })),
-      // Only when there are any: the reason of a signal without copies reads as it always did.
-      ...(copies.length ? { copies: copies.map((n) => ({ event_uid: n.eventUid, copy_of: s.copyOf.get(n.eventUid)! })) } : {}),
-      bar: { ts: new Date(bar.ts).toISOString(), close: bar.close, volume: bar.volume },
-      lookback_bars: lookback.length,
-      price_move_pct: round(movePct, 4),
-      volume_ratio: volumeRatio === null ? null : round(volumeRatio, 4),
-    };
-    this.stats.signals++;
-    return {
-      signal_id: signalId(ticker, action, end, uids),
-      ts: end,
-      ticker,
-      action,
-      confidence,
-      reason: JSON.stringify(reason),
-      status: 'PENDING',
-      executed_at: null,
-      filled_price: null,
-      shares: null,
-    };
+    const meanVolume = volumeCount ? volumeSum / volumeCount : null;
+    const volumeRatio = meanVolume && bar.volume !== null ? bar.volume / meanVolume : null;
+    return { ticker, bar, end, sentiment, news, copies, lookbackBars: lookback.length, movePct, volumeRatio };
   }
 }

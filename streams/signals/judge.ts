@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { Signal } from '../../schemas/records.ts';
+import type { BarEvidence } from './bar-evidence.ts';
+import type { SignalRules } from './config.ts';
+
+// Rule `sentiment_momentum` on one bar's evidence (bar-evidence.ts): BUY when the decayed
+// sentiment reaches buyThreshold, the price did not fall more than maxAdverseMovePct over the
+// lookback and the bar's volume ratio is at least minVolumeRatio; SELL mirrored. Then the same
+// action on that ticker rests for cooldownMinutes.
+
+export const RULE = 'sentiment_momentum';
+
+/** When each action last fired on a ticker (bar end, epoch ms): the cooldown's memory. */
+export type LastActions = Map<'BUY' | 'SELL', number>;
+
+function round(x: number, digits = 6): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export function signalId(ticker: string, action: string, barEnd: number, eventUids: readonly string[]): string {
+  return createHash('sha256').update([ticker, RULE, action, String(barEnd), ...[...eventUids].sort()].join('|')).digest('hex');
+}
+
+/** The signal the bar makes under the rules, if any; records a fired action in `lastAction`. */
+export function judge(e: BarEvidence, rules: SignalRules, lastAction: LastActions): Signal | null {
+  if (e.news.length < rules.minNews) return null;
+  let action: 'BUY' | 'SELL' | null = null;
+  let threshold = 0;
+  if (e.sentiment >= rules.buyThreshold && e.movePct >= -rules.maxAdverseMovePct) {
+    action = 'BUY';
+    threshold = rules.buyThreshold;
+  } else if (e.sentiment <= -rules.sellThreshold && e.movePct <= rules.maxAdverseMovePct) {
+    action = 'SELL';
+    threshold = rules.sellThreshold;
+  }
+  if (!action) return null;
+  if (rules.minVolumeRatio > 0 && (e.volumeRatio === null || e.volumeRatio < rules.minVolumeRatio)) return null;
+  const last = lastAction.get(action);
+  if (last !== undefined && e.end - last < rules.cooldownMinutes * 60_000) return null;
+  lastAction.set(action, e.end);
+
+  const magnitude = Math.abs(e.sentiment);
+  const confidence = round(Math.min(0.99, magnitude / (magnitude + threshold)), 4);
+  const reason = {
+    rule: RULE,
+    action,
+    sentiment: round(e.sentiment),
+    threshold,
+    half_life_minutes: rules.halfLifeMinutes,
+    news: e.news.map((n) => ({ event_uid: n.eventUid, label: n.label, score: round(n.score), event_time: new Date(n.eventTime).toISOString() })),
+    // Only when there are any: the reason of a signal without copies reads as it always did.
+    ...(e.copies.length ? { copies: e.copies.map((c) => ({ event_uid: c.eventUid, copy_of: c.copyOf })) } : {}),
+    bar: { ts: new Date(e.bar.ts).toISOString(), close: e.bar.close, volume: e.bar.volume },
+    lookback_bars: e.lookbackBars,
+    price_move_pct: round(e.movePct, 4),
+    volume_ratio: e.volumeRatio === null ? null : round(e.volumeRatio, 4),
+  };
+  return {
+    signal_id: signalId(e.ticker, action, e.end, e.news.map((n) => n.eventUid)),
+    ts: e.end,
+    ticker: e.ticker,
+    action,
+    confidence,
+    reason: JSON.stringify(reason),
+    status: 'PENDING',
+    executed_at: null,
+    filled_price: null,
+    shares: null,
+  };
+}
