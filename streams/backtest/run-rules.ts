@@ -1,20 +1,22 @@
 import type { Signal } from '../../schemas/records.ts';
 import type { SignalRules } from '../signals/config.ts';
-import { SignalEngine, type EngineStats } from '../signals/engine.ts';
+import type { EngineStats } from '../signals/engine.ts';
 import { attribute, type Attribution } from './attribution.ts';
 import { benchmarks, curveFigures, type Benchmark, type CurveFigures } from './benchmarks.ts';
 import { breakdown, type BreakdownRow } from './breakdown.ts';
 import { holdMinutesOf, type ScoringSettings } from './config.ts';
 import { equityCurve, exposure, markTimes } from './equity.ts';
-import { readUntilOf, warmupMsOf, type BacktestInputs } from './inputs.ts';
+import { readUntilOf, type BacktestInputs } from './inputs.ts';
 import { drawdownOf, performance, periodicReturns, periodMarks, periodOf, relativeTo, type Performance, type Period, type Relative } from './metrics.ts';
 import type { ReportSeries } from './report-series.ts';
+import { judgeEvidence, recordEvidence, type RecordedEvidence } from './shared-evidence.ts';
 import { scoreSignals, summarize, type ScoredSignal, type SignalStats } from './score.ts';
 import { simulateTrades, type Trade, type TradeSimulation } from './trades.ts';
 
 // One rule set over a read's decoded inputs: the signal engine, the forward returns, the trades,
 // the equity curve, its figures, the benchmarks and the breakdowns. Pure and cheap enough to call
-// once per rule set of a sweep over one read: the inputs are already decoded and sorted.
+// once per rule set of a sweep over one read: the inputs are already decoded and sorted, and rule
+// sets that differ only in how bars are judged share one engine run (shared-evidence.ts).
 
 export interface BenchmarkRow extends Benchmark {
   figures: CurveFigures | null;
@@ -50,16 +52,11 @@ export interface BacktestResult {
   engine: EngineStats;
 }
 
-function signalsOf(inputs: BacktestInputs, rules: SignalRules): { signals: Signal[]; engine: EngineStats } {
-  const warmupMs = warmupMsOf(rules);
-  if (warmupMs > inputs.warmupMs) throw new Error(`these rules need ${warmupMs} ms of input before the range, the read has ${inputs.warmupMs}`);
-  const since = inputs.from - warmupMs;
-  const engine = new SignalEngine(rules);
-  const signals: Signal[] = [];
-  for (const k of inputs.engineInputs) if (k.keptBy >= since) signals.push(...engine.push(k.input).signals);
-  signals.push(...engine.flush());
+/** The rule set's signals in range, in (ts, signal_id) order, judged from the evidence recorded with its evidence key. */
+function signalsOf(inputs: BacktestInputs, rules: SignalRules, recorded: RecordedEvidence): { signals: Signal[]; engine: EngineStats } {
+  const { signals, engine } = judgeEvidence(recorded, rules);
   const inRange = signals.filter((s) => s.ts >= inputs.from && s.ts <= inputs.to).sort((a, b) => a.ts - b.ts || (a.signal_id < b.signal_id ? -1 : a.signal_id > b.signal_id ? 1 : 0));
-  return { signals: inRange, engine: engine.stats };
+  return { signals: inRange, engine };
 }
 
 function relative(strategy: readonly number[], rows: readonly BenchmarkRow[], index: string | undefined, period: Period): BacktestStats['relative'] {
@@ -72,9 +69,13 @@ function compounded(trades: readonly Trade[]): number {
   return trades.reduce((a, t) => a * (1 + t.netReturn), 1) - 1;
 }
 
-export function runRuleSet(inputs: BacktestInputs, rules: SignalRules, s: ScoringSettings): BacktestResult {
+/**
+ * `recorded`: the evidence of a rule set with the same evidence key (shared-evidence.ts), which a
+ * sweep records once for many rule sets; by default the rule set's own.
+ */
+export function runRuleSet(inputs: BacktestInputs, rules: SignalRules, s: ScoringSettings, recorded = recordEvidence(inputs, rules)): BacktestResult {
   if (readUntilOf(inputs.to, s) > inputs.untilMs) throw new Error('these settings hold positions past the bars read');
-  const { signals, engine } = signalsOf(inputs, rules);
+  const { signals, engine } = signalsOf(inputs, rules, recorded);
   const scored = scoreSignals(signals, inputs.bars, s.horizonsMinutes);
   const t = s.trading;
   const holdMinutes = holdMinutesOf(s);

@@ -9,6 +9,7 @@ import { readUntilOf, warmupMsOf, type BacktestInputs } from '../inputs.ts';
 import { readBacktestInputs } from '../read-inputs.ts';
 import { reportHtml } from '../report-html.ts';
 import { runRuleSet } from '../run-rules.ts';
+import { evidenceKeyOf, recordEvidence } from '../shared-evidence.ts';
 import type { Performance } from '../metrics.ts';
 import { expandGrid, type RuleSet } from './grid.ts';
 import { scoringOf, type GridSettings, type RankMetric } from './grid-file.ts';
@@ -17,8 +18,9 @@ import { better, rankBy } from './rank.ts';
 import { sweepCsv, sweepMarkdown } from './sweep-report.ts';
 
 // `backtest sweep`: many rule sets over one read of the topics. The range is read and decoded
-// once, with the longest warm-up any rule set needs; then one engine per rule set runs over the
-// same decoded inputs (run-rules.ts), and the results are ranked by the chosen figure.
+// once, with the longest warm-up any rule set needs; then the rule sets run over the same decoded
+// inputs (run-rules.ts), one engine run per distinct evidence (shared-evidence.ts), and the results
+// are ranked by the chosen figure.
 
 export interface SweepOptions {
   connections: ConnectionsConfig;
@@ -52,11 +54,23 @@ export function runRuleSets(inputs: BacktestInputs, ruleSets: readonly RuleSet[]
   const scoring = scoringOf(grid);
   const bar = progress ? new SingleBar({ format: '  rule sets {bar} {value}/{total}', stream: process.stderr }) : null;
   bar?.start(ruleSets.length, 0);
-  const rows = ruleSets.map((ruleSet, i) => {
-    const { stats } = runRuleSet(inputs, ruleSet.rules, scoring);
-    bar?.update(i + 1);
-    return { ruleSet, performance: stats.performance, signals: stats.signals };
+  // Rule sets grouped by evidence key, each group on one engine run; rows in the grid's order.
+  const groups = new Map<string, number[]>();
+  ruleSets.forEach((r, i) => {
+    const key = evidenceKeyOf(r.rules);
+    groups.set(key, [...(groups.get(key) ?? []), i]);
   });
+  const rows: SweepRow[] = new Array(ruleSets.length);
+  let done = 0;
+  for (const members of groups.values()) {
+    const recorded = recordEvidence(inputs, ruleSets[members[0]!]!.rules);
+    for (const i of members) {
+      const ruleSet = ruleSets[i]!;
+      const { stats } = runRuleSet(inputs, ruleSet.rules, scoring, recorded);
+      rows[i] = { ruleSet, performance: stats.performance, signals: stats.signals };
+      bar?.update(++done);
+    }
+  }
   bar?.stop();
   return rows;
 }
