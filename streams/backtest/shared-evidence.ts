@@ -2,18 +2,22 @@ import type { Signal } from '../../schemas/records.ts';
 import type { BarEvidence } from '../signals/bar-evidence.ts';
 import type { SignalRules } from '../signals/config.ts';
 import { SignalEngine, type EngineStats } from '../signals/engine.ts';
-import { judge, type LastActions } from '../signals/judge.ts';
+import { JUDGING_RULES, judge, type LastActions } from '../signals/judge.ts';
 import { warmupMsOf, type BacktestInputs } from './inputs.ts';
 
 // A sweep's rule sets mostly differ in thresholds and cooldown, which only judge a bar's
 // evidence; the evidence itself (decayed sentiment, story copies, price context) costs nearly all
 // of an engine's time and depends on a few rules only. So the engine runs once per distinct
-// evidence (the rules below), records every bar's evidence, and each rule set judges that record
+// evidence (evidenceKeyOf), records every bar's evidence, and each rule set judges that record
 // in decision order: the same signals, byte for byte, as an engine of its own.
 
-/** The rules the evidence depends on; rule sets with equal keys share one engine run. */
+/**
+ * Every rule but those that only judge: rule sets with equal keys share one engine run. A rule
+ * added later shapes the evidence unless judge.ts lists it, so it can cost sharing, never signals.
+ */
 export function evidenceKeyOf(r: SignalRules): string {
-  return JSON.stringify([r.halfLifeMinutes, r.horizonHalfLives, r.lookbackBars, r.allowedLatenessSeconds, r.storyWindowMinutes, r.storyMaxDistance]);
+  const judging = new Set<string>(JUDGING_RULES);
+  return JSON.stringify(Object.entries(r).filter(([k]) => !judging.has(k)).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 export interface RecordedEvidence {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { storyKey } from '../story/story-key.ts';
 import { SignalRules } from './config.ts';
-import { SignalEngine, signalId } from './engine.ts';
+import { SignalEngine } from './engine.ts';
+import { signalId } from './judge.ts';
 import type { CandleInput, EngineInput, NewsInput } from './inputs.ts';
 import { eventTimeOf } from './inputs.ts';
 import { Watermark } from './watermark.ts';

@@ -22,8 +22,6 @@ import { Watermark } from './watermark.ts';
 // ticker is kept storyWindowMinutes beyond the horizon for that: an item just inside the horizon
 // must still see the copies before it. The signal's reason lists the copies left out.
 
-export { RULE, signalId } from './judge.ts';
-
 /** What turns a bar's evidence into a signal: the rule, or a sweep's recorder of evidence. */
 export type Judge = (e: BarEvidence, lastAction: LastActions) => Signal | null;
 

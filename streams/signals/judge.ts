@@ -10,6 +10,12 @@ import type { SignalRules } from './config.ts';
 
 export const RULE = 'sentiment_momentum';
 
+/**
+ * The rules that only judge a bar's evidence and never shape it: rule sets that differ only in
+ * these can judge one recorded engine run (a sweep's shared evidence).
+ */
+export const JUDGING_RULES = ['buyThreshold', 'sellThreshold', 'minNews', 'maxAdverseMovePct', 'minVolumeRatio', 'cooldownMinutes'] as const satisfies ReadonlyArray<keyof SignalRules>;
+
 /** When each action last fired on a ticker (bar end, epoch ms): the cooldown's memory. */
 export type LastActions = Map<'BUY' | 'SELL', number>;
 

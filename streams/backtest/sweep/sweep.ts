@@ -58,7 +58,9 @@ export function runRuleSets(inputs: BacktestInputs, ruleSets: readonly RuleSet[]
   const groups = new Map<string, number[]>();
   ruleSets.forEach((r, i) => {
     const key = evidenceKeyOf(r.rules);
-    groups.set(key, [...(groups.get(key) ?? []), i]);
+    const members = groups.get(key);
+    if (members) members.push(i);
+    else groups.set(key, [i]);
   });
   const rows: SweepRow[] = new Array(ruleSets.length);
   let done = 0;
