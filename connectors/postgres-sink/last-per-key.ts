@@ -1,12 +1,12 @@
 /**
- * Keeps the last item per key, in the order of the last occurrences. A batch upsert must
- * not meet one key twice (ON CONFLICT cannot update a row twice in one statement), and the
- * last record of a key is the one that wins in the topic.
+ * Keeps the last item per key, in key order. A batch upsert must not meet one key twice
+ * (ON CONFLICT cannot update a row twice in one statement), and the last record of a key is
+ * the one that wins in the topic. Key order makes concurrent transactions take row locks in
+ * the same order, so two batches touching the same rows wait for each other, never deadlock.
  */
-export function lastPerKey<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
-  const last = new Map<string, number>();
-  for (let i = 0; i < items.length; i++) last.set(keyOf(items[i]!), i);
-  if (last.size === items.length) return items as T[];
-  const keep = [...last.values()].sort((a, b) => a - b);
-  return keep.map((i) => items[i]!);
+export function lastPerKeyInKeyOrder<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
+  const last = new Map<string, T>();
+  for (const item of items) last.set(keyOf(item), item);
+  // The default sort compares UTF-16 code units, as `<` does, without a comparator's calls.
+  return [...last.keys()].sort().map((k) => last.get(k)!);
 }

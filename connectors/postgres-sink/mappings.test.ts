@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { TOPIC_IDS, TOPICS } from '../../schemas/catalog.ts';
 import type { Signal } from '../../schemas/records.ts';
-import { lastPerKey } from './last-per-key.ts';
+import { lastPerKeyInKeyOrder } from './last-per-key.ts';
 import { MAPPINGS, mappingFor, rowProblem } from './mappings.ts';
 
-describe('lastPerKey', () => {
+describe('lastPerKeyInKeyOrder', () => {
   const cases: Array<[string, string[], string[]]> = [
-    ['no duplicates keeps all, same order', ['a1', 'b1', 'c1'], ['a1', 'b1', 'c1']],
-    ['later record of a key wins', ['a1', 'b1', 'a2'], ['b1', 'a2']],
-    ['order of last occurrences', ['a1', 'b1', 'b2', 'a2', 'c1', 'b3'], ['a2', 'c1', 'b3']],
+    ['no duplicates keeps all, in key order', ['c1', 'a1', 'b1'], ['a1', 'b1', 'c1']],
+    ['later record of a key wins', ['a1', 'b1', 'a2'], ['a2', 'b1']],
+    ['several keys repeated', ['a1', 'b1', 'b2', 'a2', 'c1', 'b3'], ['a2', 'b3', 'c1']],
+    ['code unit order, as `<` compares', ['é1', 'Z1', 'a1', '\u00001'], ['\u00001', 'Z1', 'a1', 'é1']],
     ['empty', [], []],
   ];
   it.each(cases)('%s', (_n, items, expected) => {
-    expect(lastPerKey(items, (s) => s[0]!)).toEqual(expected);
+    expect(lastPerKeyInKeyOrder(items, (s) => s[0]!)).toEqual(expected);
   });
 });
 

@@ -1,7 +1,7 @@
 import { TOPICS, type TopicId } from '../../schemas/catalog.ts';
 import { ACTIONS, candleProblem, SENTIMENT_LABELS, STATUSES } from '../../schemas/record-checks.ts';
 import type { Candle, FeedState, NewsClassified, NewsRaw, Signal, TopicRecords } from '../../schemas/records.ts';
-import type { PgType } from './copy-text.ts';
+import type { PgType } from './pg-type.ts';
 
 // The declared mapping from each topic to its table: the stage columns (with the value
 // each takes from the record), the natural key, checks a row must pass before staging
@@ -25,6 +25,11 @@ export interface TableMapping<K extends TopicId> {
   columns: ReadonlyArray<StageColumn<TopicRecords[K]>>;
   /** SQL run after the stage is filled; `$stage` is replaced by the stage table's name. */
   upsert: readonly string[];
+  /**
+   * The upsert, for keys the table does not hold yet, inserts the staged columns as they are:
+   * a batch of only new keys may then be copied straight into the table (table-writer.ts).
+   */
+  newKeysCopyAsIs?: true;
   /** What the table's rules cannot say: why the record is not a row of this deployment, else null. */
   recordProblem?: (r: TopicRecords[K], deployment: SinkDeployment) => string | null;
 }
@@ -56,6 +61,7 @@ const newsRaw: TableMapping<'newsRaw'> = {
     { name: 'fetched_at', type: 'timestamptz', value: (r) => r.fetched_at },
   ],
   // processed_at is the classifier's: a raw record (first or replayed) never clears it.
+  newKeysCopyAsIs: true,
   upsert: [
     upsertStatement(
       'inbound_events_raw',
@@ -77,6 +83,7 @@ const feedsState: TableMapping<'feedsState'> = {
     { name: 'last_seen_published', type: 'timestamptz', value: (r) => r.last_seen_published },
     { name: 'updated_at', type: 'timestamptz', value: (r) => r.updated_at },
   ],
+  newKeysCopyAsIs: true,
   upsert: [
     upsertStatement(
       'feed_state',
@@ -135,6 +142,7 @@ const marketCandles: TableMapping<'marketCandles'> = {
     { name: 'close', type: 'float8', value: (r) => r.close, required: true },
     { name: 'volume', type: 'int8', value: (r) => r.volume },
   ],
+  newKeysCopyAsIs: true,
   upsert: [
     upsertStatement('lane_telemetry', ['ticker', 'ts', 'open', 'high', 'low', 'close', 'volume'], ['ticker', 'ts'], ['open', 'high', 'low', 'close', 'volume']),
   ],
@@ -159,6 +167,7 @@ const signals: TableMapping<'signals'> = {
     { name: 'filled_price', type: 'float8', value: (r) => r.filled_price },
     { name: 'shares', type: 'float8', value: (r) => r.shares },
   ],
+  newKeysCopyAsIs: true,
   upsert: [
     `INSERT INTO dispatch_recommendations AS t (signal_id, ts, ticker, action, confidence, reason, status, executed_at, filled_price, shares)
      SELECT signal_id, ts, ticker, action, confidence, reason, status, executed_at, filled_price, shares FROM $stage
@@ -179,6 +188,9 @@ export function mappingFor<K extends TopicId>(id: K): TableMapping<K> {
   return m;
 }
 
+/** The largest time a JS Date holds, in ms either side of 1970 (NaN fails the comparison too). */
+const MAX_TIME_MS = 8.64e15;
+
 /** The reason a record cannot become a row (the table would refuse it), or null. */
 export function rowProblem<K extends TopicId>(mapping: TableMapping<K>, record: TopicRecords[K], deployment: SinkDeployment): string | null {
   for (const col of mapping.columns) {
@@ -189,7 +201,7 @@ export function rowProblem<K extends TopicId>(mapping: TableMapping<K>, record: 
     }
     if (col.oneOf && !col.oneOf.includes(v as string)) return `${mapping.table}.${col.name} = ${JSON.stringify(v)} is not one of ${col.oneOf.join(', ')}`;
     if ((col.type === 'float8' || col.type === 'int8') && !Number.isFinite(v as number)) return `${mapping.table}.${col.name} = ${String(v)} is not a finite number`;
-    if (col.type === 'timestamptz' && !Number.isFinite(new Date(v as number).getTime())) return `${mapping.table}.${col.name} is not a valid time`;
+    if (col.type === 'timestamptz' && !(Math.abs(v as number) <= MAX_TIME_MS)) return `${mapping.table}.${col.name} is not a valid time`;
     if (col.type === 'jsonb') {
       try {
         JSON.parse(v as string);

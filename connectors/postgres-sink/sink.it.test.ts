@@ -137,6 +137,24 @@ describe('postgres sink', () => {
     ]);
   });
 
+  it('a batch mixing keys the table holds with new ones lands the new rows and revises the held ones', async () => {
+    // The copy betting on new keys meets a held key, rolls back and upserts the batch.
+    await produce('marketCandles', [candle('AAPL', 0, 190), candle('AAPL', 7, 191), candle('AMZN', 0, 150)]);
+    await produce('signals', [signal('s1', { status: 'PENDING' }), signal('s2', { action: 'SELL' })]);
+    expect((await sinkOnce()).dlq).toBe(0);
+    expect((await client.query(`SELECT ticker, close FROM lane_telemetry WHERE ticker IN ('AAPL', 'AMZN') ORDER BY ticker, ts`)).rows).toEqual([
+      { ticker: 'AAPL', close: 190 },
+      { ticker: 'AAPL', close: 186.5 },
+      { ticker: 'AAPL', close: 191 },
+      { ticker: 'AMZN', close: 150 },
+    ]);
+    // A held signal keeps its execution (the upsert's rule); the new one lands as it came.
+    expect((await client.query('SELECT left(signal_id, 2) AS id, action, status FROM dispatch_recommendations ORDER BY signal_id')).rows).toEqual([
+      { id: 's1', action: 'BUY', status: 'EXECUTED' },
+      { id: 's2', action: 'SELL', status: 'PENDING' },
+    ]);
+  });
+
   it('commits past a fetch of nothing but an aborted transaction and its marker, so no lag remains', async () => {
     const groupId = `${topics.prefix}sink-markers`;
     const signalsTopic = topicName('signals', topics.prefix);

@@ -9,7 +9,7 @@ import type { Deployment, SinkInstance } from '../../core/runtime/component.ts';
 import { recordName, topicName, type TopicId } from '../../schemas/catalog.ts';
 import type { TopicRecords } from '../../schemas/records.ts';
 import type { SinkConfig } from './config.ts';
-import { lastPerKey } from './last-per-key.ts';
+import { lastPerKeyInKeyOrder } from './last-per-key.ts';
 import { mappingFor, rowProblem } from './mappings.ts';
 import type { BatchOutcome } from './batch-writer.ts';
 import { refuseRecreatedTopics } from './partition-fence.ts';
@@ -40,10 +40,6 @@ export interface SinkSummary {
 /** The line `run sink` prints at the end, and logs as it goes. */
 export function describeSink(s: SinkSummary): string {
   return `sink: ${s.records} records read, ${s.rows} rows upserted, ${s.dlq} to DLQ`;
-}
-
-function sortedByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
-  return items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.item);
 }
 
 /** The sink's writers for one process: what the runtime (core/runtime/sink-runtime.ts) hands batches to. */
@@ -103,8 +99,7 @@ export async function openSink(config: SinkConfig, deployment: Deployment, kafka
         poison.push(toPoison(message, err));
       }
     }
-    // Keys in a stable order: concurrent transactions then take row locks in the same order.
-    const rows = sortedByKey(lastPerKey(good, (d) => mapping.key(d.record)), (d) => mapping.key(d.record));
+    const rows = lastPerKeyInKeyOrder(good, (d) => mapping.key(d.record));
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     const position = { groupId, topic: batch.topic, partition: batch.partition, nextOffset: BigInt(next), logEnd: () => logEnd(batch.topic, batch.partition) };
     let reported: PoisonRecord[] = [];
