@@ -25,7 +25,7 @@ for (const file of benches) {
 }
 
 const verdicts = keptVerdicts();
-if (verdicts.length) {
+if (benches.length > 1 && verdicts.length) {
   const missed = verdicts.filter((v) => met(v) === false).length;
   console.log(`\n=== summary: ${verdicts.filter((v) => v.target).length} targets, ${missed} missed`);
   for (const v of verdicts) console.log(`  ${formatVerdict(v, true)}`);
