@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -41,6 +41,11 @@ export interface FlinkPeerOptions {
   flushMaxRows?: number;
   /** Checkpoint interval (the JDBC sink flushes on each); env FLINK_PEER_CHECKPOINT_MS, default 10000. */
   checkpointIntervalMs?: number;
+  /**
+   * Extra pgjdbc URL properties, e.g. `reWriteBatchedInserts=true` (pgjdbc's own tuning, off in
+   * Flink's and pgjdbc's defaults); env FLINK_PEER_JDBC_PARAMS, default none.
+   */
+  jdbcParams?: string;
   /** The whole run, build excluded; default 600 s. */
   timeoutMs?: number;
 }
@@ -79,11 +84,14 @@ function tail(text: string, lines = 15): string {
   return text.trim().split('\n').slice(-lines).join('\n');
 }
 
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 /** The first [ERROR] lines of a Maven run (where it says what failed), else its tail. */
 function mavenError(r: Ran): string {
   const out = `${r.stdout}\n${r.stderr}`;
-  const errors = out.split('\n').filter((l) => l.includes('[ERROR]') && l.replace(/\[ERROR\]\s*/, '').trim());
-  return (errors.length ? errors.slice(0, 6).join('\n') : tail(out)).replace(/\u001b\[[0-9;]*m/g, '');
+  const boilerplate = /re-run Maven|For more information|\[Help 1\] http|^\s*$/;
+  const errors = out.split('\n').filter((l) => l.includes('[ERROR]') && !boilerplate.test(l.replace(/.*\[ERROR\]\s*/, '')));
+  return (errors.length ? errors.slice(0, 6).join('\n') : tail(out)).replace(ANSI_COLOUR, '');
 }
 
 /**
@@ -102,9 +110,19 @@ export function jdbcConnection(dbUrl: string): { url: string; username?: string;
   return { url, ...(username && password ? { username, password } : {}) };
 }
 
-/** Builds the job's jar and classpath file with Maven when absent; a reason to skip, or null. */
+/** The newest modification time among the pom and the sources. */
+function newestSource(dir = join(PROJECT, 'src')): number {
+  let newest = statSync(join(PROJECT, 'pom.xml')).mtimeMs;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the job's jar and classpath file with Maven when absent or older than the sources; a reason to skip, or null. */
 async function ensureBuilt(): Promise<string | null> {
-  if (existsSync(JAR) && existsSync(CLASSPATH)) return null;
+  if (existsSync(JAR) && existsSync(CLASSPATH) && statSync(JAR).mtimeMs >= newestSource()) return null;
   const mvn = await run('mvn', ['-v']);
   if (mvn.error) return `mvn not runnable: ${mvn.error.message}`;
   console.log('  flink-peer: building bench/flink-peer with Maven (the first build downloads ~140 MB of Flink and its connectors)…');
@@ -134,6 +152,8 @@ export async function runFlinkPeer(opts: FlinkPeerOptions): Promise<FlinkPeerRes
   const flushMaxRows = opts.flushMaxRows ?? Number(env.FLINK_PEER_FLUSH_MAX_ROWS ?? 5000);
   const checkpointMs = opts.checkpointIntervalMs ?? Number(env.FLINK_PEER_CHECKPOINT_MS ?? 10_000);
   const db = jdbcConnection(opts.dbUrl);
+  const jdbcParams = opts.jdbcParams ?? env.FLINK_PEER_JDBC_PARAMS ?? '';
+  if (jdbcParams) db.url += `${db.url.includes('?') ? '&' : '?'}${jdbcParams}`;
   const classpath = `${JAR}:${readFileSync(CLASSPATH, 'utf8').trim()}`;
   const jvmOpts = (env.FLINK_PEER_JAVA_OPTS ?? '-Xmx1g').split(/\s+/).filter(Boolean);
   const args = [

@@ -42,6 +42,7 @@ public final class ConfluentAvroCandleDecoder implements DeserializationSchema<R
 
     /** When the first record was decoded, for the timing line (the mini-cluster runs in this JVM). */
     static final AtomicLong FIRST_RECORD_NANOS = new AtomicLong();
+    static final AtomicLong LAST_RECORD_NANOS = new AtomicLong();
     static final AtomicLong RECORDS = new AtomicLong();
 
     private final String registryUrl;
@@ -76,7 +77,9 @@ public final class ConfluentAvroCandleDecoder implements DeserializationSchema<R
         decoder = DecoderFactory.get().binaryDecoder(message, 5, message.length - 5, decoder);
         GenericRecord c = reader.read(reuse, decoder);
         reuse = c;
-        FIRST_RECORD_NANOS.compareAndSet(0, System.nanoTime());
+        long now = System.nanoTime();
+        FIRST_RECORD_NANOS.compareAndSet(0, now);
+        LAST_RECORD_NANOS.accumulateAndGet(now, Math::max);
         RECORDS.incrementAndGet();
         Object volume = c.get("volume");
         return Row.of(

@@ -26,7 +26,8 @@ import java.util.UUID;
  * <p>Runs in a local mini-cluster inside this JVM. Prints one line at the end:
  * {@code FLINK_PEER records=… seconds=… startup_seconds=…}; seconds runs from the first
  * record decoded to the job's end (the sink flushes its last batch when its input ends),
- * startup_seconds from JVM start to that first record (JVM, planner, mini-cluster, deploy).
+ * startup_seconds from JVM start to that first record (JVM, planner, mini-cluster, deploy),
+ * read_seconds from the first record decoded to the last (the rest is the last flushes).
  *
  * <p>Arguments (--name value): bootstrap, registry, topic, jdbc-url, username, password,
  * parallelism (2), checkpoint-interval-ms (10000), flush-max-rows (5000), flush-interval (1s).
@@ -89,9 +90,10 @@ public final class FlinkJdbcUpsertPeer {
         double jvmUptimeAtFinish = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
         double seconds = (finished - first) / 1e9;
         double startup = jvmUptimeAtFinish - seconds;
+        double read = sawFirst ? (ConfluentAvroCandleDecoder.LAST_RECORD_NANOS.get() - first) / 1e9 : 0;
         System.out.println(String.format(Locale.ROOT,
-                "FLINK_PEER records=%d seconds=%.3f startup_seconds=%.3f parallelism=%d flush_max_rows=%s checkpoint_interval_ms=%d first_record_seen=%b",
-                ConfluentAvroCandleDecoder.RECORDS.get(), seconds, startup, parallelism, flushRows, checkpointMs, sawFirst));
+                "FLINK_PEER records=%d seconds=%.3f startup_seconds=%.3f read_seconds=%.3f parallelism=%d flush_max_rows=%s checkpoint_interval_ms=%d first_record_seen=%b",
+                ConfluentAvroCandleDecoder.RECORDS.get(), seconds, startup, read, parallelism, flushRows, checkpointMs, sawFirst));
     }
 
     private static Map<String, String> parseArgs(String[] argv) {
