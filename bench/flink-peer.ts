@@ -60,9 +60,9 @@ interface Ran {
   error?: Error;
 }
 
-function run(cmd: string, args: string[], o: { cwd?: string; timeoutMs?: number; onSpawn?: (pid: number) => void } = {}): Promise<Ran> {
+function run(cmd: string, args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (pid: number) => void } = {}): Promise<Ran> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -170,7 +170,6 @@ export async function runFlinkPeer(opts: FlinkPeerOptions): Promise<FlinkPeerRes
     '--topic', opts.topic,
     '--jdbc-url', db.url,
     ...(db.username ? ['--username', db.username] : []),
-    ...(db.password ? ['--password', db.password] : []),
     '--parallelism', String(parallelism),
     '--flush-max-rows', String(flushMaxRows),
     '--checkpoint-interval-ms', String(checkpointMs),
@@ -179,6 +178,8 @@ export async function runFlinkPeer(opts: FlinkPeerOptions): Promise<FlinkPeerRes
   let peakKiB: number | undefined;
   let sampler: NodeJS.Timeout | undefined;
   const ran = await run('java', args, {
+    // The password travels in the environment, not on a command line that ps shows.
+    env: { ...env, ...(db.password ? { FLINK_PEER_DB_PASSWORD: db.password } : {}) },
     timeoutMs: opts.timeoutMs ?? 600_000,
     onSpawn: (pid) => {
       sampler = setInterval(() => {

@@ -29,13 +29,16 @@ import java.util.UUID;
  * startup_seconds from JVM start to that first record (JVM, planner, mini-cluster, deploy),
  * read_seconds from the first record decoded to the last (the rest is the last flushes).
  *
- * <p>Arguments (--name value): bootstrap, registry, topic, jdbc-url, username, password,
- * parallelism (2), checkpoint-interval-ms (10000), flush-max-rows (5000), flush-interval (1s).
+ * <p>Arguments (--name value): bootstrap, registry, topic, jdbc-url, username, password (or env
+ * FLINK_PEER_DB_PASSWORD), parallelism (2), checkpoint-interval-ms (10000), flush-max-rows
+ * (5000), flush-interval (1s).
  */
 public final class FlinkJdbcUpsertPeer {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = parseArgs(argv);
+        String envPassword = System.getenv("FLINK_PEER_DB_PASSWORD");
+        if (envPassword != null && !envPassword.isEmpty()) args.putIfAbsent("password", envPassword);
         String bootstrap = required(args, "bootstrap");
         String registry = required(args, "registry");
         String topic = required(args, "topic");
