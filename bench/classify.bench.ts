@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AvroCodec } from '../core/avro-codec.ts';
 import { loadConnections } from '../core/config.ts';
@@ -102,6 +103,7 @@ export default async function classifyBench(): Promise<void> {
   const gflops = (perSecond: number) => (perSecond * flops) / 1e9;
 
   const model = await loadSentimentModel(dir, { threads: THREADS, runSize: BATCH });
+  console.log(`  load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (the machine is shared: figures measured under load are lower)`);
   console.log(`  model ${model.version}, ${all.length} headlines (PhraseBank held-out sentences x ${ROUNDS}), ${THREADS} threads, runs of ${BATCH} in windows of ${WINDOW}`);
   console.log(
     `  ${meanTokens.toFixed(1)} tokens a headline on average: ${(flops / 1e6).toFixed(0)} MFLOP a headline (${shape.layers} layers, ${shape.hidden} wide, ${shape.intermediate} feed-forward; ${shape.from})`,
@@ -157,9 +159,12 @@ export default async function classifyBench(): Promise<void> {
   const decodeSeconds = seconds(started);
   const tickers = new TickerExtractor(loadSymbolDirectory(DEFAULTS.symbols));
   started = process.hrtime.bigint();
-  const sentiment = { label: 'neutral' as const, score: 0.5 };
-  for (const raw of decoded) classified(raw, analyze(raw, tickers), sentiment, model.version, 0);
+  const analyses = decoded.map((raw) => analyze(raw, tickers));
   const rulesSeconds = seconds(started);
+  started = process.hrtime.bigint();
+  const sentiment = { label: 'neutral' as const, score: 0.5 };
+  decoded.forEach((raw, i) => classified(raw, analyses[i]!, sentiment, model.version, 0));
+  const recordSeconds = seconds(started);
   await model.close();
 
   const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`;
@@ -175,8 +180,9 @@ export default async function classifyBench(): Promise<void> {
     detail: `${n0(processor.rate)} vs ${n0(bare)} headlines/s, ${processor.classified} of ${all.length} classified in ${processor.total.toFixed(2)} s; ${n0(processor.steady)} headlines/s from the first model call to the last`,
     why:
       `of ${processor.total.toFixed(2)} s, ${ms(processor.startup)} before the first model call (group join, first fetch), model ${ms(processor.modelSeconds)} in ${processor.calls} calls` +
-      ` (bare: ${ms(all.length / bare)}), ${ms(processor.tail)} after the last (last transaction, leaving the group); the rest ${ms(other - processor.startup - processor.tail)} holds decode ${ms(decodeSeconds)}` +
-      ` and rules ${ms(rulesSeconds)} (measured apart), produce and commit`,
+      ` (bare: ${ms(all.length / bare)}), ${ms(processor.tail)} after the last (last transaction, leaving the group); the rest ${ms(other - processor.startup - processor.tail)} holds decode ${ms(decodeSeconds)},` +
+      ` rules (tickers, event type, urgency) ${ms(rulesSeconds)}, the output record with its story key (SimHash: sha256 of each word and word pair) ${ms(recordSeconds)}` +
+      ` (measured apart), produce and commit; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
   });
 
   // 3 and 4. The PyTorch peer and the float GEMM ceiling.
