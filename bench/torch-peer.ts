@@ -17,6 +17,9 @@ export interface TorchPeerResult {
   n: number;
   rounds: number;
   mean_tokens: number;
+  /** Tokens a headline after padding each batch to its longest, in input order and sorted. */
+  padded_tokens_unsorted: number;
+  padded_tokens_sorted: number;
   /** Headlines/s, batches of 32 in input order padded to their longest (a Hugging Face pipeline). */
   unsorted_per_s: number;
   /** Headlines/s, the same batches after sorting the headlines by length. */

@@ -169,6 +169,7 @@ def main():
     onnx_labels = spec.get('labels') or []
     agree = lambda got: sum(labels[g] == o for g, o in zip(got, onnx_labels)) / max(1, len(onnx_labels))  # noqa: E731
     mean_tokens = sum(len(e) for e in enc) / n
+    padded = lambda order: sum(len(order[i:i + batch]) * max(len(enc[j]) for j in order[i:i + batch]) for i in range(0, n, batch)) / n  # noqa: E731
     m = batch * round(mean_tokens)
     print('TORCH_PEER ' + json.dumps({
         'torch': torch.__version__,
@@ -177,6 +178,8 @@ def main():
         'n': n,
         'rounds': rounds,
         'mean_tokens': round(mean_tokens, 2),
+        'padded_tokens_unsorted': round(padded(in_order), 2),
+        'padded_tokens_sorted': round(padded(by_length), 2),
         'unsorted_per_s': round(unsorted_rate, 1),
         'sorted_per_s': round(sorted_rate, 1),
         'agreement_unsorted': round(agree(got), 4),
