@@ -31,8 +31,8 @@ import { verdict } from './verdict.ts';
 //                  news.classified committed; target >= 0.85x the bare session;
 //   PyTorch peer   the same weights in PyTorch (bench/peers/torch_classify.py), batched as a
 //                  Hugging Face pipeline does; target: ops-pipeline batched >= 5x it. The peer
-//                  also times a float GEMM of a batch's shape through OpenBLAS at the same threads:
-//                  PyTorch's ceiling (onnxruntime's own kernels can beat it).
+//                  also times a float GEMM of a batch's shape through OpenBLAS at the same threads, the
+//                  machine's float ceiling (near the CPU's FMA peak when the machine is quiet).
 // One at a time is shown as information. A transformer's cost is arithmetic on every token,
 // so what matters is how near the arithmetic ceiling the model runs and how little the
 // processor adds on top; the old "batched >= 3x one at a time" target cannot be met on 2 cores.
