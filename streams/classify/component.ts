@@ -16,7 +16,7 @@ import { loadSymbolDirectory } from './tickers/symbol-directory.ts';
 // the runtime commits the classifications with the batch's offsets in the task's transaction.
 
 /** Model runs per model call: the window inside which headlines are sorted by length. */
-const RUNS_PER_WINDOW = 8;
+export const RUNS_PER_WINDOW = 8;
 const itemsIn = counter('classify_items_total', 'News items classified', ['label']);
 const modelSeconds = histogram('classify_model_seconds', 'Model time per window of headlines (up to 8 runs of batchSize)', [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
 const e2eSeconds = histogram('classify_end_to_end_seconds', 'Fetch time of the item to classified, seconds', [], [0.1, 0.5, 1, 5, 15, 60, 300, 3600]);
