@@ -408,7 +408,9 @@ export default async function e2eBench(): Promise<void> {
       unit: 's',
       target: { op: '<=', bound: 1 },
       detail: `p50 ${f3(bars.p50)} s, ${bars.n} signals; the watermark passes a bar's close once news ${late} s newer is read, so rss.pollIntervalSeconds (${RSS_POLL_SECONDS} s) and the news path are in it`,
-      why: `p99 bar->signal ${f3(p99(sig.barToSignal))} s, signal->row ${f3(p99(sig.signalToRow))} s: a bar is decided when news published ${late} s after its close reaches signals, so the news path (fetch->classified p50 ${f3(stats(stage.rawToClassified).p50 + stats(stage.fetchToRaw).p50)} s) is in it`,
+      why: !bars.n
+        ? `no signal for a bar closed in the window (${signals.length} in all, ${gaugeValue(after.signals, 'ops_pipeline_signals_late_inputs_total')} late inputs refused): a bar is decided when news published ${late} s after its close reaches signals, and the news path took fetch->classified p50 ${f3(stats(stage.rawToClassified).p50 + stats(stage.fetchToRaw).p50)} s`
+        : `p99 bar->signal ${f3(p99(sig.barToSignal))} s, signal->row ${f3(p99(sig.signalToRow))} s: a bar is decided when news published ${late} s after its close reaches signals, so the news path (fetch->classified p50 ${f3(stats(stage.rawToClassified).p50 + stats(stage.fetchToRaw).p50)} s) is in it`,
     });
     for (const n of names) {
       verdict({ bench: 'e2e', figure: `${n} peak RSS at ${RATE} news/s live`, value: peak[n] / MIB, unit: 'MiB', target: { op: '<=', bound: 300 }, detail: 'VmHWM from /proc/<pid>/status' });
