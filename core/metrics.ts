@@ -21,6 +21,12 @@ export function gauge<L extends string>(name: string, help: string, labelNames: 
   return existing<Gauge<L>>(name) ?? new Gauge({ name: PREFIX + name, help, labelNames, registers: [metricsRegistry] });
 }
 
+/**
+ * Buckets of the pipeline's latency histograms (seconds): fine around a second, where the
+ * live targets are (docs/benchmarks.md, end-to-end latency), up to 10 s.
+ */
+export const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5, 2, 2.5, 3, 5, 10];
+
 export function histogram<L extends string>(
   name: string,
   help: string,

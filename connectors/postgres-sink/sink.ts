@@ -13,6 +13,7 @@ import { lastPerKeyInKeyOrder } from './last-per-key.ts';
 import { mappingFor, rowProblem } from './mappings.ts';
 import type { BatchOutcome } from './batch-writer.ts';
 import { refuseRecreatedTopics } from './partition-fence.ts';
+import { observeRowLatency } from './row-latency.ts';
 import { WriterPool } from './writer-pool.ts';
 
 // The PostgreSQL sink's domain: each partition batch the runtime hands it (one consumer group
@@ -112,6 +113,7 @@ export async function openSink(config: SinkConfig, deployment: Deployment, kafka
     const outcome = await writers.use((writer) => writer.writeBatch(mapping, rows, { recordOf: (d) => d.record, offsetOf: (d) => BigInt(d.message.offset), position }, reportPoison));
 
     const { written } = outcome;
+    observeRowLatency(id, mapping.table, good);
     summary.records += batch.messages.length;
     summary.rows += written;
     summary.dlq += reported.length;

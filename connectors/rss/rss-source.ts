@@ -4,7 +4,8 @@ import { AvroCodec } from '../../core/avro-codec.ts';
 import { backoffMs } from '../../core/backoff.ts';
 import { createKafka } from '../../core/kafka.ts';
 import { logger } from '../../core/log.ts';
-import { counter, gauge, histogram } from '../../core/metrics.ts';
+import { counter, gauge, histogram, LATENCY_BUCKETS } from '../../core/metrics.ts';
+import { createdAtHeader } from '../../core/created-at.ts';
 import { createRegistry } from '../../core/registry.ts';
 import type { Deployment, PassOutcome, SourceInstance } from '../../core/runtime/component.ts';
 import { topicName } from '../../schemas/catalog.ts';
@@ -35,6 +36,7 @@ const undatedItems = counter('rss_unreadable_dates_total', 'Items whose date cou
 const feedMoves = counter('rss_feed_moves_total', 'Permanent redirects (301, 308) that moved a feed to a new URL', ['feed']);
 const feedStale = gauge('rss_feed_stale', '1 while the feed has had no new item for rss.staleAfterHours, else 0', ['feed']);
 const fetchSeconds = histogram('rss_fetch_seconds', 'Feed fetch and parse time', ['feed']);
+const appendedSeconds = histogram('rss_fetch_to_appended_seconds', 'Fetch time of an item to its news.raw record committed, seconds', [], LATENCY_BUCKETS);
 
 export interface RssSourceOptions {
   /** Wall clock, injectable for tests (fetched_at, schedules and staleness; never event time). */
@@ -98,9 +100,14 @@ export async function openRssSource(config: RssConfig, deployment: Deployment, o
         await (connected ??= initTransactions(producer));
         const tx = await producer.transaction();
         try {
-          if (records.length) await sendChunked(tx, rawTopic, await encoder.messages('newsRaw', records));
+          // The time each record is made (its timestamp is its event time): classify's stage latency starts there.
+          const created = createdAtHeader();
+          if (records.length) await sendChunked(tx, rawTopic, (await encoder.messages('newsRaw', records)).map((m) => ({ ...m, headers: created })));
           await tx.send({ topic: stateTopic, acks: -1, messages: [await encoder.message('feedsState', state)] });
           await tx.commit();
+          // Appended: read_committed consumers (classify, the sink) see the items from now on.
+          const appended = now();
+          for (const r of records) appendedSeconds.observe(Math.max(0, (appended - r.fetched_at) / 1000));
         } catch (err) {
           await tx.abort().catch(() => {});
           throw err;

@@ -16,6 +16,7 @@ import { PartitionMerge } from './partition-merge.ts';
 import { taskMetrics } from './task-metrics.ts';
 import { taskName, transactionalIdOf, type TaskId } from './task-id.ts';
 import type { Topology } from './topology.ts';
+import { createdAtHeader } from '../created-at.ts';
 
 // One task: partition p of every input of one stage, its processor and state, and its own
 // transactional producer. Created when the group gives the task to this instance: the producer
@@ -402,10 +403,12 @@ export class Task {
     const started = process.hrtime.bigint();
     const messages = new Map<string, Message[]>();
     const add = (topic: string, m: Message) => (messages.get(topic) ?? messages.set(topic, []).get(topic)!).push(m);
+    const created = Date.now();
     for (const s of out.sent) {
       const topic = topology.topicOf(s.output);
       const internal = topology.isRepartition(s.output);
-      const headers = internal ? { [UPSTREAM_HEADER]: String(this.partition) } : undefined;
+      // A catalog output carries its create time (its timestamp is its event time): the sink's latency metrics start there.
+      const headers = internal ? { [UPSTREAM_HEADER]: String(this.partition) } : createdAtHeader(created);
       add(topic, await encoder.message(topology.schemaOf(s.output) as never, s.record as never, headers, internal || s.key ? { topic, key: s.key ?? '' } : undefined));
     }
     for (const r of out.rejected) poison.push(this.poisonOf(r.record.topic, { ...r.record, key: r.record.raw.key, value: r.record.raw.value }, r.error));

@@ -1,6 +1,7 @@
 import { bufferCount, concatMap, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { BadRecordError } from '../../core/errors.ts';
-import { counter, histogram } from '../../core/metrics.ts';
+import { createdAtOf } from '../../core/created-at.ts';
+import { counter, histogram, LATENCY_BUCKETS } from '../../core/metrics.ts';
 import type { ProcessorDefinition, StageContext, TaskOutput, TaskProcessor } from '../../core/runtime/component.ts';
 import type { InputRecord } from '../../core/runtime/input-record.ts';
 import type { NewsClassified, NewsRaw } from '../../schemas/records.ts';
@@ -20,6 +21,9 @@ export const RUNS_PER_WINDOW = 8;
 const itemsIn = counter('classify_items_total', 'News items classified', ['label']);
 const modelSeconds = histogram('classify_model_seconds', 'Model time per window of headlines (up to 8 runs of batchSize)', [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
 const e2eSeconds = histogram('classify_end_to_end_seconds', 'Fetch time of the item to classified, seconds', [], [0.1, 0.5, 1, 5, 15, 60, 300, 3600]);
+const stageSeconds = histogram('classify_raw_to_classified_seconds', 'news.raw record created (header ops.created-at) to news.classified produced, seconds', [], LATENCY_BUCKETS);
+/** Each item's news.raw create time, from its record's header (prepare sees the record, process the item). */
+const rawCreatedAt = new WeakMap<NewsRaw, number>();
 
 export interface ClassifySummary {
   classified: number;
@@ -69,6 +73,12 @@ class ClassifyTask implements TaskProcessor<NewsRaw> {
       itemsIn.inc({ label: c.sentiment_label });
       e2eSeconds.observe(Math.max(0, (at - c.fetched_at) / 1000));
     }
+    // The create time is the producer's wall clock, not the injectable one.
+    const sent = Date.now();
+    for (const raw of raws) {
+      const created = rawCreatedAt.get(raw);
+      if (created !== undefined) stageSeconds.observe(Math.max(0, (sent - created) / 1000));
+    }
     r.summary.classified += results.length;
   }
 }
@@ -89,6 +99,8 @@ export const classifyComponent: ProcessorDefinition<ClassifyConfig, ClassifySumm
       prepare: (r: InputRecord) => {
         const raw = r.value as NewsRaw;
         if (!raw.title?.trim()) throw new BadRecordError('news item without a title');
+        const created = createdAtOf(r.headers);
+        if (created !== undefined) rawCreatedAt.set(raw, created);
         return raw;
       },
       task: (_id, ctx) => new ClassifyTask(ctx),

@@ -1,4 +1,4 @@
-import { counter, gauge, histogram } from '../../core/metrics.ts';
+import { counter, gauge, histogram, LATENCY_BUCKETS } from '../../core/metrics.ts';
 import type { ProcessorDefinition, TaskProcessor } from '../../core/runtime/component.ts';
 import type { InputRecord } from '../../core/runtime/input-record.ts';
 import { repartition } from '../../core/runtime/repartition.ts';
@@ -20,6 +20,12 @@ const storyCopies = counter('signals_story_copies_total', 'News items a ticker d
 const signalsOut = counter('signals_produced_total', 'Signals produced', ['action']);
 const watermarkGauge = gauge('signals_watermark_seconds', 'Event-time watermark of a signals task (epoch seconds)', ['task']);
 const e2eLatency = histogram('signals_end_to_end_seconds', 'Signal event time to produced, seconds', [], [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 86400]);
+const barCloseLatency = histogram(
+  'signals_bar_close_to_signal_seconds',
+  'Bar close (the signal\'s ts) to the signal produced, less signals.rules.allowedLatenessSeconds, seconds',
+  [],
+  LATENCY_BUCKETS,
+);
 
 export interface SignalsSummary {
   inputs: number;
@@ -31,7 +37,7 @@ class EngineTask implements TaskProcessor<EngineInput> {
   private readonly engine: SignalEngine;
 
   constructor(
-    rules: SignalRules,
+    private readonly rules: SignalRules,
     private readonly task: string,
     private readonly summary: SignalsSummary,
   ) {
@@ -57,6 +63,8 @@ class EngineTask implements TaskProcessor<EngineInput> {
         out.send('signals', s);
         signalsOut.inc({ action: s.action });
         e2eLatency.observe(Math.max(0, (now - s.ts) / 1000));
+        // A bar is decided once the watermark (newest event time less the lateness) passes its close.
+        barCloseLatency.observe(Math.max(0, (now - s.ts) / 1000 - this.rules.allowedLatenessSeconds));
         this.summary.signals++;
       }
     }
