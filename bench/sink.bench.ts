@@ -17,6 +17,7 @@ import { migrateDatabase } from '../migrations/migrate.ts';
 import { applyTopics } from '../schemas/apply.ts';
 import { topicName, valueSubject } from '../schemas/catalog.ts';
 import type { Candle } from '../schemas/records.ts';
+import { runFlinkPeer } from './flink-peer.ts';
 import { verdict } from './verdict.ts';
 
 // market.candles -> lane_telemetry, Kafka to rows committed, in one run:
@@ -24,6 +25,7 @@ import { verdict } from './verdict.ts';
 //   multi-row   INSERT … VALUES (…),(…) ON CONFLICT per 500 rows, one transaction per fetch (the JDBC-sink pattern)
 //   sink        ops-pipeline's sink: binary COPY (straight in, or into a stage + one upsert) per batch
 //   ceiling     bare binary COPY of the same rows into the table, no Kafka (the upper bound)
+//   flink       Flink's JDBC sink in upsert mode in a local mini-cluster (bench/flink-peer), the peer
 
 const N = Number(process.env.BENCH_SINK_RECORDS ?? 300_000);
 const PER_RECORD_SECONDS = Number(process.env.BENCH_PER_RECORD_SECONDS ?? 15);
@@ -209,6 +211,20 @@ export default async function sinkBench(): Promise<void> {
       results.sink = { rows, seconds };
     }
 
+    // The peer a user would pick instead: Flink's JDBC sink in upsert mode, same topic and table.
+    await client.query('TRUNCATE lane_telemetry');
+    let flinkNote: string;
+    try {
+      const flink = await runFlinkPeer({ bootstrap: conn.kafka.brokers[0]!, registryUrl: conn.registry.url, topic, dbUrl, expectedRows: N });
+      if ('skipped' in flink) flinkNote = `skipped: ${flink.skipped}`;
+      else {
+        results.flink = { rows: flink.rows, seconds: flink.seconds, note: `after ${flink.startupSeconds.toFixed(1)} s JVM and mini-cluster startup${flink.peakRssMiB ? `; JVM peak RSS ${flink.peakRssMiB} MiB` : ''}` };
+        flinkNote = '';
+      }
+    } catch (err) {
+      flinkNote = `failed: ${(err as Error).message.split('\n')[0]}`;
+    }
+
     const r = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, rate(v.rows, v.seconds)]));
     console.log('');
     console.log('  path          rows        seconds    rows/s');
@@ -238,6 +254,17 @@ export default async function sinkBench(): Promise<void> {
       detail: `${rows(sink)} vs ${rows(r.ceiling!)}`,
       why: 'the sink also fetches and decodes every record from Kafka and checks it, on the core PostgreSQL copies with',
     });
+    if (r.flink) {
+      verdict({
+        bench: 'sink',
+        figure: 'sink / Flink JDBC upsert sink',
+        value: sink / r.flink,
+        unit: 'x',
+        target: { op: '>=', bound: 1 },
+        detail: `${rows(sink)} vs ${rows(r.flink)} (Flink 1.20, parallelism 2, batches of 5,000, timed from its first record)`,
+        why: 'Flink batches JDBC upserts over two parallel connections',
+      });
+    } else console.log(`  sink / Flink JDBC upsert sink: ${flinkNote}`);
     verdict({ bench: 'sink', figure: 'bench process peak RSS', value: peakRss / 1024 / 1024, unit: 'MiB', detail: 'producer, baselines and the sink in one process (see docs/benchmarks.md)' });
   } finally {
     clearInterval(rssTimer);
