@@ -38,7 +38,7 @@ import torch.nn as nn  # noqa: E402
 sys.path.insert(0, os.path.dirname(__file__))
 import int8_matmul  # noqa: E402
 from counterfactual import counterfactuals  # noqa: E402
-from minilm_base import ARTIFACT, GROUP, VERSION, MiniLMClassifier, fetch_base_onnx, onnx_state_dict  # noqa: E402
+from minilm_base import ARTIFACT, GROUP, HEADS, HIDDEN, INTERMEDIATE, VERSION, MiniLMClassifier, fetch_base_onnx, onnx_state_dict  # noqa: E402
 from wordpiece import WordPiece  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -199,6 +199,7 @@ def main():
         dst.write(src.read())
     digest = hashlib.sha256(open(path, 'rb').read()).hexdigest()[:12]
     config = {'name': 'compact-finsent', 'labels': {'0': 'positive', '1': 'negative', '2': 'neutral'}, 'max_length': MAX_LEN,
+              'num_hidden_layers': LAYERS, 'hidden_size': HIDDEN, 'num_attention_heads': HEADS, 'intermediate_size': INTERMEDIATE,
               'held_out': held_out, 'held_out_int8_weights_float_products': int8_weights_held_out, 'held_out_before_int8': float_held_out,
               'split': {'seed': SPLIT_SEED, 'fraction': 0.2, 'stratified_by': ['label', 'agreement']},
               'base_model': {'name': 'sentence-transformers/all-MiniLM-L6-v2', 'licence': 'Apache-2.0',
