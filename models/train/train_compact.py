@@ -194,7 +194,10 @@ def main():
         dynamic_axes={'input_ids': {0: 'batch', 1: 'sequence'}, 'attention_mask': {0: 'batch', 1: 'sequence'},
                       'token_type_ids': {0: 'batch', 1: 'sequence'}, 'logits': {0: 'batch'}},
         opset_version=14, do_constant_folding=False)
-    onnx.save(int8_matmul.rewrite(onnx.load(path))[0], path)
+    rewritten, n = int8_matmul.rewrite(onnx.load(path))
+    if n != 6 * LAYERS:
+        raise SystemExit(f'int8_matmul rewrote {n} weight products, expected {6 * LAYERS}')
+    onnx.save(rewritten, path)
     with open(os.path.join(SHARED, 'finbert-tokenizer', 'vocab.txt'), 'rb') as src, open(os.path.join(OUT, 'vocab.txt'), 'wb') as dst:
         dst.write(src.read())
     digest = hashlib.sha256(open(path, 'rb').read()).hexdigest()[:12]
