@@ -77,8 +77,22 @@ class QLinear(nn.Module):
         self.quantized = True
 
     def forward(self, x):
+        if self.quantized and self.int8_activations:
+            return int8_token_linear(x, self.weight_q, self.weight_scale, self.bias)
         w = self.weight_q.float() * self.weight_scale if self.quantized else self.weight
         return nn.functional.linear(x, w, self.bias)
+
+    int8_activations = False
+
+
+def int8_token_linear(x, weight_q, weight_scale, bias):
+    """What int8_matmul.py makes of this layer in the ONNX graph: each token (row of x)
+    quantized to int8 with its own scale max|x|/127, an exact integer product with the int8
+    weights, then the token scale times the weight-row scale, plus the bias."""
+    s = (x.abs().amax(dim=-1, keepdim=True) / 127.0).clamp(min=1e-12)
+    q = torch.clamp(torch.round(x / s), -127, 127)
+    acc = (q.double() @ weight_q.double().t()).float()
+    return acc * s * weight_scale.reshape(-1) + bias
 
 
 def int8_rows(w):
@@ -147,6 +161,12 @@ class MiniLMClassifier(nn.Module):
         self.register_buffer('word_q', q)
         self.register_buffer('word_scale', scale)
         self.word_quantized = True
+
+    def int8_activations(self, on=True):
+        """Compute the linear layers as the shipped graph does after int8_matmul.py."""
+        for m in self.modules():
+            if isinstance(m, QLinear):
+                m.int8_activations = on
 
     def encode(self, input_ids, attention_mask, token_type_ids):
         positions = torch.arange(input_ids.shape[1], device=input_ids.device).unsqueeze(0)
