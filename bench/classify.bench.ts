@@ -19,7 +19,7 @@ import { loadSentimentModel, MODELS_DIR, type LoadedModel } from '../streams/cla
 import type { SentimentModel } from '../streams/classify/sentiment.ts';
 import { TickerExtractor } from '../streams/classify/tickers/extract-tickers.ts';
 import { loadSymbolDirectory } from '../streams/classify/tickers/symbol-directory.ts';
-import { encoderShape, headlineFlops } from './classify-cost.ts';
+import { flopsPerHeadline, modelShape } from '../streams/classify/model/model-cost.ts';
 import { runTorchPeer, torchMissing } from './torch-peer.ts';
 import { verdict } from './verdict.ts';
 
@@ -99,15 +99,15 @@ export default async function classifyBench(): Promise<void> {
   const all = Array.from({ length: ROUNDS }, () => texts).flat();
   const tokenizer = BertTokenizer.fromVocabFile(join(dir, 'vocab.txt'), Number(config.max_length ?? 128));
   const meanTokens = texts.reduce((s, t) => s + tokenizer.encode(t).ids.length, 0) / texts.length;
-  const shape = encoderShape(config);
-  const flops = headlineFlops(meanTokens, shape);
+  const shape = modelShape(config);
+  const flops = flopsPerHeadline(meanTokens, shape);
   const gflops = (perSecond: number) => (perSecond * flops) / 1e9;
 
   const model = await loadSentimentModel(dir, { threads: THREADS, runSize: BATCH });
   console.log(`  load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (the machine is shared: figures measured under load are lower)`);
   console.log(`  model ${model.version}, ${all.length} headlines (PhraseBank held-out sentences x ${ROUNDS}), ${THREADS} threads, runs of ${BATCH} in windows of ${WINDOW}`);
   console.log(
-    `  ${meanTokens.toFixed(1)} tokens a headline on average: ${(flops / 1e6).toFixed(0)} MFLOP a headline (${shape.layers} layers, ${shape.hidden} wide, ${shape.intermediate} feed-forward; ${shape.from})`,
+    `  ${meanTokens.toFixed(1)} tokens a headline on average: ${(flops / 1e6).toFixed(0)} MFLOP a headline (${shape.layers} layers, ${shape.hidden} wide, ${shape.intermediate} feed-forward, from config.json)`,
   );
 
   // 1. The bare session, batched as the processor batches, and one at a time.
@@ -230,8 +230,8 @@ export default async function classifyBench(): Promise<void> {
     detail: `${n0(peerBase)} vs ${n0(peer.unsorted_per_s)} headlines/s (bare before ${n0(bareAfter)}, after ${n0(bareAfterPeer)}); vs PyTorch sorted ${(peerBase / peer.sorted_per_s).toFixed(2)}x`,
     why:
       `HF-style batches in input order pad to ${peer.padded_tokens_unsorted.toFixed(1)} tokens a headline (sorted: ${peer.padded_tokens_sorted.toFixed(1)}, mean ${meanTokens.toFixed(1)}), so PyTorch does` +
-      ` ${(headlineFlops(peer.padded_tokens_unsorted, shape) / flops).toFixed(2)}x the arithmetic; counting its padding it runs at` +
-      ` ${(((peer.unsorted_per_s * headlineFlops(peer.padded_tokens_unsorted, shape)) / 1e9 / peer.gemm_gflops) * 100).toFixed(0)} % of the float GEMM ceiling, the bare session (useful FLOPs only) at` +
+      ` ${(flopsPerHeadline(peer.padded_tokens_unsorted, shape) / flops).toFixed(2)}x the arithmetic; counting its padding it runs at` +
+      ` ${(((peer.unsorted_per_s * flopsPerHeadline(peer.padded_tokens_unsorted, shape)) / 1e9 / peer.gemm_gflops) * 100).toFixed(0)} % of the float GEMM ceiling, the bare session (useful FLOPs only) at` +
       ` ${((gflops(peerBase) / peer.gemm_gflops) * 100).toFixed(0)} %; the rest of the gap is the two engines' float kernels`,
   });
 }
