@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 // SimHash (Charikar 2002): each feature votes on every bit with its hash; a bit is set when more
 // features vote for it than against. Two feature sets at angle θ (as vectors) differ in about
@@ -11,15 +11,26 @@ import { createHash } from 'node:crypto';
 
 export const SIMHASH_BITS = 256;
 
+/** Each byte's bits, most significant first (the fingerprint's bit order). */
+const BYTE_BITS = Array.from({ length: 256 }, (_, b) => Uint8Array.from({ length: 8 }, (_, k) => (b >> (7 - k)) & 1));
+
 /** SimHash of the features (a feature given twice votes twice), as 64 hex digits. */
 export function simhash(features: Iterable<string>): string {
-  const votes = new Int32Array(SIMHASH_BITS);
+  // Set bits counted per position; a bit's vote is then set - unset = 2 * set - features.
+  const set = new Int32Array(SIMHASH_BITS);
+  let n = 0;
   for (const f of features) {
     // sha256 rather than a faster hash: the fingerprint is part of a topic's contract, so a
     // consumer in any language must be able to compute it, and every language has sha256.
-    const h = createHash('sha256').update(f, 'utf8').digest();
-    for (let bit = 0; bit < SIMHASH_BITS; bit++) votes[bit]! += (h[bit >> 3]! >> (7 - (bit & 7))) & 1 ? 1 : -1;
+    // The one-shot form: no Hash object per feature.
+    const h = hash('sha256', f, 'buffer');
+    n++;
+    for (let byte = 0; byte < SIMHASH_BITS / 8; byte++) {
+      const bits = BYTE_BITS[h[byte]!]!;
+      for (let k = 0; k < 8; k++) set[byte * 8 + k]! += bits[k]!;
+    }
   }
+  const votes = set.map((s) => 2 * s - n);
   let hex = '';
   for (let nibble = 0; nibble < SIMHASH_BITS / 4; nibble++) {
     let v = 0;
