@@ -8,6 +8,7 @@ import { applyTopics } from '../schemas/apply.ts';
 import { RecordEncoder } from '../schemas/record-encoder.ts';
 import { signalsComponent } from '../streams/signals/component.ts';
 import { SignalsConfig } from '../streams/signals/config.ts';
+import { verdict } from './verdict.ts';
 import { fillSignalsTopics, signalsInputs } from './signals-inputs.ts';
 
 // How long a restarted signals instance takes to be ready (state restored from its changelogs,
@@ -61,7 +62,8 @@ export default async function restartBench(): Promise<void> {
     }
     console.log(`  restart at 2x history / 1x    ${(h2.restart / h.restart).toFixed(2)}x   (replaying the history: ${(h2.first / h.first).toFixed(2)}x)`);
     console.log(`  restart / replay at 1x         ${(h.restart / h.first).toFixed(3)}x`);
-    console.log(`  target: ready <= ${TARGET_SECONDS} s at ${h.inputs.toLocaleString()} inputs   ${h.restart <= TARGET_SECONDS ? 'met' : 'MISSED'}; doubling the history changes it by less than 1.5x   ${h2.restart / h.restart < 1.5 ? 'met' : 'MISSED'}`);
+    verdict({ bench: 'restart', figure: `restart ready at ${h.inputs.toLocaleString('en')} inputs`, value: h.restart, unit: 's', target: { op: '<=', bound: TARGET_SECONDS }, detail: `the history replayed took ${h.first.toFixed(1)} s` });
+    verdict({ bench: 'restart', figure: 'restart at 2x history / 1x', value: h2.restart / h.restart, unit: 'x', target: { op: '<=', bound: 1.5 }, detail: `${h2.restart.toFixed(2)} vs ${h.restart.toFixed(2)} s; changelogs ${h2.changelog.toLocaleString('en')} vs ${h.changelog.toLocaleString('en')} records` });
   } finally {
     for (const prefix of prefixes) {
       const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));

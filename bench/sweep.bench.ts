@@ -10,6 +10,7 @@ import { GridSettings, scoringOf } from '../streams/backtest/sweep/grid-file.ts'
 import { expandGrid } from '../streams/backtest/sweep/grid.ts';
 import { readForRuleSets, runRuleSets } from '../streams/backtest/sweep/sweep.ts';
 import { fillSignalsTopics, signalsInputs } from './signals-inputs.ts';
+import { verdict } from './verdict.ts';
 
 // A sweep of 100 rule sets against one plain backtest over the same topics, in the same run:
 // the read and decode is paid once, the engine once per evidence key (here the 10 half-lives),
@@ -61,8 +62,15 @@ export default async function sweepBench(): Promise<void> {
     console.log(`  ${(data.news.length + data.candles.length).toLocaleString()} records (${data.candles.length.toLocaleString()} candles of ${TICKERS} tickers, ${data.news.length.toLocaleString()} news)`);
     console.log(`  one backtest       ${backtest.toFixed(2).padStart(8)} s   (read and decode ${readOne.toFixed(2)} s, one rule set ${(backtest - readOne).toFixed(2)} s)`);
     console.log(`  sweep of ${rows.length}      ${sweep.toFixed(2).padStart(8)} s   (read and decode ${read.toFixed(2)} s, ${perRuleSet.toFixed(3)} s a rule set)`);
-    console.log(`  sweep / backtest   ${ratio.toFixed(2)}x   target <= 10x   ${ratio <= 10 ? 'met' : 'MISSED'}`);
-    if (ratio > 10) console.log(`  why: ${new Set(ruleSets.map((r) => evidenceKeyOf(r.rules))).size} engine runs (one per evidence key) and ${ruleSets.length} judgements and scorings cost ${perRuleSet.toFixed(3)} s a rule set, while the read they share costs ${read.toFixed(2)} s`);
+    verdict({
+      bench: 'sweep',
+      figure: `sweep of ${rows.length} / one backtest`,
+      value: ratio,
+      unit: 'x',
+      target: { op: '<=', bound: 10 },
+      detail: `${sweep.toFixed(2)} vs ${backtest.toFixed(2)} s`,
+      why: `${new Set(ruleSets.map((r) => evidenceKeyOf(r.rules))).size} engine runs (one per evidence key) and ${ruleSets.length} judgements and scorings cost ${perRuleSet.toFixed(3)} s a rule set, while the read they share costs ${read.toFixed(2)} s`,
+    });
     console.log(`  peak RSS           ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB`);
   } finally {
     const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
