@@ -385,7 +385,7 @@ export default async function e2eBench(): Promise<void> {
     const load = loadavg()[0]!;
     console.log(
       `  rss polls: ${fetches.length} in the window, gap p50 ${f3(pollGap.p50)} s (rss.pollIntervalSeconds ${RSS_POLL_SECONDS}, passes at least 200 ms apart); ` +
-        `classify: ${classifyRate.toFixed(1)} news/s classified in the window; load average ${load.toFixed(1)} on ${cpus().length} cores (other benches run beside this one)`,
+        `classify: ${classifyRate.toFixed(1)} news/s classified in the window; load average ${load.toFixed(1)} on ${cpus().length} cores${load > cpus().length * 2 ? " (more than the run's own: other work shares the machine)" : ""}`,
     );
     const p99 = (v: number[]) => stats(v).p99;
     const breakdown = `p99 by stage: fetch->raw ${f3(p99(stage.fetchToRaw))}, raw->classified ${f3(p99(stage.rawToClassified))}, classified->row ${f3(p99(stage.classifiedToRow))} s`;
