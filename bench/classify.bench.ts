@@ -19,6 +19,7 @@ import { loadSentimentModel, MODELS_DIR, type LoadedModel } from '../streams/cla
 import type { SentimentModel } from '../streams/classify/sentiment.ts';
 import { TickerExtractor } from '../streams/classify/tickers/extract-tickers.ts';
 import { loadSymbolDirectory } from '../streams/classify/tickers/symbol-directory.ts';
+import { readHeldOut } from '../streams/classify/model/held-out.ts';
 import { flopsPerHeadline, modelShape } from '../streams/classify/model/model-cost.ts';
 import { runTorchPeer, torchMissing } from './torch-peer.ts';
 import { verdict } from './verdict.ts';
@@ -93,11 +94,7 @@ function newsItems(texts: readonly string[]): NewsRaw[] {
 export default async function classifyBench(): Promise<void> {
   const dir = join(MODELS_DIR, 'compact-finsent');
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-  const texts = readFileSync(join(dir, 'held-out.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((l) => l.split('\t')[2]!);
+  const texts = readHeldOut(dir).map((r) => r.sentence);
   const all = Array.from({ length: ROUNDS }, () => texts).flat();
   const tokenizer = BertTokenizer.fromVocabFile(join(dir, 'vocab.txt'), Number(config.max_length ?? 128));
   const meanTokens = texts.reduce((s, t) => s + tokenizer.encode(t).ids.length, 0) / texts.length;

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readHeldOut } from '../../streams/classify/model/held-out.ts';
 import { loadSentimentModel, MODELS_DIR } from '../../streams/classify/model/sentiment-model.ts';
 
 // Held-out metrics of a model folder through the shipped loader (TypeScript tokenizer,
@@ -9,14 +10,7 @@ import { loadSentimentModel, MODELS_DIR } from '../../streams/classify/model/sen
 //   npx tsx models/train/eval_onnx.ts [model-dir] [labels-out.json] [labels-before.json]
 
 const dir = process.argv[2] ?? join(MODELS_DIR, 'compact-finsent');
-const rows = readFileSync(join(MODELS_DIR, 'compact-finsent', 'held-out.tsv'), 'utf8')
-  .split('\n')
-  .slice(1)
-  .filter(Boolean)
-  .map((l) => {
-    const [label, agreement, sentence] = l.split('\t');
-    return { label: label!, agreement: Number(agreement), sentence: sentence! };
-  });
+const rows = readHeldOut(join(MODELS_DIR, 'compact-finsent'));
 const texts = rows.map((r) => r.sentence);
 const model = await loadSentimentModel(dir, { threads: 2, runSize: 32 });
 const sorted = await model.classify(texts);

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readHeldOut } from '../../streams/classify/model/held-out.ts';
 import { loadSentimentModel, MODELS_DIR } from '../../streams/classify/model/sentiment-model.ts';
 
 // Batched headlines/s of one or more model folders, alternating, as bench/classify.bench.ts
@@ -7,11 +7,7 @@ import { loadSentimentModel, MODELS_DIR } from '../../streams/classify/model/sen
 // A/B while changing a model; `npm run bench classify` is the reference figure.
 //   npx tsx models/train/speed_onnx.ts dirA [dirB …]
 
-const texts = readFileSync(join(MODELS_DIR, 'compact-finsent', 'held-out.tsv'), 'utf8')
-  .split('\n')
-  .slice(1)
-  .filter(Boolean)
-  .map((l) => l.split('\t')[2]!);
+const texts = readHeldOut(join(MODELS_DIR, 'compact-finsent')).map((r) => r.sentence);
 const dirs = process.argv.slice(2);
 const models = await Promise.all(dirs.map((d) => loadSentimentModel(d, { threads: 2, runSize: 32 })));
 for (const m of models) await m.classify(texts.slice(0, 256));

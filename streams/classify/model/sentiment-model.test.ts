@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readHeldOut } from './held-out.ts';
 import { loadSentimentModel, MODELS_DIR, type LoadedModel } from './sentiment-model.ts';
 
 // The shipped compact model through onnxruntime-node: batching changes nothing, clear-cut
@@ -17,14 +18,7 @@ afterAll(async () => {
   await model?.close();
 });
 
-const heldOut = readFileSync(join(DIR, 'held-out.tsv'), 'utf8')
-  .split('\n')
-  .slice(1)
-  .filter(Boolean)
-  .map((l) => {
-    const [label, agreement, sentence] = l.split('\t');
-    return { label: label!, agreement: Number(agreement), sentence: sentence! };
-  });
+const heldOut = readHeldOut(DIR);
 
 describe('compact-finsent', () => {
   it('names itself with a content hash', () => {
