@@ -68,9 +68,7 @@ export class TableWriter {
     if (mapping.newKeysCopyAsIs && (await this.copyIfAllNew(mapping, records))) return;
     const stage = await this.ensureStage(mapping);
     if (opts.truncateFirst) await this.client.query(`TRUNCATE ${stage}`);
-    const columns = mapping.columns.map((c) => c.name).join(', ');
-    const copy = this.client.query(copyFrom(`COPY ${stage} (${columns}) FROM STDIN (FORMAT binary)`));
-    await pipeline(copyRows(mapping, records), copy);
+    await this.copyInto(stage, mapping, records);
     for (const sql of mapping.upsert) await this.client.query(sql.replaceAll('$stage', stage));
   }
 
@@ -79,10 +77,9 @@ export class TableWriter {
     let bet = this.bets.get(mapping.table);
     if (!bet) this.bets.set(mapping.table, (bet = new NewKeysBet()));
     if (!bet.take()) return false;
-    const columns = mapping.columns.map((c) => c.name).join(', ');
     await this.client.query('SAVEPOINT new_keys');
     try {
-      await pipeline(copyRows(mapping, records), this.client.query(copyFrom(`COPY ${mapping.table} (${columns}) FROM STDIN (FORMAT binary)`)));
+      await this.copyInto(mapping.table, mapping, records);
     } catch (err) {
       // Any other error is the caller's: its rollback discards this savepoint too.
       if ((err as { code?: string })?.code !== UNIQUE_VIOLATION) throw err;
@@ -94,6 +91,11 @@ export class TableWriter {
     await this.client.query('RELEASE SAVEPOINT new_keys');
     bet.won();
     return true;
+  }
+
+  private async copyInto<K extends TopicId>(target: string, mapping: TableMapping<K>, records: ReadonlyArray<TopicRecords[K]>): Promise<void> {
+    const columns = mapping.columns.map((c) => c.name).join(', ');
+    await pipeline(copyRows(mapping, records), this.client.query(copyFrom(`COPY ${target} (${columns}) FROM STDIN (FORMAT binary)`)));
   }
 
   /** Forget stages, e.g. after the connection was replaced. */
