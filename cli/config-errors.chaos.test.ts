@@ -140,3 +140,37 @@ describe('start-up errors of `run <component>`', () => {
     expect(run.code).toBe(2);
   });
 });
+
+describe('SIGTERM during the start of `run sink`', () => {
+  // A supervisor may stop an instance at any moment of its start: while Node loads the CLI, while
+  // the CLI hands the signals to the command, during preflight or the group join. Each moment must
+  // end in a clean stop (exit 0) within seconds, never death by the signal or a lost signal.
+  it('at every moment of the start: exit 0 within seconds', async () => {
+    const db = await freshDatabase({ migrate: true });
+    const args = ['--topic-prefix', topics.prefix, 'run', 'sink'];
+    const env = { DATABASE_URL: db.url, LOG_LEVEL: 'info' };
+    const startedAt = Date.now();
+    const whole = startCli(args, env, 60_000);
+    while (!/"msg":"sink running"/.test(whole.stderr())) {
+      if (whole.child.exitCode !== null) throw new Error(`exited before running:\n${whole.stderr()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const startMs = Date.now() - startedAt;
+    whole.child.kill('SIGTERM');
+    expect(await whole.exit, whole.stderr()).toEqual({ code: 0, signal: null });
+    // Fractions of this machine's start time, dense around the end of loading (about 0.7-0.9).
+    const outcomes: string[] = [];
+    for (const share of [0.1, 0.3, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1]) {
+      const run = startCli(args, env, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, share * startMs));
+      run.child.kill('SIGTERM');
+      const signalledAt = Date.now();
+      const exit = await Promise.race([run.exit, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))]);
+      run.child.kill('SIGKILL');
+      outcomes.push(`${share}: ${JSON.stringify(exit)}${exit === 'still running' ? '' : ` after ${Date.now() - signalledAt} ms`}`);
+    }
+    await db.drop();
+    for (const o of outcomes) expect(o, outcomes.join('\n')).toMatch(/: \{"code":0,"signal":null\} after \d+ ms$/);
+  }, 300_000);
+});
+

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { OpsPipelineError } from '../core/errors.ts';
 import { rootLogger } from '../core/log.ts';
 import { checkTopLevelKeys } from '../core/config.ts';
+import { takeSignalsFromLoader } from '../core/signals.ts';
 import { configSources } from '../core/command-config.ts';
 import { registerCommands } from './commands.ts';
 import { CONFIG_SECTIONS } from './components.ts';
@@ -18,7 +19,7 @@ const program = new Command('ops-pipeline')
   .exitOverride();
 
 // Loaded: signals are the command's now (bin/ops-pipeline.js held them while it loaded).
-for (const signal of ['SIGTERM', 'SIGINT'] as const) for (const l of process.listeners(signal)) if (l.name === 'stopBeforeLoad') process.off(signal, l);
+takeSignalsFromLoader();
 
 // A reader that stopped reading (`| head`) is not a failure of ours.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -12,6 +12,7 @@ import { configSources, connections } from '../core/command-config.ts';
 import { component } from './components.ts';
 import { componentConfig } from './component-config.ts';
 import { retryDelayMs } from '../core/retry-policy.ts';
+import { signalledBeforeRunning } from '../core/run-until-signal.ts';
 
 const log = logger('preflight');
 
@@ -30,7 +31,7 @@ const log = logger('preflight');
  */
 async function untilReachable(cmd: Command, check: () => Promise<void>): Promise<void> {
   let service: string | undefined;
-  let signalled: NodeJS.Signals | undefined;
+  let signalled = signalledBeforeRunning();
   let wake = () => {};
   const onSignal = (signal: NodeJS.Signals) => {
     signalled = signal;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { deployment } from '../core/command-config.ts';
-import { holdSignalsUntilRunning, runServingMetrics } from '../core/run-until-signal.ts';
+import { holdSignalsUntilRunning, runServingMetrics, signalledBeforeRunning } from '../core/run-until-signal.ts';
+import { logger } from '../core/log.ts';
 import { ONCE_OPTION } from '../core/runtime/component.ts';
 import { describeSummary, startComponent } from '../core/runtime/start-component.ts';
 import { componentConfig } from './component-config.ts';
@@ -22,6 +23,9 @@ export function registerRunCommand(program: Command): void {
     for (const o of def.options ?? []) cmd.option(o.flags, o.description, o.parse as never);
     cmd.addHelpText('after', `\n${configKeysHelp(def)}`);
     cmd.action(async (opts: Record<string, unknown>, c: Command) => {
+      // Stopped while loading or checking: nothing to start only to stop again.
+      const signal = signalledBeforeRunning();
+      if (signal) return logger('cli').info({ signal }, `${def.name} stopped before it started`);
       const running = await startComponent(def, componentConfig(def, c, opts), deployment(c), { once: opts.once === true, options: opts });
       const summary = await runServingMetrics(running);
       process.stdout.write(`${describeSummary(def, summary)}\n`);

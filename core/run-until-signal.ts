@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { ConfigError } from './errors.ts';
 import { logger } from './log.ts';
 import { serveMetrics } from './metrics.ts';
+import { ownSignals, releaseSignals } from './signals.ts';
 
 /** A running component: `done` settles when it stops by itself; `stop` asks it to. */
 export interface Running<T> {
@@ -13,7 +14,7 @@ let early: NodeJS.Signals | undefined;
 const noteEarly = (signal: NodeJS.Signals) => {
   if (early) process.exit(130);
   early = signal;
-  logger('cli').info({ signal }, 'stopping as soon as the component has started');
+  logger('cli').info({ signal }, 'stopping once the start step in hand is done');
 };
 
 /**
@@ -22,8 +23,12 @@ const noteEarly = (signal: NodeJS.Signals) => {
  * clean stop. A second signal exits at once.
  */
 export function holdSignalsUntilRunning(): void {
-  process.on('SIGINT', noteEarly);
-  process.on('SIGTERM', noteEarly);
+  ownSignals(noteEarly);
+}
+
+/** The signal that came while the component was still starting, if one did. */
+export function signalledBeforeRunning(): NodeJS.Signals | undefined {
+  return early;
 }
 
 /** Waits for the component, stopping it cleanly on SIGINT/SIGTERM (a second signal exits). */
@@ -35,16 +40,12 @@ export async function runUntilSignal<T>(running: Running<T>): Promise<T> {
     logger('cli').info({ signal }, 'stopping');
     void running.stop();
   };
-  process.off('SIGINT', noteEarly);
-  process.off('SIGTERM', noteEarly);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  ownSignals(onSignal);
   if (early) onSignal(early);
   try {
     return await running.done;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    releaseSignals(onSignal);
   }
 }
 

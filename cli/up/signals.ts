@@ -1,6 +1,7 @@
 // `up`'s signals, taken from the start of the command: the first SIGINT or SIGTERM asks for a
 // clean stop (after the step in hand, if nothing runs yet), a second one is for at once.
 
+import { ownSignals, releaseSignals } from '../../core/signals.ts';
 export interface Signals {
   /** Resolves with the first signal. */
   first: Promise<NodeJS.Signals>;
@@ -24,15 +25,11 @@ export function takeSignals(notice: (signal: NodeJS.Signals) => void): Signals {
     second();
     process.exit(130);
   };
-  process.on('SIGINT', on);
-  process.on('SIGTERM', on);
+  ownSignals(on);
   return {
     first,
     received: () => count > 0,
     onSecond: (handler) => (second = handler),
-    release() {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-    },
+    release: () => releaseSignals(on),
   };
 }
