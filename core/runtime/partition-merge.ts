@@ -12,51 +12,80 @@ export interface MergeItem<T> {
   value: T;
 }
 
+/** One partition's buffered records; `head` moves instead of shifting (a shift copies a long queue). */
+class SourceQueue<T> {
+  items: Array<MergeItem<T>> = [];
+  head = 0;
+  caughtUp = false;
+  constructor(readonly source: string) {}
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  peek(): MergeItem<T> | undefined {
+    return this.items[this.head];
+  }
+
+  take(): MergeItem<T> {
+    const item = this.items[this.head++]!;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= 4096 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
 export class PartitionMerge<T> {
-  private readonly queues = new Map<string, Array<MergeItem<T>>>();
-  /** Partitions with nothing more to deliver now (at their high watermark). */
-  private readonly caughtUp = new Set<string>();
+  private readonly bySource = new Map<string, SourceQueue<T>>();
+  /** The same queues, sorted by source name: ties in event time go to the first. */
+  private queues: Array<SourceQueue<T>> = [];
 
   /** Declares the partitions to wait for (the assignment). */
   assign(sources: Iterable<string>): void {
-    for (const s of sources) if (!this.queues.has(s)) this.queues.set(s, []);
+    for (const s of sources) this.queue(s);
   }
 
   add(item: MergeItem<T>): void {
-    let q = this.queues.get(item.source);
-    if (!q) this.queues.set(item.source, (q = []));
-    q.push(item);
+    this.queue(item.source).items.push(item);
   }
 
   /** Whether the partition has delivered everything up to its high watermark. */
   setCaughtUp(source: string, caughtUp: boolean): void {
-    if (caughtUp) this.caughtUp.add(source);
-    else this.caughtUp.delete(source);
+    this.queue(source).caughtUp = caughtUp;
   }
 
   /** Releases, in order, every record no partition can precede any more. `all` drains everything. */
   drain(all = false): Array<MergeItem<T>> {
     const out: Array<MergeItem<T>> = [];
+    const queues = this.queues;
     for (;;) {
-      let best: { source: string; item: MergeItem<T> } | null = null;
-      let blocked = false;
-      for (const [source, q] of this.queues) {
-        const head = q[0];
+      let best: SourceQueue<T> | undefined;
+      let bestTime = Infinity;
+      for (let i = 0; i < queues.length; i++) {
+        const q = queues[i]!;
+        const head = q.peek();
         if (!head) {
-          if (!all && !this.caughtUp.has(source)) blocked = true;
+          if (!all && !q.caughtUp) return out;
           continue;
         }
-        if (!best || head.eventTime < best.item.eventTime || (head.eventTime === best.item.eventTime && source < best.source)) best = { source, item: head };
+        if (!best || head.eventTime < bestTime) {
+          best = q;
+          bestTime = head.eventTime;
+        }
       }
-      if (!best || blocked) return out;
-      this.queues.get(best.source)!.shift();
-      out.push(best.item);
+      if (!best) return out;
+      out.push(best.take());
     }
   }
 
   /** The offset of the source's first record still waiting, if any. */
   headOffset(source: string): bigint | undefined {
-    return this.queues.get(source)?.[0]?.offset;
+    return this.bySource.get(source)?.peek()?.offset;
   }
 
   hasBuffered(source: string): boolean {
@@ -65,12 +94,21 @@ export class PartitionMerge<T> {
 
   /** Records waiting in one partition's queue. */
   queued(source: string): number {
-    return this.queues.get(source)?.length ?? 0;
+    return this.bySource.get(source)?.length ?? 0;
   }
 
   get buffered(): number {
     let n = 0;
-    for (const q of this.queues.values()) n += q.length;
+    for (const q of this.queues) n += q.length;
     return n;
+  }
+
+  private queue(source: string): SourceQueue<T> {
+    let q = this.bySource.get(source);
+    if (!q) {
+      this.bySource.set(source, (q = new SourceQueue<T>(source)));
+      this.queues = [...this.queues, q].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+    }
+    return q;
   }
 }
