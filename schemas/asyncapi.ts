@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { CREATED_AT_DOC, CREATED_AT_HEADER, CREATED_AT_TOPICS } from '../core/created-at.ts';
 import { DLQ_HEADERS, REPLAY_MARKER_HEADERS, REPLAYED_HEADERS } from '../core/dlq.ts';
 import { REPO_ROOT } from '../deploy/local/layout.ts';
 import { COMPATIBILITY, plannedTopics } from './apply.ts';
@@ -57,7 +58,7 @@ function components(): Record<string, unknown> {
       summary: schema.doc,
       contentType: 'application/octet-stream',
       description: `Avro in the Confluent wire format (magic byte 0, 4-byte schema id, body) under subject \`<topic>-value\` (${COMPATIBILITY}). ${GUARANTEES[id]}`,
-      headers: ref('components/schemas/replayedHeaders'),
+      headers: ref(`components/schemas/${CREATED_AT_TOPICS.includes(id) ? 'createdHeaders' : 'replayedHeaders'}`),
       payload: { schemaFormat: AVRO_SCHEMA_FORMAT, schema },
       bindings: {
         kafka: {
@@ -106,7 +107,7 @@ function components(): Record<string, unknown> {
   };
   const replayed: Record<string, string> = { [REPLAYED_HEADERS.from]: 'Set only on a record `dlq replay` sent back from a DLQ: `<dlq topic>:<partition>:<offset>`.' };
   for (const name of Object.values(DLQ_HEADERS)) replayed[`${REPLAYED_HEADERS.prefix}${name.slice('dlq.'.length)}`] = `The replayed DLQ record's \`${name}\`.`;
-  return { messages, schemas: { replayedHeaders: stringHeaders(replayed) }, parameters: PREFIX };
+  return { messages, schemas: { replayedHeaders: stringHeaders(replayed), createdHeaders: stringHeaders({ [CREATED_AT_HEADER]: CREATED_AT_DOC, ...replayed }) }, parameters: PREFIX };
 }
 
 export function asyncApiDocument(): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { REPO_ROOT } from '../deploy/local/layout.ts';
 import { DLQ_RETENTION_MS, TOPIC_IDS, TOPICS, valueSchema, type AvroField, type TopicId } from './catalog.ts';
+import { CREATED_AT_DOC, CREATED_AT_HEADER, CREATED_AT_TOPICS } from '../core/created-at.ts';
 
 // docs/topics.md, generated from the catalog and the .avsc files so the contract users read
 // is the one the pipeline registers. `npx ops-pipeline topics docs` writes it; a test fails
@@ -57,6 +58,8 @@ export function renderTopicDocs(): string {
     '`dlq.stage` and `dlq.source.topic|partition|offset|timestamp` headers. `ops-pipeline dlq replay` sends a record back to its',
     'topic with `dlq.replayed.from` and those headers as `dlq.replayed.*`, and writes a replay marker (no key or value,',
     'header `dlq.replay.of`) into the DLQ. Machine-readable: `docs/asyncapi.yaml` (AsyncAPI 3).',
+    '',
+    `Records on ${CREATED_AT_TOPICS.map((id) => `\`${TOPICS[id].base}\``).join(', ')} carry the header \`${CREATED_AT_HEADER}\`: ${CREATED_AT_DOC.charAt(0).toLowerCase()}${CREATED_AT_DOC.slice(1)}`,
     '',
     'A minimal consumer that reads `signals` through the registry: `examples/consumer.ts`.',
     '',
