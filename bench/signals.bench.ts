@@ -14,23 +14,13 @@ import { AvroCodec } from '../core/avro-codec.ts';
 import { readToEnd } from '../core/topic-reader.ts';
 import { recordName, topicName } from '../schemas/catalog.ts';
 import { verdict } from './verdict.ts';
-import { metricsRegistry } from '../core/metrics.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { tasksStarted } from './tasks-started.ts';
 
 // Events per second through the signals processor from pre-filled topics (Kafka in, engine,
 // transactions out), beside two ceilings measured in the same run: the engine alone on the same
 // events in memory, and a bare kafkajs read of the same topics with every record decoded.
 // Targets: >= 50,000 events/s; >= 0.6x the engine or >= 0.8x the bare read, whichever
 // ceiling is lower (both are printed).
-
-/** Resolves once `n` tasks have started (fenced, restored, positioned): the processor's start is over. */
-async function tasksStarted(n: number): Promise<void> {
-  for (;;) {
-    const started = (await metricsRegistry.getSingleMetric('ops_pipeline_task_start_seconds')?.get())?.values.filter((v) => (v as { metricName?: string }).metricName?.endsWith('_count')).reduce((a, v) => a + v.value, 0) ?? 0;
-    if (started >= n) return;
-    await sleep(5);
-  }
-}
 
 const CANDLES = Number(process.env.BENCH_SIGNALS_CANDLES ?? 200_000);
 const TICKERS = 100;
