@@ -24,6 +24,33 @@ describe('PartitionMerge', () => {
     expect(m.drain().map((i) => i.value)).toEqual(['a@0']);
   });
 
+  it.each([
+    { name: 'an empty partition not caught up', add: [], caughtUp: false, waits: true },
+    { name: 'an empty partition caught up', add: [], caughtUp: true, waits: false },
+    { name: 'a partition with a buffered head', add: [5], caughtUp: false, waits: false },
+  ])('waits for $name: $waits', ({ add, caughtUp, waits }) => {
+    const m = new PartitionMerge<string>();
+    m.assign(['a', 'b']);
+    add.forEach((t, o) => m.add(item('a', o, t)));
+    m.setCaughtUp('a', caughtUp);
+    expect(m.waitsFor('a')).toBe(waits);
+    expect(m.waitsFor('unknown')).toBe(false);
+  });
+
+  it('keeps order across a queue compaction (thousands released from one partition)', () => {
+    const m = new PartitionMerge<string>();
+    m.assign(['a', 'b']);
+    for (let o = 0; o < 9000; o++) m.add(item('a', o, o));
+    m.add(item('b', 0, 5999.5));
+    expect(m.drain().map((i) => i.value)).toEqual([...Array.from({ length: 6000 }, (_, o) => `a@${o}`), 'b@0']);
+    expect(m.queued('a')).toBe(3000);
+    expect(m.headOffset('a')).toBe(6000n);
+    m.add(item('a', 9000, 9000));
+    m.setCaughtUp('b', true);
+    expect(m.drain().map((i) => i.offset)).toEqual(Array.from({ length: 3001 }, (_, o) => BigInt(6000 + o)));
+    expect(m.buffered).toBe(0);
+  });
+
   it('breaks event-time ties by partition name, then drains everything at the end', () => {
     const m = new PartitionMerge<string>();
     m.assign(['b', 'a', 'c']);

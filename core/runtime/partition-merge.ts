@@ -88,6 +88,12 @@ export class PartitionMerge<T> {
     return this.bySource.get(source)?.peek()?.offset;
   }
 
+  /** Whether the merge waits on the source: nothing buffered from it and not caught up. */
+  waitsFor(source: string): boolean {
+    const q = this.bySource.get(source);
+    return !!q && q.length === 0 && !q.caughtUp;
+  }
+
   hasBuffered(source: string): boolean {
     return this.queued(source) > 0;
   }

@@ -26,9 +26,25 @@ export function groupFields(component: string, o: { maxBytesPerPartition: number
   };
 }
 
+/** Records of one input partition an event-time join holds before that partition is paused. */
+export const DEFAULT_MAX_BUFFERED_PER_PARTITION = 10_000;
+
+/** The settings of a processor whose stage joins its inputs in event time. */
+export function joinFields() {
+  return {
+    maxBufferedPerPartition: z
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_MAX_BUFFERED_PER_PARTITION)
+      .describe('Records of one input partition waiting in the event-time join beyond which that partition is paused until the join has used them (a partition the join waits on is never paused): bounds the memory a backlog read ahead of its other inputs takes.'),
+  };
+}
+
 export interface GroupSettings {
   groupId: string;
   idleExitMs: number;
   sessionTimeoutMs: number;
   maxBytesPerPartition: number;
+  maxBufferedPerPartition?: number;
 }

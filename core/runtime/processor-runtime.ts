@@ -3,7 +3,7 @@ import { AvroCodec } from '../avro-codec.ts';
 import { bounded } from '../bounded.ts';
 import { createKafka, noKafkajsRestart } from '../kafka.ts';
 import { logger } from '../log.ts';
-import { gauge } from '../metrics.ts';
+import { counter, gauge } from '../metrics.ts';
 import { logProgress } from '../progress-log.ts';
 import { createRegistry } from '../registry.ts';
 import { stoppable, stopWhenIdle } from '../stoppable.ts';
@@ -11,7 +11,7 @@ import { sessionState, supervise, type Session } from '../supervised.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Deployment, ProcessorDefinition, Running, RunOptions, RuntimeCounts, StageContext } from './component.ts';
 import { TaskFencedError } from './fenced.ts';
-import type { GroupSettings } from './processor-fields.ts';
+import { DEFAULT_MAX_BUFFERED_PER_PARTITION, type GroupSettings } from './processor-fields.ts';
 import { Task } from './task.ts';
 import { assignedTasks, taskAssigner, topicPartitions } from './task-assigner.ts';
 import { taskName, type TaskId } from './task-id.ts';
@@ -25,6 +25,8 @@ import { Topology } from './topology.ts';
 // the process would: tasks are started again from what was committed.
 
 const tasksRunning = gauge('tasks_running', 'Tasks this instance runs', ['component']);
+const joinPaused = gauge('join_paused_partitions', 'Input partitions paused now: their records wait in an event-time join beyond maxBufferedPerPartition', ['component']);
+const joinPauses = counter('join_partition_pauses_total', 'Times an input partition was paused by an event-time join\'s flow control', ['component']);
 
 const TICK_MS = 500;
 
@@ -98,7 +100,27 @@ export async function startProcessor<C extends GroupSettings, S, R>(
         if (!task.running) return;
         for (const [topic, offset] of from) c.seek({ topic, partition: id.partition, offset: offset.toString() });
         ready.add(task.name);
+        release(id);
         c.resume(partitionsOf(id));
+      };
+      // Input partitions paused by a join's flow control (Task.flow), `topic:partition`.
+      const held = new Set<string>();
+      const flow = (task: Task) => {
+        if (!ready.has(task.name)) return;
+        const { pause, resume } = task.flow(config.maxBufferedPerPartition ?? DEFAULT_MAX_BUFFERED_PER_PARTITION);
+        const p = task.id.partition;
+        for (const topic of pause) {
+          if (held.has(`${topic}:${p}`)) continue;
+          held.add(`${topic}:${p}`);
+          c.pause([{ topic, partitions: [p] }]);
+          joinPauses.inc({ component: def.name });
+        }
+        for (const topic of resume) if (held.delete(`${topic}:${p}`)) c.resume([{ topic, partitions: [p] }]);
+        joinPaused.set({ component: def.name }, held.size);
+      };
+      const release = (id: TaskId) => {
+        for (const { topic } of partitionsOf(id)) held.delete(`${topic}:${id.partition}`);
+        joinPaused.set({ component: def.name }, held.size);
       };
       const stopTask = async (name: string) => {
         ready.delete(name);
@@ -176,6 +198,7 @@ export async function startProcessor<C extends GroupSettings, S, R>(
           if (!task || !ready.has(task.name)) return;
           await guard(task, () => task.handle(batch, heartbeat));
           if (!ready.has(task.name)) return;
+          flow(task);
           resolveOffset(batch.lastOffset());
           await heartbeat();
           markHealthy();
@@ -183,7 +206,7 @@ export async function startProcessor<C extends GroupSettings, S, R>(
         },
       });
       tick = setInterval(() => {
-        for (const task of tasks.values()) if (ready.has(task.name)) void guard(task, () => task.tick()).catch(() => {});
+        for (const task of tasks.values()) if (ready.has(task.name)) void guard(task, () => task.tick()).then(() => flow(task), () => {});
       }, TICK_MS);
       current = {
         idle: () => joined && [...tasks.values()].every((task) => ready.has(task.name) && task.idle()) && Date.now() - lastActivity > config.idleExitMs,

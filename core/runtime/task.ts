@@ -162,9 +162,32 @@ export class Task {
     return new Map(this.inputs.map((i) => [i.topic, i.read]));
   }
 
+  /**
+   * Flow control of a join, as Kafka Streams' `buffered.records.per.partition`: an input
+   * partition whose records wait in the merge beyond `limit` is to be paused (a backlog of
+   * candles read ahead of the news they wait for would otherwise fill the heap), unless the merge
+   * waits on it; the others are to be read.
+   */
+  flow(limit: number): { pause: string[]; resume: string[] } {
+    const pause: string[] = [];
+    const resume: string[] = [];
+    if (!this.merge) return { pause, resume };
+    for (const i of this.inputs) {
+      const sources = this.sourcesOf(i);
+      const queued = sources.reduce((n, s) => n + this.merge!.queued(s), 0);
+      const waitedOn = sources.some((s) => this.merge!.waitsFor(s));
+      (queued >= limit && !waitedOn ? pause : resume).push(i.topic);
+    }
+    return { pause, resume };
+  }
+
   /** The merge's sources: one per input partition, one per upstream task of a repartition input. */
   private sources(): string[] {
-    return this.inputs.flatMap((i) => (i.repartition ? this.upstreamTasks(i).map((u) => `${i.topic}:${this.partition}:${u}`) : [`${i.topic}:${this.partition}`]));
+    return this.inputs.flatMap((i) => this.sourcesOf(i));
+  }
+
+  private sourcesOf(i: InputState): string[] {
+    return i.repartition ? this.upstreamTasks(i).map((u) => `${i.topic}:${this.partition}:${u}`) : [`${i.topic}:${this.partition}`];
   }
 
   private upstreamTasks(i: InputState): number[] {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { groupFields } from '../../core/runtime/processor-fields.ts';
+import { groupFields, joinFields } from '../../core/runtime/processor-fields.ts';
 import { DEFAULT_MAX_DISTANCE, DEFAULT_WINDOW_MINUTES } from '../story/same-story.ts';
 
 /** The decision rules: `signals.rules` of the config file, and `rules:` of a backtest's `--settings` file. */
@@ -36,6 +36,7 @@ export type SignalRules = z.infer<typeof SignalRules>;
 export const SignalsConfig = z
   .object({
     ...groupFields('signals', { maxBytesPerPartition: 1_048_576 }),
+    ...joinFields(),
     rules: SignalRules.default(SignalRules.parse({})).describe('The decision rules; a backtest takes the same keys.'),
   })
   .strict();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvroCodec } from '../../core/avro-codec.ts';
 import { createRegistry } from '../../core/registry.ts';
 import { readToEnd } from '../../core/topic-reader.ts';
+import { metricsRegistry } from '../../core/metrics.ts';
 import { topicName, valueSchema, valueSubject } from '../../schemas/catalog.ts';
 import { RecordEncoder } from '../../schemas/record-encoder.ts';
 import type { Candle, NewsClassified, Signal } from '../../schemas/records.ts';
@@ -87,8 +88,8 @@ async function write(topics: TestTopics, data: ReturnType<typeof inputs>, order:
   await producer.disconnect();
 }
 
-async function runOnce(topics: TestTopics) {
-  const p = await startProcessor(signalsComponent, SignalsConfig.parse({ idleExitMs: 1500, rules }), { connections: conn, prefix: topics.prefix, candleInterval: '1m' }, { once: true });
+async function runOnce(topics: TestTopics, settings: Partial<SignalsConfig> = {}) {
+  const p = await startProcessor(signalsComponent, SignalsConfig.parse({ idleExitMs: 1500, rules, ...settings }), { connections: conn, prefix: topics.prefix, candleInterval: '1m' }, { once: true });
   return p.done;
 }
 
@@ -123,17 +124,20 @@ async function writeWithOldSchema(topics: TestTopics, data: ReturnType<typeof in
 let a: TestTopics;
 let b: TestTopics;
 let c: TestTopics;
+let d: TestTopics;
 const data = inputs();
 
 beforeAll(async () => {
   a = await testTopics('signals-a');
   b = await testTopics('signals-b');
   c = await testTopics('signals-c');
+  d = await testTopics('signals-d');
 });
 afterAll(async () => {
   await a?.cleanup();
   await b?.cleanup();
   await c?.cleanup();
+  await d?.cleanup();
 });
 
 describe('signals processor', () => {
@@ -169,6 +173,16 @@ describe('signals processor', () => {
     await write(b, data, 'candles-first');
     await runOnce(b);
     expect(JSON.stringify(await produced(b))).toBe(JSON.stringify(await produced(a)));
+  });
+
+  it('with a join that holds few records per partition: pauses the candles read ahead of their news, and gives identical signals', async () => {
+    const pauses = async () => (await metricsRegistry.getSingleMetric('ops_pipeline_join_partition_pauses_total')?.get())?.values.reduce((n, v) => n + v.value, 0) ?? 0;
+    const before = await pauses();
+    await write(d, data, 'candles-first');
+    const summary = await runOnce(d, { maxBufferedPerPartition: 20 });
+    expect(summary.late).toBe(0);
+    expect(await pauses()).toBeGreaterThan(before);
+    expect(JSON.stringify(await produced(d))).toBe(JSON.stringify(await produced(a)));
   });
 
   it('gives identical signals from records written before story_key: their story keys come from their titles', async () => {
