@@ -130,10 +130,9 @@ export default async function classifyBench(): Promise<void> {
   try {
     await produceAll(kafka, encoder, 'newsRaw', [raws]);
     const m = timed(model);
-    const tasks = (await admin.fetchTopicMetadata({ topics: [topicName('newsRaw', prefix)] })).topics[0]!.partitions.length;
     const launched = process.hrtime.bigint();
     const p = await startProcessor(classifyComponent, ClassifyConfig.parse({ idleExitMs: IDLE_EXIT_MS }), { connections: conn, prefix, candleInterval: '1m' }, { once: true, options: { sentimentModel: m } });
-    await tasksStarted(tasks);
+    await tasksStarted(admin, [topicName('newsRaw', prefix)]);
     const started = process.hrtime.bigint();
     const summary = await p.done;
     const total = seconds(started) - IDLE_EXIT_MS / 1000;

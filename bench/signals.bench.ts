@@ -71,9 +71,8 @@ export default async function signalsBench(): Promise<void> {
     // The processor, from the filled topics to signals committed. Its start (internal topics,
     // the group join) is timed apart: a fixed cost, not a rate (`bench restart` measures starts).
     started = process.hrtime.bigint();
-    const tasks = (await admin.fetchTopicMetadata({ topics: inputTopics.map(([, t]) => t) })).topics.reduce((n, t) => n + t.partitions.length, 0);
     const p = await startProcessor(signalsComponent, SignalsConfig.parse({ idleExitMs: 500, rules }), { connections: conn, prefix, candleInterval: '1m' }, { once: true });
-    await tasksStarted(tasks);
+    const tasks = await tasksStarted(admin, inputTopics.map(([, t]) => t));
     const startSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     started = process.hrtime.bigint();
     const summary = await p.done;
