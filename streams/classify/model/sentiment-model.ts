@@ -83,6 +83,9 @@ export async function loadSentimentModel(dir = defaultModelDir(), opts: ModelRun
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    // Memory patterns plan a run's buffers per input shape and keep every plan: with batches of
+    // every size and padded length that grew the process by over 100 MiB and saved no time.
+    enableMemPattern: false,
     // Idle threads must sleep, not spin: the model shares a small machine with the broker and
     // the other processors.
     extra: { session: { intra_op: { allow_spinning: '0' } } },
