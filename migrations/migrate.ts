@@ -1,16 +1,16 @@
-import { dirname } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { Logger, migrate } from 'graphile-migrate';
 import { connectClient, describeDatabase, ensureDatabase } from '../core/db.ts';
 import { logger } from '../core/log.ts';
+import { REPO_ROOT } from '../core/repo-root.ts';
 
 // Applies the committed graphile-migrate migrations in this folder. Committed migrations are
 // never edited: a schema change is a new migration (see README, "Schema").
 
 const POOL_KEEPALIVE_MS = 200;
 
-export const MIGRATIONS_FOLDER = dirname(fileURLToPath(import.meta.url));
+export const MIGRATIONS_FOLDER = join(REPO_ROOT, 'migrations');
 
 export interface MigrateResult {
   database: string;

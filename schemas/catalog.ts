@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../core/repo-root.ts';
 import { z } from 'zod';
 import { INTERVALS } from './intervals.ts';
 
 // The topic contracts in one place: name, key, cleanup, partitions, schema and table of
 // every topic. Everything that creates, produces to or reads a topic goes through here.
 
-export const AVRO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'avro');
+export const AVRO_DIR = join(REPO_ROOT, 'schemas', 'avro');
 
 export type TopicId = 'newsRaw' | 'feedsState' | 'newsClassified' | 'marketCandles' | 'signals';
 

@@ -1,10 +1,10 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { REPO_ROOT } from '../../core/repo-root.ts';
 
 // Where the local services live on disk: jars, data, logs and pid files under one
 // folder (default `.services/` in the checkout), so `rm -rf .services` is a full reset.
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { REPO_ROOT };
 export const POM = join(REPO_ROOT, 'deploy', 'local', 'pom.xml');
 
 export function servicesHome(env: NodeJS.ProcessEnv = process.env): string {

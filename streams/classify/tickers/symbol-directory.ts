@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../../core/repo-root.ts';
 
 // The shipped symbol directory (symbols.tsv beside this file): company names to Yahoo tickers.
 
@@ -9,7 +9,7 @@ export interface SymbolEntry {
   names: string[];
 }
 
-export const SYMBOLS_FILE = join(dirname(fileURLToPath(import.meta.url)), 'symbols.tsv');
+export const SYMBOLS_FILE = join(REPO_ROOT, 'streams', 'classify', 'tickers', 'symbols.tsv');
 
 export function parseSymbols(text: string): SymbolEntry[] {
   const entries: SymbolEntry[] = [];
