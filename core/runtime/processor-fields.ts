@@ -23,6 +23,14 @@ export function groupFields(component: string, o: { maxBytesPerPartition: number
       .min(1024)
       .default(o.maxBytesPerPartition)
       .describe('Most bytes fetched per partition at once: one fetched batch is one transaction of its task.'),
+    maxBytesPerFetch: z
+      .number()
+      .int()
+      .min(1024)
+      .default(2 * o.maxBytesPerPartition)
+      .describe(
+        'Most bytes one fetch from a broker brings, its partitions together (Kafka\'s fetch.max.bytes): a fetch is held in memory while its batches are processed and the next one is read, so this bounds the records in the heap (a 1 MiB fetch of candles is about 10,000 records).',
+      ),
   };
 }
 
@@ -46,5 +54,6 @@ export interface GroupSettings {
   idleExitMs: number;
   sessionTimeoutMs: number;
   maxBytesPerPartition: number;
+  maxBytesPerFetch?: number;
   maxBufferedPerPartition?: number;
 }

@@ -83,6 +83,7 @@ export async function startProcessor<C extends GroupSettings, S, R>(
         maxWaitTimeInMs: 250,
         sessionTimeout: config.sessionTimeoutMs,
         maxBytesPerPartition: config.maxBytesPerPartition,
+        maxBytes: config.maxBytesPerFetch,
         ...noKafkajsRestart,
       });
       consumer = c;
