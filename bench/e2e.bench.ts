@@ -17,6 +17,7 @@ import { migrateDatabase } from '../migrations/migrate.ts';
 import { applyTopics } from '../schemas/apply.ts';
 import { topicName } from '../schemas/catalog.ts';
 import type { NewsClassified, NewsRaw, Signal } from '../schemas/records.ts';
+import { ClassifyConfig } from '../streams/classify/config.ts';
 import { startComponent, writeConfig, type ComponentProcess } from '../test/chaos/component-process.ts';
 import { deletePrefixed, deleteSubjects } from '../test/kafka.ts';
 import { minus, parseHistogram, quantile, type Histogram } from './prom-histogram.ts';
@@ -397,7 +398,7 @@ export default async function e2eBench(): Promise<void> {
           p99: p99(stage.rawToClassified),
           cause:
             `classify: ${classifyRate.toFixed(1)} of ${RATE} news/s classified in the window, items queue in news.raw for p50 ${f3(stats(stage.rawToClassified).p50)} s ` +
-            `(the model, classify.batchSize 32 and classify.modelThreads 2, shares ${cpus().length} cores at load average ${load.toFixed(1)})`,
+            `(the model, classify.batchSize ${ClassifyConfig.parse({}).batchSize} and classify.modelThreads 2, shares ${cpus().length} cores at load average ${load.toFixed(1)})`,
         },
         { name: 'classified->row', p99: p99(stage.classifiedToRow), cause: 'the sink: its fetch waits up to sink.maxWaitTimeMs (250 ms), then COPY and upsert' },
       ].sort((a, b) => b.p99 - a.p99);

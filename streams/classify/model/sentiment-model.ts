@@ -72,7 +72,7 @@ export function runsByLength(lengths: readonly number[], runSize: number): numbe
 
 export async function loadSentimentModel(dir = defaultModelDir(), opts: ModelRunOptions = {}): Promise<LoadedModel> {
   const threads = opts.threads ?? 2;
-  const runSize = opts.runSize ?? 32;
+  const runSize = opts.runSize ?? 16;
   if (!isModelDir(dir)) throw new ConfigError(`${dir} is not a model folder (needs model.onnx, vocab.txt, config.json)`, 'classify.modelDir');
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
   const labels = labelMap(config, dir);
