@@ -3,19 +3,21 @@
 // them one ES module (in well under a second) and this process imports it. A bundle and not a
 // loader hook such as tsx's: Node runs module hooks on a thread of their own, a second V8 heap
 // that costs every component about 60 MiB for as long as it runs.
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
 import process from 'node:process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // A signal while the CLI still loads: nothing has started, so stopping is clean. cli/main.ts
-// takes the signals over once it has loaded.
+// takes the signals over once it has loaded. Everything else is imported after this: until a
+// listener exists, a SIGTERM kills the process (node:crypto alone takes tens of milliseconds).
 function stopBeforeLoad() {
   process.exit(0);
 }
 process.on('SIGTERM', stopBeforeLoad);
 process.on('SIGINT', stopBeforeLoad);
+
+const { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = await import('node:fs');
+const { createHash } = await import('node:crypto');
+const { dirname, join } = await import('node:path');
+const { fileURLToPath, pathToFileURL } = await import('node:url');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, 'node_modules', '.cache', 'ops-pipeline');

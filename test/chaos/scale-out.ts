@@ -57,6 +57,10 @@ export async function runGroup(
   const leaving = new Set<ComponentProcess>();
   const exits: Array<Promise<string | null>> = [];
   const running = () => run.processes.filter((p) => p.running() && !leaving.has(p));
+  // A signal in the first tens of milliseconds of a process, before any of its code runs, meets
+  // Node's default action: an instance is signalled (stopped, frozen, stopped at the end) only once
+  // it has said something, as a fleet's members have.
+  const loaded = (p: ComponentProcess) => waitFor('an instance to load', async () => !p.running() || p.output().length > 0);
   for (const e of events) {
     await waitFor(`progress ${e.at}`, async () => (await o.progress()) >= e.at, running());
     const progress = await o.progress();
@@ -66,6 +70,7 @@ export async function runGroup(
     } else {
       const target = running()[0];
       if (!target) throw new Error(`no instance running for ${JSON.stringify(e)}`);
+      if (!('kill' in e)) await loaded(target);
       if ('kill' in e) await target.kill('SIGKILL');
       else if ('stop' in e) {
         leaving.add(target);
@@ -82,6 +87,7 @@ export async function runGroup(
   const failed = (await Promise.all(exits)).find((x) => x !== null);
   if (failed) throw new Error(failed);
   for (const p of running()) {
+    await loaded(p);
     const exit = await p.kill('SIGTERM');
     if (exit.code !== 0) throw new Error(`an instance exited ${exit.code ?? exit.signal} on SIGTERM:\n${p.output().slice(-3000)}`);
   }
