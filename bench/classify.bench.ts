@@ -23,7 +23,7 @@ import { readHeldOut } from '../streams/classify/model/held-out.ts';
 import { flopsPerHeadline, modelShape } from '../streams/classify/model/model-cost.ts';
 import { runTorchPeer, torchMissing } from './torch-peer.ts';
 import { verdict } from './verdict.ts';
-import { tasksStarted } from './tasks-started.ts';
+import { startedTaskCount, tasksStarted } from './tasks-started.ts';
 import { topicName } from '../schemas/catalog.ts';
 
 // The shipped compact model (compact-finsent) on the PhraseBank held-out sentences x ROUNDS,
@@ -130,9 +130,10 @@ export default async function classifyBench(): Promise<void> {
   try {
     await produceAll(kafka, encoder, 'newsRaw', [raws]);
     const m = timed(model);
+    const before = await startedTaskCount();
     const launched = process.hrtime.bigint();
     const p = await startProcessor(classifyComponent, ClassifyConfig.parse({ idleExitMs: IDLE_EXIT_MS }), { connections: conn, prefix, candleInterval: '1m' }, { once: true, options: { sentimentModel: m } });
-    await tasksStarted(admin, [topicName('newsRaw', prefix)]);
+    await tasksStarted(admin, [topicName('newsRaw', prefix)], before);
     const started = process.hrtime.bigint();
     const summary = await p.done;
     const total = seconds(started) - IDLE_EXIT_MS / 1000;

@@ -14,7 +14,7 @@ import { AvroCodec } from '../core/avro-codec.ts';
 import { readToEnd } from '../core/topic-reader.ts';
 import { recordName, topicName } from '../schemas/catalog.ts';
 import { verdict } from './verdict.ts';
-import { tasksStarted } from './tasks-started.ts';
+import { startedTaskCount, tasksStarted } from './tasks-started.ts';
 
 // Events per second through the signals processor from pre-filled topics (Kafka in, engine,
 // transactions out), beside two ceilings measured in the same run: the engine alone on the same
@@ -70,9 +70,10 @@ export default async function signalsBench(): Promise<void> {
 
     // The processor, from the filled topics to signals committed. Its start (internal topics,
     // the group join) is timed apart: a fixed cost, not a rate (`bench restart` measures starts).
+    const before = await startedTaskCount();
     started = process.hrtime.bigint();
     const p = await startProcessor(signalsComponent, SignalsConfig.parse({ idleExitMs: 500, rules }), { connections: conn, prefix, candleInterval: '1m' }, { once: true });
-    const tasks = await tasksStarted(admin, inputTopics.map(([, t]) => t));
+    const tasks = await tasksStarted(admin, inputTopics.map(([, t]) => t), before);
     const startSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     started = process.hrtime.bigint();
     const summary = await p.done;
