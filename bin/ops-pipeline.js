@@ -24,46 +24,51 @@ const cache = join(root, 'node_modules', '.cache', 'ops-pipeline');
 /** Bundles of older sources are removed once this old (a running process may still read its map). */
 const STALE_MS = 24 * 3600_000;
 
-const esbuild = await import('esbuild');
-const result = await esbuild.build({
-  entryPoints: [join(root, 'cli', 'main.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // Dependencies are imported from node_modules as they are, not copied into the bundle.
-  packages: 'external',
-  sourcemap: 'linked',
-  outdir: cache,
-  entryNames: 'main',
-  write: false,
-  logLevel: 'error',
-});
-await esbuild.stop();
+/** Bundles the sources and writes the bundle beside its map; returns its path. */
+async function bundle() {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [join(root, 'cli', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Dependencies are imported from node_modules as they are, not copied into the bundle.
+    packages: 'external',
+    sourcemap: 'linked',
+    outdir: cache,
+    entryNames: 'main',
+    write: false,
+    logLevel: 'error',
+  });
+  await esbuild.stop();
 
-// Named by its content: instances starting at once write the same file, each by an atomic rename.
-const code = result.outputFiles.find((f) => f.path.endsWith('.js'));
-const map = result.outputFiles.find((f) => f.path.endsWith('.js.map'));
-const name = `main-${createHash('sha256').update(code.contents).digest('hex').slice(0, 16)}`;
-const file = join(cache, `${name}.mjs`);
-mkdirSync(cache, { recursive: true });
-const place = (path, text) => {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-};
-place(`${file}.map`, map.text);
-place(file, code.text.replace(/\/\/# sourceMappingURL=main\.js\.map\s*$/, `//# sourceMappingURL=${name}.mjs.map\n`));
-for (const f of readdirSync(cache)) {
-  if (f.startsWith(name)) continue;
-  const path = join(cache, f);
-  try {
-    if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
-  } catch {
-    // Another instance removed it first.
+  // Named by its content: instances starting at once write the same file, each by an atomic rename.
+  const code = result.outputFiles.find((f) => f.path.endsWith('.js'));
+  const map = result.outputFiles.find((f) => f.path.endsWith('.js.map'));
+  const name = `main-${createHash('sha256').update(code.contents).digest('hex').slice(0, 16)}`;
+  const file = join(cache, `${name}.mjs`);
+  mkdirSync(cache, { recursive: true });
+  const place = (path, text) => {
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  };
+  place(`${file}.map`, map.text);
+  place(file, code.text.replace(/\/\/# sourceMappingURL=main\.js\.map\s*$/, `//# sourceMappingURL=${name}.mjs.map\n`));
+  for (const f of readdirSync(cache)) {
+    if (f.startsWith(name)) continue;
+    const path = join(cache, f);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+    } catch {
+      // Another instance removed it first.
+    }
   }
+  return file;
 }
 
 // Stack traces name the TypeScript sources and lines.
 process.setSourceMapsEnabled(true);
-await import(pathToFileURL(file).href);
+// In a function: the bundle's text is not kept for the life of the process.
+await import(pathToFileURL(await bundle()).href);

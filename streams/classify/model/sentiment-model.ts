@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ConfigError } from '../../../core/errors.ts';
-import { REPO_ROOT } from '../../../deploy/local/layout.ts';
+import { REPO_ROOT } from '../../../core/repo-root.ts';
+import { DEFAULT_BATCH_SIZE } from '../config.ts';
 import type { SentimentModel, SentimentResult } from '../sentiment.ts';
 import { BertTokenizer } from './bert-tokenizer.ts';
 
@@ -72,7 +73,7 @@ export function runsByLength(lengths: readonly number[], runSize: number): numbe
 
 export async function loadSentimentModel(dir = defaultModelDir(), opts: ModelRunOptions = {}): Promise<LoadedModel> {
   const threads = opts.threads ?? 2;
-  const runSize = opts.runSize ?? 16;
+  const runSize = opts.runSize ?? DEFAULT_BATCH_SIZE;
   if (!isModelDir(dir)) throw new ConfigError(`${dir} is not a model folder (needs model.onnx, vocab.txt, config.json)`, 'classify.modelDir');
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
   const labels = labelMap(config, dir);
