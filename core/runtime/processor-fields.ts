@@ -23,6 +23,13 @@ export function groupFields(component: string, o: { maxBytesPerPartition: number
       .min(1024)
       .default(o.maxBytesPerPartition)
       .describe('Most bytes fetched per partition at once: one fetched batch is one transaction of its task.'),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(2)
+      .describe('Task batches processed at once (each task still one batch at a time, in order): while one task waits on its transaction\'s commit, another computes.'),
     maxBytesPerFetch: z
       .number()
       .int()
@@ -55,5 +62,6 @@ export interface GroupSettings {
   sessionTimeoutMs: number;
   maxBytesPerPartition: number;
   maxBytesPerFetch?: number;
+  concurrency?: number;
   maxBufferedPerPartition?: number;
 }

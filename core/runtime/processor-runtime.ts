@@ -80,7 +80,9 @@ export async function startProcessor<C extends GroupSettings, S, R>(
         groupId,
         partitionAssigners: [taskAssigner(t.stageTopics(), () => [...tasks.keys()])],
         readUncommitted: false,
-        maxWaitTimeInMs: 250,
+        // kafkajs sleeps this long when every assigned partition is paused, as new tasks are
+        // until started: a start or a rebalance waits for it before the first fetch.
+        maxWaitTimeInMs: 100,
         sessionTimeout: config.sessionTimeoutMs,
         maxBytesPerPartition: config.maxBytesPerPartition,
         maxBytes: config.maxBytesPerFetch,
@@ -194,6 +196,7 @@ export async function startProcessor<C extends GroupSettings, S, R>(
       await c.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: config.concurrency ?? 1,
         eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
           const task = taskOf(batch.topic, batch.partition);
           if (!task || !ready.has(task.name)) return;
