@@ -3,6 +3,7 @@ import type { Candle, NewsClassified } from '../../schemas/records.ts';
 import { SignalRules } from '../signals/config.ts';
 import { SignalEngine } from '../signals/engine.ts';
 import { prepareInputs, warmupMsOf, type BacktestInputs } from './inputs.ts';
+import { attributedItem } from './attribution.ts';
 import { evidenceKeyOf, judgeEvidence, recordEvidence } from './shared-evidence.ts';
 
 // Rule sets that share an evidence key judge one recorded engine run: each must get exactly the
@@ -66,6 +67,15 @@ describe('shared evidence', () => {
     const shared = judgeEvidence(recorded, rules);
     expect(shared.signals).toEqual(own.signals);
     expect(shared.engine).toEqual(own.stats);
+  });
+
+  it.each(judged)('attributes each signal of %o from its evidence as its reason reads', (j) => {
+    const { signals } = judgeEvidence(recorded, SignalRules.parse({ ...base, ...j }));
+    // A copy of a signal is not the one judged: it is attributed from its reason, parsed.
+    const fromReason = signals.map((s) => attributedItem({ ...s }));
+    expect(fromReason.filter((u) => u !== null).length).toBe(signals.length);
+    expect(signals.map(attributedItem)).toEqual(fromReason);
+    expect(new Set(fromReason).size).toBeGreaterThan(1);
   });
 
   it('leaves copies out of the evidence and names them', () => {
