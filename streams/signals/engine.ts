@@ -51,6 +51,7 @@ export interface EngineStats {
 }
 
 interface TickerState {
+  /** In byEventTime order: a bar's horizon and what a copy check reads are then ranges of it. */
   news: NewsInput[];
   /** `news` by event_uid: each item counts once per ticker, with its latest classification. */
   newsById: Map<string, NewsInput>;
@@ -64,19 +65,37 @@ interface TickerState {
 
 /** Forgets the ticker's news with event times up to `t` (a duplicate of one is late by then); whether any was. */
 function forgetNewsUpTo(s: TickerState, t: number): boolean {
-  if (!s.news.some((n) => n.eventTime <= t)) return false;
-  s.news = s.news.filter((n) => {
-    if (n.eventTime > t) return true;
+  const k = firstAfter(s.news, t);
+  if (k === 0) return false;
+  for (const n of s.news.splice(0, k)) {
     s.newsById.delete(n.eventUid);
     s.copyOf.delete(n.eventUid);
-    return false;
-  });
+  }
   return true;
 }
 
 /** The order news is summed and compared in: event time, then event_uid. */
 function byEventTime(a: NewsInput, b: NewsInput): number {
   return a.eventTime - b.eventTime || (a.eventUid < b.eventUid ? -1 : a.eventUid > b.eventUid ? 1 : 0);
+}
+
+/** The index of the first item of `sorted` (by event time) with an event time after `t`. */
+function firstAfter(sorted: readonly NewsInput[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.eventTime <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Puts an item into a ticker's news, kept in byEventTime order: items mostly arrive in it, so this appends. */
+function insertInOrder(news: NewsInput[], n: NewsInput): void {
+  let i = news.length;
+  while (i > 0 && byEventTime(news[i - 1]!, n) > 0) i--;
+  news.splice(i, 0, n);
 }
 
 /** A total order of two classifications of one item: the later classified_at, then model version, label, score. */
@@ -154,7 +173,8 @@ export class SignalEngine {
       else if (key.startsWith(TICKER_KEY)) {
         const v = value as TickerSnapshot;
         const s = this.state(key.slice(TICKER_KEY.length));
-        s.news = v.news.map((n) => ({ ...n, storyKey: n.storyKey ?? null }));
+        // Kept in event-time order (a changelog written before may hold them in arrival order).
+        s.news = v.news.map((n) => ({ ...n, storyKey: n.storyKey ?? null })).sort(byEventTime);
         s.newsById = new Map(s.news.map((n) => [n.eventUid, n]));
         s.copyOf = new Map(v.copyOf ?? []);
         s.bars = v.bars;
@@ -187,12 +207,13 @@ export class SignalEngine {
         if (known) {
           this.stats.duplicateNews++;
           if (classifiedLater(input, known)) {
-            s.news[s.news.indexOf(known)] = input;
+            s.news.splice(s.news.indexOf(known), 1);
+            insertInOrder(s.news, input);
             s.newsById.set(input.eventUid, input);
             this.dirty.add(ticker);
           }
         } else {
-          s.news.push(input);
+          insertInOrder(s.news, input);
           s.newsById.set(input.eventUid, input);
           this.dirty.add(ticker);
         }
@@ -269,10 +290,11 @@ export class SignalEngine {
     const since = end - this.horizonMs;
     // Forget news that neither this (nor so any later) bar nor a copy check of its news needs.
     forgetNewsUpTo(s, end - this.keepMs);
-    const inHorizon = s.news.filter((n) => n.eventTime > since && n.eventTime <= end).sort(byEventTime);
+    const upToEnd = firstAfter(s.news, end);
+    const inHorizon = s.news.slice(firstAfter(s.news, since), upToEnd);
     // Only items that came since the ticker's last decision are unmarked: most bars skip this.
     if (inHorizon.some((n) => !s.copyOf.has(n.eventUid))) {
-      this.stats.storyCopies += markCopies(s.news.filter((n) => n.eventTime <= end).sort(byEventTime), since, s.copyOf, this.story);
+      this.stats.storyCopies += markCopies(s.news.slice(0, upToEnd), since, s.copyOf, this.story);
     }
     const news: NewsInput[] = [];
     const copies: Array<{ eventUid: string; copyOf: string }> = [];
