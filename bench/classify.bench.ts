@@ -147,9 +147,9 @@ export default async function classifyBench(): Promise<void> {
     const p = await startProcessor(classifyComponent, procConfig, { connections: conn, prefix, candleInterval: '1m' }, { once: true, options: { sentimentModel: m } });
     await tasksStarted(admin, [topicName('newsRaw', prefix)], before);
     const started = process.hrtime.bigint();
-    const summary = await p.done;
+    // The watch stops polling however the processor ends: its admin is disconnected after.
+    const summary = await p.done.finally(() => watch.stop());
     const stopped = seconds(started) - IDLE_EXIT_MS / 1000;
-    watch.stop();
     const committedAt = await watch.at;
     if (committedAt === undefined) throw new Error('the classify processor stopped before committing all of news.raw');
     const total = Number(committedAt - started) / 1e9;
