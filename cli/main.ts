@@ -5,7 +5,8 @@ import { checkTopLevelKeys } from '../core/config.ts';
 import { takeSignalsFromLoader } from '../core/signals.ts';
 import { configSources } from '../core/command-config.ts';
 import { registerCommands } from './commands.ts';
-import { CONFIG_SECTIONS } from './components.ts';
+import { component, CONFIG_SECTIONS } from './components.ts';
+import { runStreamThread, streamThreadData } from '../core/runtime/stream-thread.ts';
 
 const program = new Command('ops-pipeline')
   .description('News-driven trading signals on Kafka: RSS + market candles -> sentiment -> signals -> PostgreSQL')
@@ -18,34 +19,41 @@ const program = new Command('ops-pipeline')
   .showHelpAfterError()
   .exitOverride();
 
-// Loaded: signals are the command's now (bin/ops-pipeline.js held them while it loaded).
-takeSignalsFromLoader();
+async function runCli(): Promise<void> {
+  // Loaded: signals are the command's now (bin/ops-pipeline.js held them while it loaded).
+  takeSignalsFromLoader();
 
-// A reader that stopped reading (`| head`) is not a failure of ours.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
-});
+  // A reader that stopped reading (`| head`) is not a failure of ours.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
 
-registerCommands(program);
-// A typo of a section name stops every command, before anything runs.
-program.hook('preAction', (_program, cmd) => checkTopLevelKeys(configSources(cmd), CONFIG_SECTIONS));
+  registerCommands(program);
+  // A typo of a section name stops every command, before anything runs.
+  program.hook('preAction', (_program, cmd) => checkTopLevelKeys(configSources(cmd), CONFIG_SECTIONS));
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    process.exitCode = err.exitCode;
-  } else if (err instanceof OpsPipelineError) {
-    process.stderr.write(`error: ${err.message}\n`);
-    process.exitCode = err.exitCode;
-  } else {
-    rootLogger.error({ err }, 'unexpected failure');
-    process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = 1;
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+    } else if (err instanceof OpsPipelineError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      rootLogger.error({ err }, 'unexpected failure');
+      process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    }
   }
+
+  // Everything is stopped and committed by now; a client that gave up on a broker mid-shutdown may
+  // still hold a timer, and a stopped command must not linger on it (a supervisor would wait).
+  setTimeout(() => process.exit(), 3000).unref();
 }
 
-// Everything is stopped and committed by now; a client that gave up on a broker mid-shutdown may
-// still hold a timer, and a stopped command must not linger on it (a supervisor would wait).
-setTimeout(() => process.exit(), 3000).unref();
+// In a worker the CLI's entry runs one stream thread of a component (core/runtime/stream-threads.ts).
+const thread = streamThreadData();
+if (thread) await runStreamThread(thread, (name) => component(name)!);
+else await runCli();

@@ -1,11 +1,31 @@
 import { createServer, type Server } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { isMainThread } from 'node:worker_threads';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import { logger } from './log.ts';
 
-// One Prometheus registry per process. Components declare their metrics with the helpers
-// below so names share the `ops_pipeline_` prefix and a `component` label.
+// One Prometheus registry per thread. Components declare their metrics with the helpers
+// below so names share the `ops_pipeline_` prefix and a `component` label. A process that runs
+// stream threads (core/runtime/stream-threads.ts) serves them all as one: each thread's
+// registry is a source, summed per series. The process metrics (CPU, memory) are the main
+// thread's alone: they describe the whole process, and summed they would count it twice.
 export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry, prefix: 'ops_pipeline_process_' });
+if (isMainThread) collectDefaultMetrics({ register: metricsRegistry, prefix: 'ops_pipeline_process_' });
+
+type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
+const threadSources = new Set<() => Promise<MetricsJson>>();
+
+/** Adds a stream thread's registry to what this process serves; returns its removal. */
+export function addMetricsSource(source: () => Promise<MetricsJson>): () => void {
+  threadSources.add(source);
+  return () => threadSources.delete(source);
+}
+
+/** Every thread's metrics, summed per series: what /metrics serves. */
+export async function processMetrics(): Promise<Registry> {
+  if (!threadSources.size) return metricsRegistry;
+  const all = await Promise.all([metricsRegistry.getMetricsAsJSON(), ...[...threadSources].map((s) => s().catch(() => [] as MetricsJson))]);
+  return AggregatorRegistry.aggregate(all);
+}
 
 const PREFIX = 'ops_pipeline_';
 
@@ -51,8 +71,8 @@ export async function serveMetrics(port = Number(process.env.METRICS_PORT ?? 0))
       res.writeHead(404).end();
       return;
     }
-    metricsRegistry
-      .metrics()
+    processMetrics()
+      .then((registry) => registry.metrics())
       .then((body) => res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(body))
       .catch((err: Error) => res.writeHead(500).end(err.message));
   });

@@ -23,6 +23,7 @@ export function groupFields(component: string, o: { maxBytesPerPartition: number
       .min(1024)
       .default(o.maxBytesPerPartition)
       .describe('Most bytes fetched per partition at once: one fetched batch is one transaction of its task.'),
+    threads: threadsField(),
     concurrency: z
       .number()
       .int()
@@ -39,6 +40,22 @@ export function groupFields(component: string, o: { maxBytesPerPartition: number
         'Most bytes one fetch from a broker brings, its partitions together (Kafka\'s fetch.max.bytes): a fetch is held in memory while its batches are processed and the next one is read, so this bounds the records in the heap (a 1 MiB fetch of candles is about 10,000 records).',
       ),
   };
+}
+
+/**
+ * Kafka Streams' num.stream.threads: members of the group this one process runs, each in a
+ * worker thread of its own with its own tasks, so one instance uses more than one core.
+ */
+export function threadsField() {
+  return z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe(
+      'Stream threads of this instance (Kafka Streams\' num.stream.threads): each is a member of the group on a core of its own, with its own tasks, connections and memory; tasks spread over every thread of every instance, and the output is the same however many run.',
+    );
 }
 
 /** Records of one input partition an event-time join holds before that partition is paused. */
@@ -63,5 +80,6 @@ export interface GroupSettings {
   maxBytesPerPartition: number;
   maxBytesPerFetch?: number;
   concurrency?: number;
+  threads?: number;
   maxBufferedPerPartition?: number;
 }

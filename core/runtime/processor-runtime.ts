@@ -58,8 +58,12 @@ export async function startProcessor<C extends GroupSettings, S, R>(
     let tick: NodeJS.Timeout | undefined;
     let lastActivity = Date.now();
     let joined = false;
+    // Set once the session closes: a rebalance while the consumer leaves (another member of the
+    // group stopping at the same moment, as stream threads do) starts no task any more.
+    let closing = false;
     // Tasks first: a consumer disconnect waits for the batch in hand, which waits on its task.
     const close = async () => {
+      closing = true;
       clearInterval(tick);
       await Promise.all([...tasks.values()].map((t) => t.close()));
       tasks.clear();
@@ -96,6 +100,7 @@ export async function startProcessor<C extends GroupSettings, S, R>(
       };
 
       const startTask = async (id: TaskId) => {
+        if (closing) return;
         const task = new Task({ kafka, admin, codec, encoder, topology: t, stage: t.stages.find((s) => s.name === id.stage)!, context, id, groupId, component: def.name, log, counts });
         tasks.set(task.name, task);
         tasksRunning.set({ component: def.name }, tasks.size);
@@ -160,6 +165,7 @@ export async function startProcessor<C extends GroupSettings, S, R>(
       let memberId: string | undefined;
       let reconciling: Promise<void> = Promise.resolve();
       c.on(c.events.GROUP_JOIN, (e) => {
+        if (closing) return;
         const assigned = new Map<string, TaskId>();
         for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
           const stage = t.stageOfTopic(topic);
