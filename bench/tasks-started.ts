@@ -1,11 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin } from 'kafkajs';
-import { metricsRegistry } from '../core/metrics.ts';
+import { AssignerProtocol, type Admin } from 'kafkajs';
+import { processMetrics } from '../core/metrics.ts';
 
-/** Tasks started in this process so far (every processor's, this run's earlier benches' too). */
+/** Tasks started in this process so far, its stream threads' too (every processor's, this run's earlier benches' too). */
 export async function startedTaskCount(): Promise<number> {
-  const values = (await metricsRegistry.getSingleMetric('ops_pipeline_task_start_seconds')?.get())?.values ?? [];
-  return values.filter((v) => (v as { metricName?: string }).metricName?.endsWith('_count')).reduce((a, v) => a + v.value, 0);
+  return metricSum('ops_pipeline_task_start_seconds', (name) => name.endsWith('_count'));
+}
+
+/** A metric's values summed over its series and this process's threads (`which` picks a histogram's parts). */
+export async function metricSum(metric: string, which: (name: string) => boolean = () => true): Promise<number> {
+  const values = (await (await processMetrics()).getSingleMetric(metric)?.get())?.values ?? [];
+  return values.filter((v) => which((v as { metricName?: string }).metricName ?? metric)).reduce((a, v) => a + v.value, 0);
 }
 
 /**
@@ -18,4 +23,16 @@ export async function tasksStarted(admin: Admin, topics: string[], before: numbe
   const n = (await admin.fetchTopicMetadata({ topics })).topics.reduce((sum, t) => sum + t.partitions.length, 0);
   while ((await startedTaskCount()) - before < n) await sleep(5);
   return n;
+}
+
+/**
+ * Resolves once the group is stable with `members` members, each with partitions: a process's
+ * stream threads have joined and the group has spread the tasks over them.
+ */
+export async function groupSpread(admin: Admin, groupId: string, members: number): Promise<void> {
+  for (;;) {
+    const [group] = (await admin.describeGroups([groupId])).groups;
+    if (group?.state === 'Stable' && group.members.length === members && group.members.every((m) => Object.keys(AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {}).length > 0)) return;
+    await sleep(5);
+  }
 }
