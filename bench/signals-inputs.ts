@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { produceAll } from '../cli/synthetic-data.ts';
 import type { RecordEncoder } from '../schemas/record-encoder.ts';
 import type { Candle, NewsClassified } from '../schemas/records.ts';
+import { storyKey } from '../streams/story/story-key.ts';
 
 // The signals benches' inputs: one-minute bars of `tickers` tickers, `count` in all, and ten
 // classified news items a minute about random tickers of them. Seeded: the same every run.
@@ -21,13 +22,14 @@ export function signalsInputs(count: number, tickers: number): { news: NewsClass
     }
     for (let k = 0; k < 10; k++) {
       const at = T0 + (m + r()) * 60_000;
+      // One headline per item: identical headlines would be copies of one story and count once.
+      const title = `bench ${m} ${k}`;
       news.push({
         event_uid: `${m}-${k}-`.padEnd(64, 'n'),
         event_time: Math.round(at),
         published_at: Math.round(at),
         fetched_at: Math.round(at),
-        // One headline per item: identical headlines would be copies of one story and count once.
-        title: `bench ${m} ${k}`,
+        title,
         source: null,
         link: null,
         tickers: [`T${Math.floor(r() * tickers)}`],
@@ -37,7 +39,8 @@ export function signalsInputs(count: number, tickers: number): { news: NewsClass
         urgency: 'routine',
         model_version: 'bench',
         classified_at: Math.round(at),
-        story_key: null,
+        // As classify writes it: the story key of the title.
+        story_key: storyKey(title),
       });
     }
   }
