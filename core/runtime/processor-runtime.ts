@@ -88,6 +88,9 @@ export async function startProcessor<C extends GroupSettings, S, R>(
         // until started: a start or a rebalance waits for it before the first fetch.
         maxWaitTimeInMs: 100,
         sessionTimeout: config.sessionTimeoutMs,
+        // A member learns of a rebalance (another joining, as stream threads do together) at its
+        // next heartbeat: kafkajs' 3 s default would hold every task of the group that long.
+        heartbeatInterval: 500,
         maxBytesPerPartition: config.maxBytesPerPartition,
         maxBytes: config.maxBytesPerFetch,
         ...noKafkajsRestart,
