@@ -290,16 +290,18 @@ export class SignalEngine {
     const since = end - this.horizonMs;
     // Forget news that neither this (nor so any later) bar nor a copy check of its news needs.
     forgetNewsUpTo(s, end - this.keepMs);
+    // The horizon is s.news[from, upToEnd): indices, not a slice, as this runs for every bar.
     const upToEnd = firstAfter(s.news, end);
-    const inHorizon = s.news.slice(firstAfter(s.news, since), upToEnd);
+    const from = firstAfter(s.news, since);
     // Only items that came since the ticker's last decision are unmarked: most bars skip this.
-    if (inHorizon.some((n) => !s.copyOf.has(n.eventUid))) {
-      this.stats.storyCopies += markCopies(s.news.slice(0, upToEnd), since, s.copyOf, this.story);
-    }
+    let unmarked = false;
+    for (let i = from; i < upToEnd && !unmarked; i++) unmarked = !s.copyOf.has(s.news[i]!.eventUid);
+    if (unmarked) this.stats.storyCopies += markCopies(s.news, upToEnd, since, s.copyOf, this.story);
     const news: NewsInput[] = [];
     const copies: Array<{ eventUid: string; copyOf: string }> = [];
     let sentiment = 0;
-    for (const n of inHorizon) {
+    for (let i = from; i < upToEnd; i++) {
+      const n = s.news[i]!;
       const copyOf = s.copyOf.get(n.eventUid);
       if (copyOf === null) {
         news.push(n);
@@ -307,20 +309,24 @@ export class SignalEngine {
       } else if (copyOf !== undefined) copies.push({ eventUid: n.eventUid, copyOf });
     }
 
-    const lookback = s.history.slice(-this.rules.lookbackBars);
-    s.history.push(bar);
-    if (s.history.length > this.rules.lookbackBars + 1) s.history.shift();
-    const first = lookback[0];
+    // The lookback is the last lookbackBars bars of the history before this one.
+    const h = s.history;
+    const lookbackStart = Math.max(0, h.length - this.rules.lookbackBars);
+    const lookbackBars = h.length - lookbackStart;
+    const first = lookbackBars ? h[lookbackStart] : undefined;
     const movePct = first ? ((bar.close - first.close) / first.close) * 100 : 0;
     let volumeSum = 0;
     let volumeCount = 0;
-    for (const b of lookback) {
-      if (b.volume === null) continue;
-      volumeSum += b.volume;
+    for (let i = lookbackStart; i < h.length; i++) {
+      const volume = h[i]!.volume;
+      if (volume === null) continue;
+      volumeSum += volume;
       volumeCount++;
     }
+    h.push(bar);
+    if (h.length > this.rules.lookbackBars + 1) h.shift();
     const meanVolume = volumeCount ? volumeSum / volumeCount : null;
     const volumeRatio = meanVolume && bar.volume !== null ? bar.volume / meanVolume : null;
-    return { ticker, bar, end, sentiment, news, copies, lookbackBars: lookback.length, movePct, volumeRatio };
+    return { ticker, bar, end, sentiment, news, copies, lookbackBars, movePct, volumeRatio };
   }
 }

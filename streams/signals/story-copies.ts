@@ -13,14 +13,15 @@ import type { NewsInput } from './inputs.ts';
 // depend on arrival order.
 
 /**
- * Marks, in `copyOf`, each item of `sorted` (in (event time, event_uid) order) with an event time
- * after `after` that is not marked yet: the event_uid of the earliest earlier item of the same
- * story, or null when it is the first of its story. Returns how many copies it marked.
+ * Marks, in `copyOf`, each of the first `count` items of `sorted` (in (event time, event_uid)
+ * order) with an event time after `after` that is not marked yet: the event_uid of the earliest
+ * earlier item of the same story, or null when it is the first of its story. Returns how many
+ * copies it marked.
  */
-export function markCopies(sorted: readonly NewsInput[], after: number, copyOf: Map<string, string | null>, rule: StoryRule): number {
+export function markCopies(sorted: readonly NewsInput[], count: number, after: number, copyOf: Map<string, string | null>, rule: StoryRule): number {
   let copies = 0;
   let windowStart = 0;
-  for (let i = 0; i < sorted.length; i++) {
+  for (let i = 0; i < count; i++) {
     const item = sorted[i]!;
     while (item.eventTime - sorted[windowStart]!.eventTime > rule.windowMs) windowStart++;
     if (item.eventTime <= after || copyOf.has(item.eventUid)) continue;
