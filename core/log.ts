@@ -1,4 +1,4 @@
-import { isMainThread, threadId } from 'node:worker_threads';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { prettyLine, wantsPretty } from './log-format.ts';
 
@@ -13,7 +13,7 @@ export const rootLogger: Logger = pino(
   {
     level: process.env.LOG_LEVEL ?? 'info',
     // A stream thread's lines name it (core/runtime/stream-threads.ts).
-    base: { app: 'ops-pipeline', ...(isMainThread ? {} : { thread: threadId }) },
+    base: { app: 'ops-pipeline', ...(isMainThread ? {} : { thread: (workerData as { opsPipelineStreamThread?: { thread: number } } | undefined)?.opsPipelineStreamThread?.thread }) },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
       // Secrets never reach the logs, whatever object carries them.

@@ -8,9 +8,9 @@ import { sumSummaries, toThread } from './thread-transfer.ts';
 
 // Kafka Streams' num.stream.threads: one process runs a processor as several members of its
 // group, each in a worker thread with its own consumer, tasks, producers and heap, so one
-// instance uses several cores. A thread is exactly another instance, in the same
-// process: the group spreads the tasks over all of them, and the output never depends on how
-// many run. The process stops, reports and serves metrics as one.
+// instance uses several cores. A thread is exactly another instance, in the same process: the
+// group spreads the tasks over all of them, and the output never depends on how many run. The
+// process stops, reports and serves metrics as one.
 
 /** A stream thread failed: its error, as it crossed from the thread. */
 export class StreamThreadError extends OpsPipelineError {
