@@ -10,9 +10,9 @@ import { faultInputs, produceInEventTime, type FaultInputs } from '../../test/ch
 import { fleetEvents, groupProgress, scaledRun, type ScaleEvent } from '../../test/chaos/scale-out.ts';
 import { groupOf, testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 
-// The signals processor scaled out: 2 and 3 instances in one group, and a fleet where instances
-// join, one is killed, one is frozen past its session timeout and thawed (a zombie), and one
-// leaves, all over the same inputs. Each run's `signals` must equal one instance's, byte for
+// The signals processor scaled out: 2 and 3 instances in one group, two processes of two stream
+// threads (one killed, another joining), and a fleet where instances join, one is killed, one is
+// frozen past its session timeout and thawed (a zombie), and one leaves, all over the same inputs. Each run's `signals` must equal one instance's, byte for
 // byte: partitions are the tasks, their state moves through the changelogs, and a zombie's
 // producer is fenced before it can write for a task it lost.
 
@@ -44,8 +44,8 @@ const SMALL_FETCH = 8192;
 const topicsOf = (t: TestTopics) => ['newsClassified', 'marketCandles'].map((id) => topicName(id as never, t.prefix));
 const internal = (t: TestTopics) => `${groupOf(t.prefix, 'signals')}-news-by-ticker-repartition`;
 
-function args(t: TestTopics, fetch: { maxBytesPerPartition?: number } = { maxBytesPerPartition: SMALL_FETCH }): string[] {
-  return ['--config', writeConfig({ topics: { prefix: t.prefix, candleInterval: '1m' }, signals: { idleExitMs: 2000, sessionTimeoutMs: SESSION_MS, ...fetch, rules } }), 'run', 'signals'];
+function args(t: TestTopics, fetch: { maxBytesPerPartition?: number } = { maxBytesPerPartition: SMALL_FETCH }, threads = 1): string[] {
+  return ['--config', writeConfig({ topics: { prefix: t.prefix, candleInterval: '1m' }, signals: { idleExitMs: 2000, sessionTimeoutMs: SESSION_MS, ...fetch, rules, threads } }), 'run', 'signals'];
 }
 
 async function signalsOf(t: TestTopics): Promise<string[]> {
@@ -65,7 +65,7 @@ async function done(t: TestTopics, total: number): Promise<boolean> {
 
 beforeAll(async () => {
   for (const [d, labels] of [
-    [small, ['one', 'two', 'three']],
+    [small, ['one', 'two', 'three', 'threads']],
     [large, ['one', 'fleet']],
   ] as const) {
     for (const label of labels) {
@@ -87,9 +87,9 @@ async function reference(d: Dataset): Promise<string[]> {
 }
 
 /** Runs `events` over the dataset's `label` topics; the signals must be the reference's. */
-async function scaled(d: Dataset, label: string, events: ScaleEvent[], expected: string[]): Promise<void> {
+async function scaled(d: Dataset, label: string, events: ScaleEvent[], expected: string[], threads = 1): Promise<void> {
   const t = d.runs[label]!;
-  await scaledRun(args(t), events, { progress: () => progress(t), done: () => done(t, d.total), total: d.total });
+  await scaledRun(args(t, undefined, threads), events, { progress: () => progress(t), done: () => done(t, d.total), total: d.total });
   const actual = await settled(() => signalsOf(t), (s) => s.length >= expected.length);
   expect(new Set(actual).size).toBe(actual.length);
   expect(actual).toEqual(expected);
@@ -102,6 +102,10 @@ describe('signals scaled out over one group: the same signals as one instance, b
   });
   it('two instances', () => scaled(small, 'two', [{ at: 0, start: 2 }], expected));
   it('three instances', () => scaled(small, 'three', [{ at: 0, start: 3 }], expected));
+  // Stream threads are members like instances: a process of two threads killed mid-run (SIGKILL)
+  // takes both with it, and a third process takes their tasks over.
+  it('two processes of two stream threads, one killed, one joining', () =>
+    scaled(small, 'threads', [{ at: 0, start: 2 }, { at: small.total * 0.3, kill: true }, { at: small.total * 0.4, start: 1 }], expected, 2));
 
   it('a fleet: instances join, one is killed, one frozen past its session (a zombie), one leaves', async () => {
     await scaled(large, 'fleet', fleetEvents(large.total, SESSION_MS), await reference(large));
