@@ -12,9 +12,10 @@ import { groupOf, testConnections, testTopics, type TestTopics } from '../../tes
 
 // The signals processor scaled out: 2 and 3 instances in one group, two processes of two stream
 // threads (one killed, another joining), and a fleet where instances join, one is killed, one is
-// frozen past its session timeout and thawed (a zombie), and one leaves, all over the same inputs. Each run's `signals` must equal one instance's, byte for
-// byte: partitions are the tasks, their state moves through the changelogs, and a zombie's
-// producer is fenced before it can write for a task it lost.
+// frozen past its session timeout and thawed (a zombie), and one leaves, all over the same inputs.
+// Each run's `signals` must equal one instance's, byte for byte: partitions are the tasks, their
+// state moves through the changelogs, and a zombie's producer is fenced before it can write for a
+// task it lost.
 
 const conn = testConnections();
 /** A dataset and its runs: the same inputs under each label's topics. */
