@@ -50,19 +50,25 @@ describe('a processor with two stream threads', () => {
     const groupId = `${t.prefix}${config.groupId}`;
     const running = await startComponent(signalsComponent, config, { connections: conn, prefix: t.prefix, candleInterval: '1m' }, { once: true });
     let members = 0;
-    let mostTasks = 0;
+    // The process's tasks_running while the group is stable with both threads in it. During a
+    // rebalance it can read more for a moment: a task moving is closing on one thread as it
+    // starts on the other.
+    const tasksWhileSpread = new Set<number>();
     let finished = false;
     const done = running.done.finally(() => (finished = true));
     while (!finished) {
       const [group] = (await t.admin.describeGroups([groupId])).groups;
-      members = Math.max(members, group?.state === 'Stable' ? group.members.length : 0);
-      mostTasks = Math.max(mostTasks, await tasksRunning());
+      const stable = group?.state === 'Stable' ? group.members.length : 0;
+      members = Math.max(members, stable);
+      const tasks = await tasksRunning();
+      if (stable === 2) tasksWhileSpread.add(tasks);
       await sleep(50);
     }
     const summary = (await done) as { inputs: number; dlq: number };
     expect(members).toBe(2);
-    // Nine tasks (three by-ticker, six engine) over both threads, summed by the process's metrics.
-    expect(mostTasks).toBe(9);
+    // Nine tasks (three by-ticker, six engine) over both threads, summed by the process's metrics:
+    // either thread alone runs four or five.
+    expect([...tasksWhileSpread]).toContain(9);
     expect(summary.dlq).toBe(0);
     expect(summary.inputs).toBeGreaterThanOrEqual(data.news.length + data.candles.length);
 
