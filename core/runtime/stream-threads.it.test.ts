@@ -11,6 +11,7 @@ import type { Signal } from '../../schemas/records.ts';
 import { SignalRules, SignalsConfig } from '../../streams/signals/config.ts';
 import { signalsComponent } from '../../streams/signals/component.ts';
 import { SignalEngine } from '../../streams/signals/engine.ts';
+import { eventTimeOf } from '../../streams/signals/inputs.ts';
 import { candleInput, newsInput } from '../../streams/signals/to-input.ts';
 import { testConnections, testTopics, type TestTopics } from '../../test/kafka.ts';
 import { startComponent } from './start-component.ts';
@@ -27,9 +28,7 @@ let t: TestTopics;
 
 function engineSignals(): Signal[] {
   const engine = new SignalEngine(rules);
-  const all = [...data.news.map(newsInput), ...data.candles.map((c) => candleInput(c, '1m'))].sort(
-    (a, b) => (a.kind === 'news' ? a.eventTime : a.ts + a.intervalMs) - (b.kind === 'news' ? b.eventTime : b.ts + b.intervalMs),
-  );
+  const all = [...data.news.map(newsInput), ...data.candles.map((c) => candleInput(c, '1m'))].sort((a, b) => eventTimeOf(a) - eventTimeOf(b));
   return all.flatMap((i) => engine.push(i).signals);
 }
 

@@ -84,37 +84,39 @@ export async function startStreamThreads(def: ComponentDefinition, config: { thr
   return { done, stop: stopAll };
 }
 
+/** A promise and its settling functions (Promise.withResolvers, from Node 22). */
+function settleable<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (err: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Its readers handle a rejection; a thread failing before anyone reads is not unhandled.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
 function track(worker: Worker, thread: number): Thread {
-  let loaded!: () => void;
-  let started!: () => void;
-  let failed!: (err: unknown) => void;
-  const loadedP = new Promise<void>((resolve) => (loaded = resolve));
-  let finished!: (summary: unknown) => void;
-  const startedP = new Promise<void>((resolve, reject) => {
-    started = resolve;
-    failed = reject;
+  const loaded = settleable<void>();
+  const started = settleable<void>();
+  const done = settleable<unknown>();
+  const fail = (err: unknown) => {
+    loaded.resolve();
+    started.reject(err);
+    done.reject(err);
+  };
+  worker.on('message', (m: ThreadReply) => {
+    if (m.type === 'loaded') loaded.resolve();
+    else if (m.type === 'started') started.resolve();
+    else if (m.type === 'done') done.resolve(m.summary);
+    else if (m.type === 'failed') fail(new StreamThreadError(thread, m.error));
   });
-  const done = new Promise<unknown>((resolve, reject) => {
-    finished = resolve;
-    const fail = (err: unknown) => {
-      loaded();
-      failed(err);
-      reject(err);
-    };
-    worker.on('message', (m: ThreadReply) => {
-      if (m.type === 'loaded') loaded();
-      else if (m.type === 'started') started();
-      else if (m.type === 'done') finished(m.summary);
-      else if (m.type === 'failed') fail(new StreamThreadError(thread, m.error));
-    });
-    worker.on('error', (err) => fail(err));
-    worker.on('exit', (code) => fail(new StreamThreadError(thread, { name: 'Error', message: `ended (exit code ${code}) before it reported` })));
-  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new StreamThreadError(thread, { name: 'Error', message: `ended (exit code ${code}) before it reported` })));
   // A thread ends on its own once stopped; a client that gave up on a broker may hold a timer.
-  done.then(() => setTimeout(() => void worker.terminate(), 3000).unref(), () => void worker.terminate());
-  startedP.catch(() => {});
-  done.catch(() => {});
-  return { worker, loaded: loadedP, started: startedP, done };
+  done.promise.then(() => setTimeout(() => void worker.terminate(), 3000).unref(), () => void worker.terminate());
+  return { worker, loaded: loaded.promise, started: started.promise, done: done.promise };
 }
 
 let asked = 0;
