@@ -1,7 +1,7 @@
 import type { BarsByTicker } from './price-bars.ts';
 import { firstEndingAtOrAfter } from './price-bars.ts';
 import type { TimePoint } from './report-series.ts';
-import type { Trade } from './trades.ts';
+import type { Trade, TradedSignal } from './trades.ts';
 
 // The portfolio on a time axis: the initial capital, plus every closed trade's net P&L, plus
 // every open position marked to market at the last close of its ticker (net of its entry
@@ -35,7 +35,7 @@ function pointAtOrAfter(points: readonly number[], t: number): number {
  * mark at each of its ticker's bar closes while open, its net P&L from its exit on): its steps
  * are added where they happen and summed once, so the cost is the bars held, not points × trades.
  */
-export function equityCurve(trades: readonly Trade[], bars: BarsByTicker, points: readonly number[], capital: number): TimePoint[] {
+export function equityCurve(trades: readonly Trade<TradedSignal>[], bars: BarsByTicker, points: readonly number[], capital: number): TimePoint[] {
   const steps = new Array<number>(points.length).fill(0);
   const step = (t: number, delta: number) => {
     const i = pointAtOrAfter(points, t);
@@ -57,7 +57,7 @@ export function equityCurve(trades: readonly Trade[], bars: BarsByTicker, points
 }
 
 /** The fraction of [start, end] in which at least one position is open. */
-export function exposure(trades: readonly Trade[], start: number, end: number): number {
+export function exposure(trades: readonly Trade<TradedSignal>[], start: number, end: number): number {
   if (end <= start) return 0;
   const spans = trades.map((t) => [Math.max(start, t.entryTs), Math.min(end, t.exitTs)] as const).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
   let covered = 0;

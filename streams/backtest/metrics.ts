@@ -1,5 +1,5 @@
 import type { TimePoint } from './report-series.ts';
-import type { Trade } from './trades.ts';
+import type { Trade, TradedSignal } from './trades.ts';
 
 // Performance figures of an equity curve (money, on a time axis) and its trades. Pure.
 //
@@ -115,7 +115,7 @@ export interface Performance {
 
 export interface PerformanceInputs {
   curve: readonly TimePoint[];
-  trades: readonly Trade[];
+  trades: readonly Trade<TradedSignal>[];
   capital: number;
   positionSize: number;
   period: Period;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Candle, NewsClassified } from '../../schemas/records.ts';
 import { BacktestSettings } from './config.ts';
 import { prepareInputs, readUntilOf, warmupMsOf } from './inputs.ts';
-import { runRuleSet } from './run-rules.ts';
+import { ruleSetFigures, runRuleSet } from './run-rules.ts';
+import { recordEvidence } from './shared-evidence.ts';
 
 // One read's decoded inputs, many rule sets: each run is a pure function of them.
 
@@ -80,5 +81,28 @@ describe('one rule set over decoded inputs', () => {
   it('refuses rules or settings the read is too short for', () => {
     expect(() => runRuleSet(inputs, { ...rules, halfLifeMinutes: 10 * 1440 }, scoring)).toThrow(/before the range/);
     expect(() => runRuleSet(inputs, rules, { ...scoring, trading: { ...scoring.trading, holdMinutes: 30 * 1440 } })).toThrow(/past the bars read/);
+  });
+});
+
+describe("a sweep row's figures", () => {
+  const recorded = recordEvidence(inputs, rules);
+  const cases: Array<[string, Partial<typeof rules>, Partial<typeof scoring.trading>]> = [
+    ['the rules as set', {}, {}],
+    ['a higher threshold', { buyThreshold: 0.6, sellThreshold: 0.6 }, {}],
+    ['a cooldown of three days', { cooldownMinutes: 3 * 1440 }, {}],
+    ['no overlapping positions', {}, { overlap: false }],
+    ['a stop and a take-profit', {}, { stopLossPct: 1, takeProfitPct: 1 }],
+    ['no signal at all', { buyThreshold: 5, sellThreshold: 5 }, {}],
+  ];
+  it.each(cases)('are runRuleSet\'s over shared evidence: %s', (_, r, trading) => {
+    const ruleSet = { ...rules, ...r };
+    const settings = { ...scoring, trading: { ...scoring.trading, ...trading } };
+    const full = runRuleSet(inputs, ruleSet, settings).stats;
+    expect(ruleSetFigures(inputs, ruleSet, settings, recorded)).toEqual({ performance: full.performance, signals: full.signals });
+  });
+
+  it('refuses what runRuleSet refuses', () => {
+    expect(() => ruleSetFigures(inputs, { ...rules, halfLifeMinutes: 10 * 1440 }, scoring)).toThrow(/before the range/);
+    expect(() => ruleSetFigures(inputs, rules, { ...scoring, trading: { ...scoring.trading, holdMinutes: 30 * 1440 } })).toThrow(/past the bars read/);
   });
 });

@@ -7,11 +7,11 @@ import { breakdown, type BreakdownRow } from './breakdown.ts';
 import { holdMinutesOf, type ScoringSettings } from './config.ts';
 import { equityCurve, exposure, markTimes } from './equity.ts';
 import { readUntilOf, type BacktestInputs } from './inputs.ts';
-import { drawdownOf, performance, periodicReturns, periodMarks, periodOf, relativeTo, type Performance, type Period, type Relative } from './metrics.ts';
-import type { ReportSeries } from './report-series.ts';
-import { judgeEvidence, recordEvidence, type RecordedEvidence } from './shared-evidence.ts';
+import { drawdownOf, performance as perfOf, periodicReturns, periodMarks, periodOf, relativeTo, type Performance, type Period, type Relative } from './metrics.ts';
+import type { ReportSeries, TimePoint } from './report-series.ts';
+import { decideEvidence, judgeEvidence, recordEvidence } from './shared-evidence.ts';
 import { scoreSignals, summarize, type ScoredSignal, type SignalStats } from './score.ts';
-import { simulateTrades, type Trade, type TradeSimulation } from './trades.ts';
+import { simulateTrades, type Trade, type TradedSignal, type TradeSimulation } from './trades.ts';
 
 // One rule set over a read's decoded inputs: the signal engine, the forward returns, the trades,
 // the equity curve, its figures, the benchmarks and the breakdowns. Pure and cheap enough to call
@@ -52,11 +52,34 @@ export interface BacktestResult {
   engine: EngineStats;
 }
 
-/** The rule set's signals in range, in (ts, signal_id) order, judged from the evidence recorded with its evidence key. */
-function signalsOf(inputs: BacktestInputs, rules: SignalRules, recorded: RecordedEvidence): { signals: Signal[]; engine: EngineStats } {
-  const { signals, engine } = judgeEvidence(recorded, rules);
-  const inRange = signals.filter((s) => s.ts >= inputs.from && s.ts <= inputs.to).sort((a, b) => a.ts - b.ts || (a.signal_id < b.signal_id ? -1 : a.signal_id > b.signal_id ? 1 : 0));
-  return { signals: inRange, engine };
+/** The signals in range, in (ts, signal_id) order. */
+function inRange<S extends TradedSignal>(inputs: BacktestInputs, signals: readonly S[]): S[] {
+  return signals.filter((x) => x.ts >= inputs.from && x.ts <= inputs.to).sort((a, b) => a.ts - b.ts || (a.signal_id < b.signal_id ? -1 : a.signal_id > b.signal_id ? 1 : 0));
+}
+
+interface Traded<S extends TradedSignal> {
+  simulation: TradeSimulation<S>;
+  points: number[];
+  period: Period;
+  curve: TimePoint[];
+  performance: Performance;
+}
+
+/** The signals (in range) traded: the trades, the equity curve marked to the bars and its figures. */
+function traded<S extends TradedSignal>(inputs: BacktestInputs, signals: readonly S[], s: ScoringSettings): Traded<S> {
+  const t = s.trading;
+  const simulation = simulateTrades(signals, inputs.bars, { ...t, holdMinutes: holdMinutesOf(s) });
+  const trades = simulation.trades;
+  const until = trades.reduce((a, x) => Math.max(a, x.exitTs), inputs.to);
+  const points = markTimes(inputs.barEnds, inputs.from, until);
+  const period = periodOf(inputs.intervalMs);
+  const curve = equityCurve(trades, inputs.bars, points, t.capital);
+  const performance = perfOf({ curve, trades, capital: t.capital, positionSize: t.positionSize, period, exposure: exposure(trades, inputs.from, points.at(-1)!) });
+  return { simulation, points, period, curve, performance };
+}
+
+function checkReach(inputs: BacktestInputs, s: ScoringSettings): void {
+  if (readUntilOf(inputs.to, s) > inputs.untilMs) throw new Error('these settings hold positions past the bars read');
 }
 
 function relative(strategy: readonly number[], rows: readonly BenchmarkRow[], index: string | undefined, period: Period): BacktestStats['relative'] {
@@ -74,23 +97,18 @@ function compounded(trades: readonly Trade[]): number {
  * sweep records once for many rule sets; by default the rule set's own.
  */
 export function runRuleSet(inputs: BacktestInputs, rules: SignalRules, s: ScoringSettings, recorded = recordEvidence(inputs, rules)): BacktestResult {
-  if (readUntilOf(inputs.to, s) > inputs.untilMs) throw new Error('these settings hold positions past the bars read');
-  const { signals, engine } = signalsOf(inputs, rules, recorded);
+  checkReach(inputs, s);
+  const { signals: judged, engine } = judgeEvidence(recorded, rules);
+  const signals = inRange(inputs, judged);
   const scored = scoreSignals(signals, inputs.bars, s.horizonsMinutes);
   const t = s.trading;
   const holdMinutes = holdMinutesOf(s);
-  const simulation = simulateTrades(signals, inputs.bars, { ...t, holdMinutes });
+  const { simulation, points, period, curve, performance: perf } = traded(inputs, signals, s);
   const trades = simulation.trades;
-
-  const until = trades.reduce((a, x) => Math.max(a, x.exitTs), inputs.to);
-  const points = markTimes(inputs.barEnds, inputs.from, until);
-  const period = periodOf(inputs.intervalMs);
-  const curve = equityCurve(trades, inputs.bars, points, t.capital);
   const end = points.at(-1)!;
-  const perf = performance({ curve, trades, capital: t.capital, positionSize: t.positionSize, period, exposure: exposure(trades, inputs.from, end) });
 
-  const traded = [...new Set(trades.map((x) => x.signal.ticker))].sort();
-  const rows: BenchmarkRow[] = benchmarks({ traded, index: s.benchmarkTicker, bars: inputs.bars, points, period }).map((b) => {
+  const tickers = [...new Set(trades.map((x) => x.signal.ticker))].sort();
+  const rows: BenchmarkRow[] = benchmarks({ traded: tickers, index: s.benchmarkTicker, bars: inputs.bars, points, period }).map((b) => {
     const figures = b.points ? curveFigures(b.points, period) : null;
     return { ...b, figures, excessReturn: figures ? perf.totalReturn - figures.totalReturn : null };
   });
@@ -104,7 +122,7 @@ export function runRuleSet(inputs: BacktestInputs, rules: SignalRules, s: Scorin
     equity: curve.map((p) => ({ ts: p.ts, value: p.value / t.capital })),
     benchmarks: rows.filter((r) => r.points).map((r) => ({ name: r.name, points: r.points! })),
     drawdown: drawdownOf(curve).series,
-    perTicker: traded.map((ticker) => {
+    perTicker: tickers.map((ticker) => {
       const own = trades.filter((x) => x.signal.ticker === ticker);
       return { ticker, return: compounded(own), trades: own.length };
     }),
@@ -130,4 +148,14 @@ export function runRuleSet(inputs: BacktestInputs, rules: SignalRules, s: Scorin
     series,
     engine,
   };
+}
+
+/**
+ * What a sweep's row reads of a rule set: its figures and its count of signals, the same as
+ * runRuleSet's, without the reasons, benchmarks and breakdowns only a report shows.
+ */
+export function ruleSetFigures(inputs: BacktestInputs, rules: SignalRules, s: ScoringSettings, recorded = recordEvidence(inputs, rules)): { performance: Performance; signals: number } {
+  checkReach(inputs, s);
+  const signals = inRange(inputs, decideEvidence(recorded, rules));
+  return { performance: traded(inputs, signals, s).performance, signals: signals.length };
 }

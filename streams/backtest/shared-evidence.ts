@@ -2,7 +2,7 @@ import type { Signal } from '../../schemas/records.ts';
 import type { BarEvidence } from '../signals/bar-evidence.ts';
 import type { SignalRules } from '../signals/config.ts';
 import { SignalEngine, type EngineStats } from '../signals/engine.ts';
-import { JUDGING_RULES, judge, type LastActions } from '../signals/judge.ts';
+import { JUDGING_RULES, decide, judge, type Decision, type LastActions } from '../signals/judge.ts';
 import { warmupMsOf, type BacktestInputs } from './inputs.ts';
 
 // A sweep's rule sets mostly differ in thresholds and cooldown, which only judge a bar's
@@ -43,13 +43,23 @@ export function recordEvidence(inputs: BacktestInputs, rules: SignalRules): Reco
 
 /** The signals a rule set makes from recorded evidence (of its own evidence key), in decision order. */
 export function judgeEvidence(recorded: RecordedEvidence, rules: SignalRules): { signals: Signal[]; engine: EngineStats } {
+  const signals = judgeEach(recorded, (e, last) => judge(e, rules, last));
+  return { signals, engine: { ...recorded.engine, signals: signals.length } };
+}
+
+/** The same signals as judgeEvidence without their reasons, which a sweep's rows never read. */
+export function decideEvidence(recorded: RecordedEvidence, rules: SignalRules): Decision[] {
+  return judgeEach(recorded, (e, last) => decide(e, rules, last));
+}
+
+function judgeEach<S>(recorded: RecordedEvidence, judgeBar: (e: BarEvidence, last: LastActions) => S | null): S[] {
   const lastActions = new Map<string, LastActions>();
-  const signals: Signal[] = [];
+  const out: S[] = [];
   for (const e of recorded.bars) {
     let last = lastActions.get(e.ticker);
     if (!last) lastActions.set(e.ticker, (last = new Map()));
-    const signal = judge(e, rules, last);
-    if (signal) signals.push(signal);
+    const signal = judgeBar(e, last);
+    if (signal) out.push(signal);
   }
-  return { signals, engine: { ...recorded.engine, signals: signals.length } };
+  return out;
 }

@@ -25,8 +25,11 @@ export interface TradeRules {
   overlap: boolean;
 }
 
-export interface Trade {
-  signal: Signal;
+/** What the model reads of a signal: its reason and status are the report's. */
+export type TradedSignal = Pick<Signal, 'signal_id' | 'ts' | 'ticker' | 'action'>;
+
+export interface Trade<S extends TradedSignal = Signal> {
+  signal: S;
   /** +1 long (BUY), −1 short (SELL). */
   side: 1 | -1;
   /** The entry bar's start: when the position opens. */
@@ -53,12 +56,12 @@ export interface Trade {
   netReturn: number;
 }
 
-export interface TradeSimulation {
-  trades: Trade[];
+export interface TradeSimulation<S extends TradedSignal = Signal> {
+  trades: Trade<S>[];
   /** Signals on a ticker whose position was still open (only when overlap is off). */
-  skippedOverlap: Signal[];
+  skippedOverlap: S[];
   /** Signals with no bar of their ticker starting at or after signal time + delay. */
-  unfilled: Signal[];
+  unfilled: S[];
 }
 
 interface Exit {
@@ -88,7 +91,7 @@ function exitOf(bars: readonly Bar[], entry: number, side: 1 | -1, r: TradeRules
   return { index: bars.length - 1, level: bars.at(-1)!.close, reason: 'end-of-data' };
 }
 
-function trade(signal: Signal, bars: readonly Bar[], entry: number, r: TradeRules): Trade {
+function trade<S extends TradedSignal>(signal: S, bars: readonly Bar[], entry: number, r: TradeRules): Trade<S> {
   const side = signal.action === 'BUY' ? 1 : -1;
   const slip = r.slippageBps / 10_000;
   const commission = r.commissionBps / 10_000;
@@ -120,9 +123,9 @@ function trade(signal: Signal, bars: readonly Bar[], entry: number, r: TradeRule
 }
 
 /** Trades `signals` (taken in (ts, signal_id) order) on `bars`. */
-export function simulateTrades(signals: readonly Signal[], bars: BarsByTicker, r: TradeRules): TradeSimulation {
+export function simulateTrades<S extends TradedSignal>(signals: readonly S[], bars: BarsByTicker, r: TradeRules): TradeSimulation<S> {
   const ordered = [...signals].sort((a, b) => a.ts - b.ts || (a.signal_id < b.signal_id ? -1 : a.signal_id > b.signal_id ? 1 : 0));
-  const out: TradeSimulation = { trades: [], skippedOverlap: [], unfilled: [] };
+  const out: TradeSimulation<S> = { trades: [], skippedOverlap: [], unfilled: [] };
   /** Per ticker, when its latest position closes: a later signal before then overlaps it. */
   const openUntil = new Map<string, number>();
   for (const signal of ordered) {

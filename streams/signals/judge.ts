@@ -72,8 +72,11 @@ function reasonText(e: BarEvidence, action: 'BUY' | 'SELL', threshold: number, h
   return `${head.slice(0, -1)},"news":[${e.news.map(reasonItem).join(',')}],${tail.slice(1)}`;
 }
 
-/** The signal the bar makes under the rules, if any; records a fired action in `lastAction`. */
-export function judge(e: BarEvidence, rules: SignalRules, lastAction: LastActions): Signal | null {
+/** A signal without its reason: what trades and figures read (a sweep's rule sets need no more). */
+export type Decision = Pick<Signal, 'signal_id' | 'ts' | 'ticker' | 'action' | 'confidence'>;
+
+/** The decision the bar makes under the rules, if any; records a fired action in `lastAction`. */
+export function decide(e: BarEvidence, rules: SignalRules, lastAction: LastActions): (Decision & { threshold: number }) | null {
   if (e.news.length < rules.minNews) return null;
   let action: 'BUY' | 'SELL' | null = null;
   let threshold = 0;
@@ -91,16 +94,29 @@ export function judge(e: BarEvidence, rules: SignalRules, lastAction: LastAction
   lastAction.set(action, e.end);
 
   const magnitude = Math.abs(e.sentiment);
-  const confidence = round(Math.min(0.99, magnitude / (magnitude + threshold)), 4);
   let ids = idsOf.get(e);
   if (!ids) idsOf.set(e, (ids = {}));
-  const signal: Signal = {
+  return {
     signal_id: (ids[action] ??= signalId(e.ticker, action, e.end, e.news.map((n) => n.eventUid))),
     ts: e.end,
     ticker: e.ticker,
     action,
-    confidence,
-    reason: reasonText(e, action, threshold, rules.halfLifeMinutes),
+    confidence: round(Math.min(0.99, magnitude / (magnitude + threshold)), 4),
+    threshold,
+  };
+}
+
+/** The signal the bar makes under the rules, if any; records a fired action in `lastAction`. */
+export function judge(e: BarEvidence, rules: SignalRules, lastAction: LastActions): Signal | null {
+  const d = decide(e, rules, lastAction);
+  if (!d) return null;
+  const signal: Signal = {
+    signal_id: d.signal_id,
+    ts: d.ts,
+    ticker: d.ticker,
+    action: d.action,
+    confidence: d.confidence,
+    reason: reasonText(e, d.action, d.threshold, rules.halfLifeMinutes),
     status: 'PENDING',
     executed_at: null,
     filled_price: null,

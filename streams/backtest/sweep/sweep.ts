@@ -8,7 +8,7 @@ import { renderSvg } from '../charts/render-svg.ts';
 import { readUntilOf, warmupMsOf, type BacktestInputs } from '../inputs.ts';
 import { readBacktestInputs } from '../read-inputs.ts';
 import { reportHtml } from '../report-html.ts';
-import { runRuleSet } from '../run-rules.ts';
+import { ruleSetFigures } from '../run-rules.ts';
 import { evidenceKeyOf, recordEvidence } from '../shared-evidence.ts';
 import type { Performance } from '../metrics.ts';
 import { expandGrid, type RuleSet } from './grid.ts';
@@ -68,8 +68,7 @@ export function runRuleSets(inputs: BacktestInputs, ruleSets: readonly RuleSet[]
     const recorded = recordEvidence(inputs, ruleSets[members[0]!]!.rules);
     for (const i of members) {
       const ruleSet = ruleSets[i]!;
-      const { stats } = runRuleSet(inputs, ruleSet.rules, scoring, recorded);
-      rows[i] = { ruleSet, performance: stats.performance, signals: stats.signals };
+      rows[i] = { ruleSet, ...ruleSetFigures(inputs, ruleSet.rules, scoring, recorded) };
       bar?.update(++done);
     }
   }

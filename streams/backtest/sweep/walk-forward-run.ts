@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runRuleSet } from '../run-rules.ts';
+import { ruleSetFigures } from '../run-rules.ts';
 import { pct } from '../report.ts';
 import { expandGrid } from './grid.ts';
 import { scoringOf } from './grid-file.ts';
@@ -67,8 +67,8 @@ export async function runWalkForward(o: WalkForwardOptions): Promise<WalkForward
   const scoring = scoringOf(o.grid);
   const results = windows.map((w) => {
     const [chosen] = rankBy(runRuleSets(narrowInputs(inputs, w.train.from, w.train.to), ruleSets, o.grid), o.grid.rankBy, metric);
-    const { stats } = runRuleSet(narrowInputs(inputs, w.test.from, w.test.to), chosen!.ruleSet.rules, scoring);
-    return { ...w, chosen: chosen!, outOfSample: { ruleSet: chosen!.ruleSet, performance: stats.performance, signals: stats.signals } };
+    const outOfSample = ruleSetFigures(narrowInputs(inputs, w.test.from, w.test.to), chosen!.ruleSet.rules, scoring);
+    return { ...w, chosen: chosen!, outOfSample: { ruleSet: chosen!.ruleSet, ...outOfSample } };
   });
   const summary = summarizeWindows(results, ruleSets.length, metric);
   const trainPeriods = results[0]?.chosen.performance.periodicReturns ?? 0;
