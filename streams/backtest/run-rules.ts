@@ -1,4 +1,3 @@
-import type { Signal } from '../../schemas/records.ts';
 import type { SignalRules } from '../signals/config.ts';
 import type { EngineStats } from '../signals/engine.ts';
 import { attribute, type Attribution } from './attribution.ts';
