@@ -18,6 +18,7 @@ import { applyTopics } from '../schemas/apply.ts';
 import { topicName, valueSubject } from '../schemas/catalog.ts';
 import type { Candle } from '../schemas/records.ts';
 import { runFlinkPeer } from './flink-peer.ts';
+import { lastCommitWatch } from './last-commit.ts';
 import { verdict } from './verdict.ts';
 
 // market.candles -> lane_telemetry, Kafka to rows committed, in one run:
@@ -198,25 +199,25 @@ export default async function sinkBench(): Promise<void> {
       await client.query('COMMIT');
     }, false);
 
-    // The sink.
+    // The sink, timed to its last commit (the offsets follow the rows' transaction); stopping
+    // after it, like a start, is printed beside.
     await client.query('TRUNCATE lane_telemetry');
     {
+      const config = SinkConfig.parse({ groupId: 'sink', topics: ['marketCandles'], idleExitMs: 1500, maxWaitTimeMs: 100 });
+      const watch = await lastCommitWatch(admin, `${prefix}${config.groupId}`, [topic]);
       let started = process.hrtime.bigint();
       // Resolves once its group is joined; its start (connections, the group join) is timed apart.
-      const handle = await startPostgresSink({
-        connections: { ...conn, database: { url: dbUrl } },
-        config: SinkConfig.parse({ groupId: `${prefix}sink`, topics: ['marketCandles'], idleExitMs: 1500, maxWaitTimeMs: 100 }),
-        prefix,
-        candleInterval: '1m',
-        once: true,
-      });
+      const handle = await startPostgresSink({ connections: { ...conn, database: { url: dbUrl } }, config, prefix, candleInterval: '1m', once: true });
       const startSeconds = Number(process.hrtime.bigint() - started) / 1e9;
       started = process.hrtime.bigint();
-      const summary = await handle.done;
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const summary = await handle.done.finally(() => watch.stop());
+      const stopped = process.hrtime.bigint();
+      const committedAt = await watch.at;
+      if (committedAt === undefined) throw new Error('the sink stopped before committing all of its topic');
+      const seconds = Number(committedAt - started) / 1e9;
       const rows = await countRows(client);
       if (rows !== N || summary.dlq) throw new Error(`sink landed ${rows} rows (expected ${N}), ${summary.dlq} to DLQ`);
-      results.sink = { rows, seconds, note: `after ${startSeconds.toFixed(2)} s of start (connections, group join)` };
+      results.sink = { rows, seconds, note: `after ${startSeconds.toFixed(2)} s of start (connections, group join); stopping after its last commit ${(Number(stopped - committedAt) / 1e9).toFixed(2)} s` };
     }
 
     // The peer a user would pick instead: Flink's JDBC sink in upsert mode, same topic and table.
