@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_DISTANCE, DEFAULT_WINDOW_MINUTES, sameStory, type StoryRule } from './same-story.ts';
+import { createHash } from 'node:crypto';
 import { hammingDistance, simhash } from './simhash.ts';
 import { STORY_KEY_PATTERN, shingles, storyKey } from './story-key.ts';
 import { headlineCore, titleWords } from './title-words.ts';
@@ -45,6 +46,26 @@ describe('simhash', () => {
     expect(simhash([])).toBe('0'.repeat(64));
   });
 
+  /** The definition, bit by bit: what the counting in lanes must equal. */
+  const reference = (features: string[]) => {
+    const votes = new Array<number>(256).fill(0);
+    for (const f of features) {
+      const h = createHash('sha256').update(f).digest();
+      for (let bit = 0; bit < 256; bit++) votes[bit]! += (h[bit >> 3]! >> (7 - (bit & 7))) & 1 ? 1 : -1;
+    }
+    let hex = '';
+    for (let i = 0; i < 256; i += 4) hex += (votes.slice(i, i + 4).reduce((v, x) => (v << 1) | (x > 0 ? 1 : 0), 0)).toString(16);
+    return hex;
+  };
+  it.each([1, 2, 7, 254, 255, 256, 509, 510, 511, 1200])('of %i features is the bit-by-bit definition (lanes emptied every 255)', (count) => {
+    const features = Array.from({ length: count }, (_, i) => `f${(i * 7919) % 97} ${i % 5}`);
+    expect(simhash(features)).toBe(reference(features));
+  });
+  it('counts a feature given 600 times (every lane full more than twice over)', () => {
+    const features = [...new Array<string>(600).fill('apple'), 'pear'];
+    expect(simhash(features)).toBe(reference(features));
+  });
+
   it.each([
     ['0'.repeat(64), '0'.repeat(64), 0],
     ['0'.repeat(64), 'f'.repeat(64), 256],
@@ -64,6 +85,14 @@ describe('storyKey', () => {
 
   it('keys a headline with words that name object members (a PhraseBank sentence crashed classify)', () => {
     expect(storyKey('Building constructor YIT: the constructor of the toString valueOf plant')).toMatch(STORY_KEY_PATTERN);
+  });
+
+  it('is the SimHash of the shingles, with word digests kept or not', () => {
+    const titles = ['Apple beats estimates', 'Apple beats estimates again as Apple shares rise', 'The', 'Shares of Nokia rise 3% - Reuters'];
+    for (const title of [...titles, ...titles]) {
+      const words = titleWords(title);
+      expect(storyKey(title)).toBe(simhash(words.length ? shingles(words) : [title.toLowerCase()]));
+    }
   });
 
   it('shingles are the words and the pairs of adjacent words', () => {

@@ -1,4 +1,4 @@
-import { SIMHASH_BITS, simhash } from './simhash.ts';
+import { featureDigest, SIMHASH_BITS, simhash, simhashOfDigests } from './simhash.ts';
 import { MAX_TITLE_CHARS, titleWords } from './title-words.ts';
 
 // A news item's story key: the SimHash of its normalised headline's word shingles (each word,
@@ -16,9 +16,29 @@ export function shingles(words: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Digests of recent words. Headlines share a small vocabulary, so most words were hashed before
+ * (a word pair far less often, so pairs are hashed each time). Emptied when full: bounded memory.
+ */
+const WORDS_KEPT = 20_000;
+const wordDigests = new Map<string, Uint8Array>();
+
+function wordDigest(word: string): Uint8Array {
+  let d = wordDigests.get(word);
+  if (d === undefined) {
+    if (wordDigests.size >= WORDS_KEPT) wordDigests.clear();
+    wordDigests.set(word, (d = featureDigest(word)));
+  }
+  return d;
+}
+
 export function storyKey(title: string): string {
   const words = titleWords(title);
   // A headline of filler words only ("The", "—") keeps its own text as its one feature: an
   // empty feature set would give every such headline the same key.
-  return simhash(words.length ? shingles(words) : [title.slice(0, MAX_TITLE_CHARS).trim().toLowerCase()]);
+  if (!words.length) return simhash([title.slice(0, MAX_TITLE_CHARS).trim().toLowerCase()]);
+  // The features of shingles(words), in its order: each word, then each adjacent pair.
+  const digests = words.map(wordDigest);
+  for (let i = 1; i < words.length; i++) digests.push(featureDigest(`${words[i - 1]} ${words[i]}`));
+  return simhashOfDigests(digests);
 }
