@@ -22,6 +22,7 @@ import { loadSymbolDirectory } from '../streams/classify/tickers/symbol-director
 import { readHeldOut } from '../streams/classify/model/held-out.ts';
 import { flopsPerHeadline, modelShape } from '../streams/classify/model/model-cost.ts';
 import { runTorchPeer, torchMissing } from './torch-peer.ts';
+import { brokerPid, cpuText, cpuWatch, type CpuUse } from './cpu-use.ts';
 import { verdict } from './verdict.ts';
 import { startedTaskCount, tasksStarted } from './tasks-started.ts';
 import { lastCommitWatch } from './last-commit.ts';
@@ -122,7 +123,10 @@ export default async function classifyBench(): Promise<void> {
   );
 
   // 1. The bare session, batched as the processor batches, and one at a time.
+  const broker = await brokerPid();
+  const bareCpu = cpuWatch(broker);
   const bare = await rate(model, all, WINDOW);
+  const bareCpuUse = bareCpu();
   const single = await rate(model, texts, 1);
   const onnxLabels = (await model.classify(texts)).map((s) => s.label);
 
@@ -134,7 +138,7 @@ export default async function classifyBench(): Promise<void> {
   const registry = createRegistry(conn.registry);
   await admin.connect();
   await applyTopics(admin, registry, prefix);
-  let processor: { start: number; whole: number; rate: number; classified: number; total: number; stop: number; startup: number; modelSeconds: number; calls: number; steady: number; tail: number };
+  let processor: { cpuUse: CpuUse; start: number; whole: number; rate: number; classified: number; total: number; stop: number; startup: number; modelSeconds: number; calls: number; steady: number; tail: number };
   const raws = newsItems(all);
   const encoder = new RecordEncoder(registry, prefix);
   try {
@@ -147,14 +151,17 @@ export default async function classifyBench(): Promise<void> {
     const p = await startProcessor(classifyComponent, procConfig, { connections: conn, prefix, candleInterval: '1m' }, { once: true, options: { sentimentModel: m } });
     await tasksStarted(admin, [topicName('newsRaw', prefix)], before);
     const started = process.hrtime.bigint();
+    const cpu = cpuWatch(broker);
     // The watch stops polling however the processor ends: its admin is disconnected after.
     const summary = await p.done.finally(() => watch.stop());
     const stopped = seconds(started) - IDLE_EXIT_MS / 1000;
     const committedAt = await watch.at;
+    const cpuUse = cpu();
     if (committedAt === undefined) throw new Error('the classify processor stopped before committing all of news.raw');
     const total = Number(committedAt - started) / 1e9;
     const at = (t: bigint | undefined) => (t === undefined ? 0 : Number(t - started) / 1e9);
     processor = {
+      cpuUse,
       start: Number(started - launched) / 1e9,
       whole: summary.classified / (Number(committedAt - launched) / 1e9),
       rate: summary.classified / total,
@@ -209,7 +216,7 @@ export default async function classifyBench(): Promise<void> {
       `of ${processor.total.toFixed(2)} s, ${ms(processor.startup)} before the first model call (first fetch), model ${ms(processor.modelSeconds)} in ${processor.calls} calls` +
       ` (bare: ${ms(all.length / bare)}), ${ms(processor.tail)} after the last (its batch's last transaction); the rest ${ms(other - processor.startup - processor.tail)} holds decode ${ms(decodeSeconds)},` +
       ` rules (tickers, event type, urgency) ${ms(rulesSeconds)}, the output record with its story key (SimHash: sha256 of each word and word pair) ${ms(recordSeconds)}` +
-      ` (measured apart), produce and commit; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+      ` (measured apart), produce and commit; over its run ${cpuText(processor.cpuUse)} (over the bare session's, ${cpuText(bareCpuUse, 'it')})`,
   });
 
   // 3 and 4. The PyTorch peer and the float GEMM ceiling.

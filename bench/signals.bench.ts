@@ -9,6 +9,7 @@ import { SignalEngine } from '../streams/signals/engine.ts';
 import { availableParallelism } from 'node:os';
 import { startComponent } from '../core/runtime/start-component.ts';
 import { signalsComponent, type SignalsSummary } from '../streams/signals/component.ts';
+import { brokerPid, cpuText, cpuWatch } from './cpu-use.ts';
 import { lastCommitWatch } from './last-commit.ts';
 import { candleInput, newsInput } from '../streams/signals/to-input.ts';
 import { fillSignalsTopics, signalsInputs } from './signals-inputs.ts';
@@ -77,6 +78,7 @@ export default async function signalsBench(): Promise<void> {
     // core (the figure that counts) and with one. Its start (internal topics, the group join,
     // the threads' rebalance) is timed apart: a fixed cost, not a rate (`bench restart`).
     const deployment = { connections: conn, prefix, candleInterval: '1m' as const };
+    const broker = await brokerPid();
     const run = async (threads: number, groupId: string) => {
       const topics = inputTopics.map(([, t]) => t);
       const before = await startedTaskCount();
@@ -87,16 +89,18 @@ export default async function signalsBench(): Promise<void> {
       const tasks = await tasksStarted(admin, topics, before);
       await groupSpread(admin, `${prefix}${groupId}`, threads);
       const started = process.hrtime.bigint();
+      const cpu = cpuWatch(broker);
       const inputsAtStart = (await metricSum('ops_pipeline_signals_inputs_total')) - inputsBefore;
       const summary = (await p.done.finally(() => watch.stop())) as SignalsSummary;
       const committedAt = await watch.at;
+      const cpuUse = cpu();
       if (committedAt === undefined) throw new Error('the signals processor stopped before committing all of its inputs');
       const rate = (summary.inputs - inputsAtStart) / (Number(committedAt - started) / 1e9);
-      return { summary, rate, tasks, startSeconds: Number(started - launched) / 1e9, inputsAtStart };
+      return { summary, rate, tasks, startSeconds: Number(started - launched) / 1e9, inputsAtStart, cpuUse };
     };
     const one = await run(1, 'bench-signals-one-thread');
     const threads = Math.max(2, availableParallelism());
-    const { summary, rate, tasks, startSeconds, inputsAtStart } = await run(threads, 'bench-signals-threads');
+    const { summary, rate, tasks, startSeconds, inputsAtStart, cpuUse } = await run(threads, 'bench-signals-threads');
     const perSecond = (x: number) => `${Math.round(x).toLocaleString('en')} events/s`;
     console.log(`  ${events.toLocaleString()} events (${candles.length.toLocaleString()} candles of ${TICKERS} tickers, ${news.length.toLocaleString()} news)`);
     console.log(`  engine alone       ${perSecond(engineRate).padStart(18)}   ${engineSignals} signals; records made inputs in ${convertSeconds.toFixed(2)} s of it`);
@@ -112,7 +116,9 @@ export default async function signalsBench(): Promise<void> {
     // The lower ceiling is the one that bounds the processor: its target is the one that counts.
     const engineBound = engineRate * 0.6;
     const readBound = readRate * 0.8;
-    const why = `each event is read, then written and read again through the stage topic, and its changelog written, in transactions, on ${threads} stream threads sharing the cores with the broker`;
+    const why =
+      `every event is read and decoded, the news (${((100 * news.length) / events).toFixed(0)} % of them) written and read again through the stage topic, each task's state written to its changelog,` +
+      ` in transactions, on ${threads} stream threads; over the run ${cpuText(cpuUse)}`;
     verdict({ bench: 'signals', figure: 'processor / engine alone', value: rate / engineRate, unit: 'x', ...(engineBound <= readBound ? { target: { op: '>=', bound: 0.6 }, why } : {}), detail: `${perSecond(rate)} vs ${perSecond(engineRate)}` });
     verdict({ bench: 'signals', figure: 'processor / bare kafkajs read', value: rate / readRate, unit: 'x', ...(readBound < engineBound ? { target: { op: '>=', bound: 0.8 }, why } : {}), detail: `${perSecond(rate)} vs ${perSecond(readRate)}` });
     verdict({ bench: 'signals', figure: 'bench process peak RSS', value: process.memoryUsage().rss / 1024 / 1024, unit: 'MiB', detail: 'inputs, the engine run and the processor runs (the stream threads\' heaps too) in one process' });
