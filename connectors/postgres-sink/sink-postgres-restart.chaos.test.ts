@@ -14,6 +14,11 @@ const conn = testConnections();
 const METRICS_PORT = 19211;
 const server = postgresInstance({ instance: 'pg-faults-sink', port: 19210 });
 const inputs = faultInputs({ tickers: 20, minutes: 1000, news: 2000, seed: 66 });
+// A third of the candles before the crash, the rest produced as PostgreSQL goes down: however
+// fast the sink, it has batches to write while the database is away.
+const head = Math.floor(inputs.marketCandles.length / 3);
+const before = { marketCandles: inputs.marketCandles.slice(0, head) };
+const after = { ...inputs, marketCandles: inputs.marketCandles.slice(head) };
 let topics: TestTopics;
 let sink: ComponentProcess | undefined;
 
@@ -25,7 +30,7 @@ beforeAll(async () => {
   await server.up();
   await migrateDatabase(server.url('sink_faults'));
   topics = await testTopics('sink-pg-restart');
-  await produceInputs(topics.kafka, conn, topics.prefix, inputs);
+  await produceInputs(topics.kafka, conn, topics.prefix, before);
 });
 afterAll(async () => {
   await sink?.kill('SIGKILL');
@@ -39,10 +44,12 @@ describe('sink when PostgreSQL crashes and restarts under load', () => {
     const config = writeConfig({ topics: { prefix: topics.prefix, candleInterval: '1m' }, database: { url: db }, sink: { groupId: `${topics.prefix}sink`, maxBytesPerPartition: 65536 } });
     sink = startComponent(['--config', config, 'run', 'sink'], { METRICS_PORT: String(METRICS_PORT) });
     const p = sink;
-    const candles = new Set(inputs.marketCandles.map((c) => `${c.ticker}@${c.ts}`)).size;
+    const candles = new Set(before.marketCandles.map((c) => `${c.ticker}@${c.ts}`)).size;
 
-    await until('a third of the candles', async () => (await countRows(db, 'lane_telemetry')) >= candles / 3, p);
+    await until('a third of the candles', async () => (await countRows(db, 'lane_telemetry')) >= candles, p);
+    const rest = produceInputs(topics.kafka, conn, topics.prefix, after);
     await server.kill();
+    await rest;
     // Down until the sink has failed and retried at least three batches (counts, not time).
     await until('three failed writes', async () => (await metric('ops_pipeline_service_retries_total{component="sink",service="postgres"}')) >= 3, p);
     expect(await metric('ops_pipeline_service_unreachable{component="sink",service="postgres"}')).toBe(1);
