@@ -9,11 +9,16 @@ import { MAX_TITLE_CHARS, titleWords } from './title-words.ts';
 /** What news.classified's story_key looks like: 64 lower-case hex digits. */
 export const STORY_KEY_PATTERN = new RegExp(`^[0-9a-f]{${SIMHASH_BITS / 4}}$`);
 
-/** Word shingles of size 1 and 2. */
-export function shingles(words: readonly string[]): string[] {
-  const out = [...words];
+/** Each pair of adjacent words, as one feature. */
+function wordPairs(words: readonly string[]): string[] {
+  const out: string[] = [];
   for (let i = 1; i < words.length; i++) out.push(`${words[i - 1]} ${words[i]}`);
   return out;
+}
+
+/** Word shingles of size 1 and 2. */
+export function shingles(words: readonly string[]): string[] {
+  return [...words, ...wordPairs(words)];
 }
 
 /**
@@ -37,8 +42,6 @@ export function storyKey(title: string): string {
   // A headline of filler words only ("The", "—") keeps its own text as its one feature: an
   // empty feature set would give every such headline the same key.
   if (!words.length) return simhash([title.slice(0, MAX_TITLE_CHARS).trim().toLowerCase()]);
-  // The features of shingles(words), in its order: each word, then each adjacent pair.
-  const digests = words.map(wordDigest);
-  for (let i = 1; i < words.length; i++) digests.push(featureDigest(`${words[i - 1]} ${words[i]}`));
-  return simhashOfDigests(digests);
+  // The shingles' digests, in their order: each word, then each adjacent pair.
+  return simhashOfDigests([...words.map(wordDigest), ...wordPairs(words).map(featureDigest)]);
 }
